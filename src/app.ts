@@ -1,0 +1,130 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { PrismaSessionStore } from '@quixo3/prisma-session-store';
+import express from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import { loadUser } from './middleware/auth.ts';
+import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { exposeFlash } from './middleware/flash.ts';
+import { exposeViewHelpers } from './middleware/view-helpers.ts';
+import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
+import type { LocalSecrets } from './secrets.ts';
+import { createLoginLimiter } from './services/login-limiter.ts';
+import { formatDateTime } from './services/time.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly secrets: LocalSecrets;
+}
+
+export interface AppContext extends AppDeps {
+  readonly loginLimiter: ReturnType<typeof createLoginLimiter>;
+}
+
+export interface BuiltApp {
+  readonly app: express.Express;
+  readonly context: AppContext;
+  /** Stops timers owned by the app (the session store's expiry sweep). */
+  close(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): BuiltApp {
+  const { config, database, logger } = deps;
+  const db = database.prisma;
+  const context: AppContext = { ...deps, loginLimiter: createLoginLimiter(db, config.login) };
+  const app = express();
+
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(root, 'views'));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  // Defaults every template can rely on, also when an error page renders before the session loads.
+  app.use((_req, res, next) => {
+    Object.assign(res.locals, { user: null, nav: [], flash: [], csrfToken: '', currentPath: '', timezone: config.timezone });
+    res.locals.fmt = (d: Date | null) => formatDateTime(d, config.timezone);
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // No inline script or style anywhere: run messages come from e-mails and are untrusted.
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          // The app is often tried on plain http://localhost; upgrading would break that.
+          'upgrade-insecure-requests': config.isProduction ? [] : null,
+        },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/static/') },
+    }),
+  );
+
+  app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  app.use('/static/vendor/pico', express.static(path.join(root, 'node_modules/@picocss/pico/css'), { maxAge: '1d' }));
+
+  // Public, session-less routes first: health checks and the token-authenticated API. Mounting the
+  // API before the session middleware is what guarantees a session cookie cannot authenticate it.
+  app.use(publicRoutes(context));
+  app.use('/api/v1', express.json({ limit: '1mb' }), apiRoutes(context));
+  app.use('/api', notFound);
+
+  const sessionStore = new PrismaSessionStore(db, {
+    checkPeriod: 10 * 60 * 1000,
+    dbRecordIdIsSessionId: true,
+    logger: false,
+  });
+  app.use(
+    session({
+      name: 'bc.sid',
+      secret: deps.secrets.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.cookieSecure,
+        maxAge: 12 * 60 * 60 * 1000,
+      },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(loadUser(db));
+  app.use(csrfProtection);
+  app.use(exposeCsrfToken, exposeFlash, exposeViewHelpers(context));
+  app.use(pageRoutes(context));
+
+  app.use(notFound);
+  app.use(errorHandler(logger, { showStack: config.nodeEnv === 'development' }));
+
+  return {
+    app,
+    context,
+    async close() {
+      await sessionStore.shutdown();
+    },
+  };
+}

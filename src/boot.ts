@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { applyMigrations } from './db/migrate.ts';
+import type { Logger } from './logger.ts';
+import { resolveSecrets } from './secrets.ts';
+import { ensureAdmin } from './services/users.ts';
+
+export interface Running {
+  readonly url: string;
+  readonly database: Database;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+/**
+ * PGlite has no lock of its own: two processes on one data folder would corrupt it. A lock file
+ * (refreshed while we run, stale after a crash) makes the second process stop with a clear line.
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    return await lockfile.lock(dir, { lockfilePath: path.join(dir, 'backupchecks.lock'), stale: 15_000, update: 5_000 });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ELOCKED') {
+      throw new StartupError(
+        `Another Backupchecks process is already using the data folder "${dir}". Stop it first, or set DATA_DIR to another folder.`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** Config → database → migrations → first admin → HTTP. Used by server.ts, tests and e2e. */
+export async function boot(config: Config, logger: Logger): Promise<Running> {
+  const secrets = resolveSecrets(config.dataDir, { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey });
+  const unlock = config.databaseUrl ? async () => {} : await lockDataDir(config.dataDir);
+  const database = await openDatabase(
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : { kind: 'pglite', dir: path.join(config.dataDir, 'pglite') },
+  ).catch(async (e: unknown) => {
+    await unlock();
+    throw e;
+  });
+
+  const { applied } = await applyMigrations(database.sql, { log: (m) => logger.info(m) });
+  if (applied.length) logger.info({ applied }, 'database migrations applied');
+
+  const admin = await ensureAdmin(database.prisma, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+    bcryptCost: config.bcryptCost,
+  });
+
+  const built = createApp({ config, database, logger, secrets });
+  const server = built.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  if (admin) {
+    // Printed once, on the console only: the first admin's credentials on a new installation.
+    const lines = [
+      '',
+      '  Backupchecks is ready. First admin account:',
+      `    e-mail:   ${admin.email}`,
+      admin.password ? `    password: ${admin.password}` : '    password: (from ADMIN_PASSWORD)',
+      '  Change it under Users after signing in. This is shown only once.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  logger.info({ url, database: database.kind }, `listening on ${url}`);
+
+  let closed = false;
+  return {
+    url,
+    database,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.close();
+      await database.close();
+      await unlock();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once. Everything the app reads from process.env goes through here so a
+ * bad value fails at start with one clear line instead of surfacing later as a strange bug.
+ */
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  APP_ENCRYPTION_KEY: hexKey.optional(),
+  APP_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+  APP_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Amsterdam')
+    .default('UTC'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: booleanish.default(false),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  DEMO_DATA: booleanish.optional(),
+  AUTOTASK_ZONE_LOOKUP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly nodeEnv: Env['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** Set: use that PostgreSQL server. Unset: embedded PGlite in `${dataDir}/pglite`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Unset outside production: generated and kept in the data folder (see secrets.ts). */
+  readonly sessionSecret: string | undefined;
+  readonly encryptionKey: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly timezone: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly trustProxy: boolean;
+  readonly cookieSecure: 'auto' | boolean;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  /** Seed demo customers, runs and the simulator-backed integration on an empty database. */
+  readonly demoData: boolean;
+  readonly autotask: {
+    readonly zoneLookupUrl: string | undefined;
+    readonly timeoutMs: number;
+    readonly simulatorPort: number;
+  };
+  readonly bcryptCost: number;
+  readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Configuration error: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction) {
+    // In production nothing is generated on the fly: a lost data folder must not silently rotate
+    // the key that decrypts the Autotask secret, or sign every user out.
+    for (const name of ['SESSION_SECRET', 'APP_ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
+      if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required when NODE_ENV=production`);
+    }
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    sessionSecret: e.SESSION_SECRET,
+    encryptionKey: e.APP_ENCRYPTION_KEY,
+    baseUrl: e.APP_BASE_URL,
+    timezone: e.APP_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    demoData: e.DEMO_DATA ?? (!e.DATABASE_URL && !e.AUTOTASK_ZONE_LOOKUP_URL && !isProduction),
+    autotask: {
+      zoneLookupUrl: e.AUTOTASK_ZONE_LOOKUP_URL,
+      timeoutMs: e.AUTOTASK_TIMEOUT_MS,
+      simulatorPort: e.AUTOTASK_SIMULATOR_PORT,
+    },
+    bcryptCost: e.BCRYPT_COST,
+    login: { maxAttempts: e.LOGIN_MAX_ATTEMPTS, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+  };
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Db = PrismaClient;
+export * from '../generated/prisma/client.ts';
+
+/**
+ * Runs plain SQL outside Prisma: migration files hold several statements, which Prisma's
+ * parameterised queries refuse, so the runner needs the driver's own multi-statement call.
+ */
+export interface SqlExecutor {
+  exec(sql: string): Promise<void>;
+  query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  readonly prisma: Db;
+  readonly sql: SqlExecutor;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  /** dir: a folder on disk, or 'memory://' for a throwaway database. */
+  | { kind: 'pglite'; dir: string; loadDataDir?: Blob };
+
+export async function openDatabase(target: DatabaseTarget, options: { logQueries?: boolean } = {}): Promise<Database> {
+  const log = options.logQueries ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 }),
+      log,
+    });
+    return {
+      prisma,
+      kind: 'postgres',
+      sql: {
+        async exec(text) {
+          await pool.query(text);
+        },
+        async query(text, params) {
+          return (await pool.query(text, params)).rows;
+        },
+      },
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+
+  if (target.dir !== 'memory://') fs.mkdirSync(path.dirname(path.resolve(target.dir)), { recursive: true });
+  const lite = await PGlite.create(target.dir, target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite), log });
+  return {
+    prisma,
+    kind: 'pglite',
+    sql: {
+      async exec(text) {
+        await lite.exec(text);
+      },
+      async query(text, params) {
+        return (await lite.query(text, params)).rows as never;
+      },
+    },
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}

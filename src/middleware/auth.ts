@@ -1,0 +1,46 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db, Role } from '../db/database.ts';
+import { ForbiddenError } from '../errors.ts';
+
+/**
+ * Loads the signed-in user on every request. Reading the row each time is what makes a
+ * deactivation take effect at once: a deactivated user's session is destroyed on its next request.
+ */
+export function loadUser(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    const userId = req.session?.userId;
+    if (userId) {
+      const user = await db.user.findUnique({
+        where: { id: userId },
+        select: { id: true, email: true, name: true, role: true, active: true },
+      });
+      if (user?.active) {
+        req.user = { id: user.id, email: user.email, name: user.name, role: user.role };
+      } else {
+        await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      }
+    }
+    res.locals.user = req.user ?? null;
+    next();
+  };
+}
+
+/** Anonymous visitors are sent to the sign-in page (and back afterwards). */
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  if (req.user) return next();
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+  }
+  res.redirect('/login');
+}
+
+/** Server-side role guard: a hidden button is not a guard. */
+export function requireRole(...allowed: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.user) return next(new ForbiddenError('Please sign in.'));
+    if (!allowed.includes(req.user.role)) return next(new ForbiddenError());
+    next();
+  };
+}
+
+export const canAct = (role: Role | undefined): boolean => role === 'admin' || role === 'operator';

@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../app.ts';
+import type { Role } from '../db/database.ts';
+import { formatDateTime } from '../services/time.ts';
+
+interface NavItem {
+  readonly href: string;
+  readonly label: string;
+  readonly roles: readonly Role[];
+}
+
+const everyone: readonly Role[] = ['admin', 'operator', 'reporter'];
+
+/** Navigation by role: what a user cannot use is not shown (the server still checks every route). */
+export const navigation: readonly NavItem[] = [
+  { href: '/run-checks', label: 'Run Checks', roles: everyone },
+  { href: '/customers', label: 'Customers', roles: everyone },
+  { href: '/settings', label: 'Settings', roles: ['admin'] },
+  { href: '/audit', label: 'Audit log', roles: ['admin'] },
+  { href: '/users', label: 'Users', roles: ['admin'] },
+];
+
+export function exposeViewHelpers(context: AppContext): RequestHandler {
+  const timezone = context.config.timezone;
+  return (req, res, next) => {
+    const role = req.user?.role;
+    res.locals.nav = role ? navigation.filter((n) => n.roles.includes(role)) : [];
+    res.locals.currentPath = req.path;
+    res.locals.timezone = timezone;
+    res.locals.fmt = (d: Date | string | null | undefined) => formatDateTime(d, timezone);
+    res.locals.canAct = role === 'admin' || role === 'operator';
+    res.locals.isAdmin = role === 'admin';
+    next();
+  };
+}

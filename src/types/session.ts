@@ -1,0 +1,29 @@
+import 'express-session';
+import type { Role } from '../generated/prisma/enums.ts';
+
+export interface CurrentUser {
+  readonly id: number;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface FlashMessage {
+  readonly type: 'success' | 'error' | 'info' | 'warning';
+  readonly text: string;
+  /** Upstream (Autotask) text shown verbatim under our explanation. */
+  readonly detail?: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    flash?: FlashMessage[];
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: CurrentUser;
+  }
+}
