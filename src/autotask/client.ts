@@ -1,0 +1,171 @@
+/**
+ * Autotask REST client: the only code in Backupchecks that talks HTTP to Autotask.
+ *
+ *   const autotask = createAutotaskClient({ credentials, environment, zoneLookupUrl, zoneCache, recorder, logLevel, logger });
+ *
+ * Public surface (everything async; errors are the classes of `errors.ts`):
+ *   getZone()                       zone of the API user (cached ~12 h, re-resolved on 401)
+ *   testConnection()                fresh zone lookup + ThresholdInformation: proves the credentials work
+ *   searchCompanies(name, opts?)    active companies whose name contains `name` (up to opts.limit, default 25)
+ *   getCompany(id)                  one company; AutotaskNotFoundError when absent
+ *   getCompanies(ids)               many companies, batched `in` queries of ≤ 500
+ *   createTicket(input)             POST once, read back; { id, ticket | null, readBackError }
+ *   getTicket(id)                   one ticket; AutotaskNotFoundError when absent
+ *   findTicketsByExternalId(ref)    tickets carrying our reference (settles an unknown create outcome)
+ *   getTickets(ids)                 many tickets, batched
+ *   updateTicketStatus(id, status)  PATCH { id, status }, sent once
+ *   addTicketNote(ticketId, note)   POST Tickets/{id}/Notes, sent once; returns the note id
+ *   listTicketNotes(ticketId)       notes on a ticket (settles an unknown note outcome)
+ *   countTimeEntries(ticketId)      number of time entries on a ticket
+ *   getTicketPicklists()            status, priority, queue, issue/sub-issue type, source, ticket type
+ *   getTicketNotePicklists()        note type, publish
+ *   getThresholdInformation()       hourly request budget and use
+ *   ticketUrl(ticketId)             web link to the ticket in this tenant's zone
+ *
+ * Writes (createTicket, updateTicketStatus, addTicketNote) are never retried; when they fail with
+ * `isOutcomeUnknown(err)` the caller looks before it writes again. Reads are retried on a dropped
+ * connection, 429 and 503. At most 3 requests per entity endpoint run at once per integration code.
+ */
+import { type ApiCallRecorder } from './api-log.ts';
+import { getCompanies, getCompany, searchCompanies, type CompanySearchOptions } from './companies.ts';
+import { sharedEndpointLimiter, type EndpointLimiter } from './concurrency.ts';
+import { createHttp, type AutotaskHttp, type RetryOptions } from './http.ts';
+import { ticketUrl } from './links.ts';
+import { addTicketNote, listTicketNotes } from './notes.ts';
+import { getTicketNotePicklists, getTicketPicklists } from './picklists.ts';
+import { getThresholdInformation } from './threshold.ts';
+import { createTicket, findTicketsByExternalId, getTicket, getTickets, updateTicketStatus } from './tickets.ts';
+import { countTimeEntriesForTicket } from './time-entries.ts';
+import type {
+  ApiLogLevel,
+  AutotaskCredentials,
+  AutotaskEnvironment,
+  AutotaskLogger,
+  AutotaskZone,
+  Company,
+  ConnectionCheck,
+  CreatedTicket,
+  NewTicket,
+  NewTicketNote,
+  Ticket,
+  TicketNote,
+  TicketNotePicklists,
+  TicketPicklists,
+  ThresholdInfo,
+} from './types.ts';
+import { DEFAULT_ZONE_TTL_MS, InMemoryZoneCache, type ZoneCache } from './zone.ts';
+
+export interface AutotaskClientOptions {
+  readonly credentials: AutotaskCredentials;
+  readonly environment: AutotaskEnvironment;
+  /** Zone lookup root instead of Autotask's (AUTOTASK_ZONE_LOOKUP_URL, or the simulator's URL). */
+  readonly zoneLookupUrl?: string | undefined;
+  /** Per request. Default 30 s. */
+  readonly timeoutMs?: number | undefined;
+  /** Default: in memory, per client. */
+  readonly zoneCache?: ZoneCache | undefined;
+  /** Default 12 h. */
+  readonly zoneTtlMs?: number | undefined;
+  readonly recorder?: ApiCallRecorder | undefined;
+  /** What goes to `recorder`. Default `errors`. */
+  readonly logLevel?: ApiLogLevel | undefined;
+  readonly logger?: AutotaskLogger | undefined;
+  /** Retry tuning for reads; tests shorten the delays. */
+  readonly retry?: RetryOptions | undefined;
+  /** Default: shared by every client in this process with the same integration code, 3 per endpoint. */
+  readonly limiter?: EndpointLimiter | undefined;
+}
+
+export interface AutotaskClient {
+  /** The zone of the API user: cached, looked up when stale. */
+  getZone(): Promise<AutotaskZone>;
+  /** Forgets the cached zone and proves the credentials with one authenticated call. */
+  testConnection(): Promise<ConnectionCheck>;
+
+  /** Companies whose name contains `name`; active only unless `includeInactive`. */
+  searchCompanies(name: string, options?: CompanySearchOptions): Promise<readonly Company[]>;
+  /** One company; throws AutotaskNotFoundError when Autotask has none. */
+  getCompany(id: number): Promise<Company>;
+  /** Companies for many ids (batches of 500); missing ids are absent from the result. */
+  getCompanies(ids: readonly number[]): Promise<readonly Company[]>;
+
+  /** Creates a ticket (sent once) and reads it back for its number. */
+  createTicket(input: NewTicket): Promise<CreatedTicket>;
+  /** One ticket; throws AutotaskNotFoundError when Autotask has none. */
+  getTicket(id: number): Promise<Ticket>;
+  /** Tickets whose externalID equals `externalId`. */
+  findTicketsByExternalId(externalId: string): Promise<readonly Ticket[]>;
+  /** Tickets for many ids (batches of 500); missing ids are absent from the result. */
+  getTickets(ids: readonly number[]): Promise<readonly Ticket[]>;
+  /** Sets a ticket's status (sent once). */
+  updateTicketStatus(id: number, status: number): Promise<void>;
+
+  /** Adds a note to a ticket (sent once); returns the note id. */
+  addTicketNote(ticketId: number, note: NewTicketNote): Promise<number>;
+  /** Notes on a ticket, oldest first. */
+  listTicketNotes(ticketId: number): Promise<readonly TicketNote[]>;
+
+  /** Number of time entries on a ticket. */
+  countTimeEntries(ticketId: number): Promise<number>;
+
+  /** Ticket picklists from the tenant's metadata. */
+  getTicketPicklists(): Promise<TicketPicklists>;
+  /** Ticket note picklists from the tenant's metadata. */
+  getTicketNotePicklists(): Promise<TicketNotePicklists>;
+  /** The tenant's hourly request budget. */
+  getThresholdInformation(): Promise<ThresholdInfo>;
+
+  /** Web UI link to a ticket, in this tenant's zone. */
+  ticketUrl(ticketId: number): Promise<string>;
+}
+
+export function createAutotaskClient(options: AutotaskClientOptions): AutotaskClient {
+  const http: AutotaskHttp = createHttp({
+    credentials: options.credentials,
+    environment: options.environment,
+    zoneLookupUrl: options.zoneLookupUrl,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    zoneCache: options.zoneCache ?? new InMemoryZoneCache(),
+    zoneTtlMs: options.zoneTtlMs ?? DEFAULT_ZONE_TTL_MS,
+    recorder: options.recorder,
+    logLevel: options.logLevel ?? 'errors',
+    logger: options.logger,
+    limiter: options.limiter ?? sharedEndpointLimiter(options.credentials.integrationCode),
+    retry: options.retry,
+  });
+
+  return {
+    getZone: () => http.zones.current(),
+    async testConnection() {
+      await http.zones.forget();
+      const threshold = await getThresholdInformation(http, 'connection.test');
+      return { zone: await http.zones.current(), threshold };
+    },
+    searchCompanies: (name, opts) => searchCompanies(http, name, opts),
+    getCompany: (id) => getCompany(http, id),
+    getCompanies: (ids) => getCompanies(http, ids),
+    createTicket: (input) => createTicket(http, input),
+    getTicket: (id) => getTicket(http, id),
+    findTicketsByExternalId: (externalId) => findTicketsByExternalId(http, externalId),
+    getTickets: (ids) => getTickets(http, ids),
+    updateTicketStatus: (id, status) => updateTicketStatus(http, id, status),
+    addTicketNote: (ticketId, note) => addTicketNote(http, ticketId, note),
+    listTicketNotes: (ticketId) => listTicketNotes(http, ticketId),
+    countTimeEntries: (ticketId) => countTimeEntriesForTicket(http, ticketId),
+    getTicketPicklists: () => getTicketPicklists(http),
+    getTicketNotePicklists: () => getTicketNotePicklists(http),
+    getThresholdInformation: () => getThresholdInformation(http),
+    async ticketUrl(ticketId) {
+      return ticketUrl((await http.zones.current()).webUrl, ticketId);
+    },
+  };
+}
+
+export * from './errors.ts';
+export * from './types.ts';
+export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
+export { InMemoryZoneCache, ZONE_LOOKUP_BASES, type ZoneCache } from './zone.ts';
+export { createEndpointLimiter, type EndpointLimiter } from './concurrency.ts';
+export { ticketUrl as buildTicketUrl } from './links.ts';
+export type { CompanySearchOptions } from './companies.ts';
+export type { RetryOptions } from './http.ts';

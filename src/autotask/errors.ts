@@ -1,0 +1,273 @@
+/**
+ * One error class per way an Autotask call can fail (stripe-node style). Every class extends
+ * `AutotaskError`, which carries the HTTP status (null when no answer came), Autotask's own
+ * `errors[]` text verbatim in `messages`, and the client operation that failed.
+ *
+ * The classes say what happened; services decide what it means for the operator. The one rule the
+ * client itself enforces: `AutotaskUnavailableError` on a write means the outcome is unknown (the
+ * ticket may exist), so it must be settled by a lookup, never by sending the write again.
+ *
+ * No error object built here holds a request header, a credential or an axios error.
+ */
+
+export type AutotaskErrorKind =
+  'authentication' | 'zone_lookup' | 'not_found' | 'validation' | 'permission' | 'rate_limited' | 'unavailable';
+
+/** Where the failure happened; part of every error. */
+export interface AutotaskErrorContext {
+  /** Client operation name, e.g. `tickets.create`. */
+  readonly operation: string;
+  readonly method?: string | undefined;
+  /** URL path without host or query string. */
+  readonly path?: string | undefined;
+  /** True when the failed request only read (GET, query, zone lookup). Unset counts as a write. */
+  readonly read?: boolean | undefined;
+}
+
+export abstract class AutotaskError extends Error {
+  abstract readonly kind: AutotaskErrorKind;
+  /** HTTP status of Autotask's answer; null when there was no answer (timeout, connection error). */
+  readonly status: number | null;
+  /** Autotask's `errors[]` text, verbatim. Empty when Autotask gave none. */
+  readonly messages: string[];
+  readonly operation: string;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  /** The failed request only read: whatever went wrong, nothing in Autotask changed. */
+  readonly read: boolean;
+
+  constructor(message: string, status: number | null, messages: readonly string[], context: AutotaskErrorContext) {
+    super(message);
+    this.name = new.target.name;
+    this.status = status;
+    this.messages = [...messages];
+    this.operation = context.operation;
+    this.method = context.method;
+    this.path = context.path;
+    this.read = context.read ?? false;
+  }
+
+  /** Autotask's own words joined for display (shown verbatim under our explanation), or undefined. */
+  get detail(): string | undefined {
+    return this.messages.length > 0 ? this.messages.join(' ') : undefined;
+  }
+}
+
+/** Credentials rejected: HTTP 401, or HTTP 500 "IntegrationCode is invalid.". */
+export class AutotaskAuthenticationError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'authentication';
+  constructor(status: number | null, messages: readonly string[], context: AutotaskErrorContext, message?: string) {
+    super(
+      message ??
+        'Autotask rejected the API credentials. Check the API username, secret and integration code in the Autotask settings.',
+      status,
+      messages,
+      context,
+    );
+  }
+}
+
+/**
+ * The zone lookup could not place the API user ("Zone information could not be determined"):
+ * usually a mistyped or unknown API username. A subtype of the authentication error, because the
+ * fix is the same place: the credentials.
+ */
+export class AutotaskZoneLookupError extends AutotaskAuthenticationError {
+  override readonly kind: AutotaskErrorKind = 'zone_lookup';
+  constructor(status: number | null, messages: readonly string[], context: AutotaskErrorContext) {
+    super(
+      status,
+      messages,
+      context,
+      'Autotask could not find the zone (data centre) for this API username. Check that the API username is spelled exactly as in Autotask.',
+    );
+  }
+}
+
+/** The record does not exist or is not visible to the API user: `{"item":null}` or HTTP 404. */
+export class AutotaskNotFoundError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'not_found';
+  constructor(status: number | null, messages: readonly string[], context: AutotaskErrorContext, message?: string) {
+    super(message ?? 'Autotask has no such record, or the API user cannot see it.', status, messages, context);
+  }
+}
+
+/** Autotask refused the request on its content: a validation or business rule (mostly HTTP 500 with `errors[]`). */
+export class AutotaskValidationError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'validation';
+  constructor(status: number | null, messages: readonly string[], context: AutotaskErrorContext) {
+    super('Autotask refused the request.', status, messages, context);
+  }
+}
+
+/** The API user lacks rights: HTTP 403, or "does not have the adequate permissions". */
+export class AutotaskPermissionError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'permission';
+  constructor(status: number | null, messages: readonly string[], context: AutotaskErrorContext) {
+    super(
+      'The Autotask API user is not allowed to do this. Check the security level of the API user in Autotask.',
+      status,
+      messages,
+      context,
+    );
+  }
+}
+
+/** Autotask's request or thread threshold was hit: HTTP 429, or the "thread threshold" message. */
+export class AutotaskRateLimitedError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'rate_limited';
+  constructor(
+    status: number | null,
+    messages: readonly string[],
+    context: AutotaskErrorContext,
+    /** From the `Retry-After` header when Autotask sent one. */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(
+      retryAfterSeconds !== null
+        ? `Autotask is limiting requests. Try again in ${retryAfterSeconds} seconds.`
+        : 'Autotask is limiting requests. Try again in a minute.',
+      status,
+      messages,
+      context,
+    );
+  }
+}
+
+export type UnavailableReason =
+  /** No answer within the timeout. */
+  | 'timeout'
+  /** Connection refused, reset, DNS failure, … */
+  | 'network'
+  /** A 5xx answer without Autotask's `errors[]`. */
+  | 'server'
+  /** A 2xx answer that is not JSON or not the expected shape. */
+  | 'bad_response';
+
+/**
+ * Autotask did not give a usable answer. For a write this means the outcome is unknown: the record
+ * may or may not have been created or changed.
+ */
+export class AutotaskUnavailableError extends AutotaskError {
+  readonly kind: AutotaskErrorKind = 'unavailable';
+  constructor(
+    readonly reason: UnavailableReason,
+    status: number | null,
+    messages: readonly string[],
+    context: AutotaskErrorContext,
+    message?: string,
+  ) {
+    super(message ?? unavailableMessage(reason), status, messages, context);
+  }
+}
+
+function unavailableMessage(reason: UnavailableReason): string {
+  switch (reason) {
+    case 'timeout':
+      return 'Autotask did not answer in time.';
+    case 'network':
+      return 'Autotask could not be reached.';
+    case 'server':
+      return 'Autotask had a server error.';
+    case 'bad_response':
+      return 'Autotask answered in an unexpected format.';
+  }
+}
+
+export function isAutotaskError(e: unknown): e is AutotaskError {
+  return e instanceof AutotaskError;
+}
+
+/**
+ * True when a write may or may not have taken effect (timeout, dropped connection, 5xx without
+ * errors, unreadable answer). Settle it by looking the record up (tickets: by `externalID`; notes:
+ * `listTicketNotes`), never by sending the write again. Every other error is a definite outcome,
+ * and so is an unavailable error from a read (such as the zone lookup before a create): nothing
+ * was written.
+ */
+export function isOutcomeUnknown(e: unknown): e is AutotaskUnavailableError {
+  return e instanceof AutotaskUnavailableError && !e.read;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping an HTTP answer to an error. Pure, so the rules can be read (and tested) in one place.
+
+const INVALID_INTEGRATION_CODE = /integration ?code is invalid/i;
+const ZONE_UNKNOWN = /zone information could not be determined/i;
+const NO_PERMISSION = /does not have the adequate permissions/i;
+const THREAD_THRESHOLD = /thread threshold|Itgenatr005|request threshold|threshold .*exceeded/i;
+const NO_MATCHING_RECORDS = /no matching records found/i;
+
+/**
+ * Autotask's `errors[]` as strings. Normally an array of strings; `{message, field}` objects
+ * (seen by one client) are reduced to their text so nothing is lost.
+ */
+export function extractMessages(body: unknown): string[] {
+  if (body === null || typeof body !== 'object') return [];
+  const errors = (body as Record<string, unknown>)['errors'] ?? (body as Record<string, unknown>)['Errors'];
+  if (!Array.isArray(errors)) return [];
+  const out: string[] = [];
+  for (const e of errors) {
+    if (typeof e === 'string') out.push(e);
+    else if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+      const { message, field } = e as { message: string; field?: unknown };
+      out.push(typeof field === 'string' && field ? `${field}: ${message}` : message);
+    }
+  }
+  return out;
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date. Null when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | null {
+  if (value === undefined || value === null) return null;
+  const text = String(value).trim();
+  if (text === '') return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text));
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+export interface HttpFailure {
+  readonly status: number;
+  /** Parsed JSON body, or undefined when the body was not JSON. */
+  readonly body: unknown;
+  readonly retryAfter?: string | undefined;
+  /** The zone lookup reports unknown users its own way. */
+  readonly isZoneLookup?: boolean;
+  /** Blanks credentials should Autotask ever echo them; the rest of its text stays verbatim. */
+  readonly redact?: (text: string) => string;
+}
+
+/**
+ * The error for a non-2xx answer. Order matters: Autotask reports most failures as HTTP 500, so
+ * the known messages are checked before the status decides.
+ */
+export function errorFromResponse(failure: HttpFailure, context: AutotaskErrorContext): AutotaskError {
+  const { status } = failure;
+  const redact = failure.redact ?? ((text: string) => text);
+  const messages = extractMessages(failure.body).map(redact);
+  const says = (re: RegExp) => messages.some((m) => re.test(m));
+
+  if (failure.isZoneLookup && (says(ZONE_UNKNOWN) || (status >= 400 && status < 500 && status !== 429))) {
+    return new AutotaskZoneLookupError(status, messages, context);
+  }
+  if (status < 400) return new AutotaskUnavailableError('bad_response', status, messages, context);
+  if (status === 401 || says(INVALID_INTEGRATION_CODE))
+    return new AutotaskAuthenticationError(status, messages, context);
+  if (status === 429 || says(THREAD_THRESHOLD)) {
+    return new AutotaskRateLimitedError(status, messages, context, parseRetryAfter(failure.retryAfter));
+  }
+  if (status === 403 || says(NO_PERMISSION)) return new AutotaskPermissionError(status, messages, context);
+  if (status === 404 || says(NO_MATCHING_RECORDS)) return new AutotaskNotFoundError(status, messages, context);
+  if (status === 502 || status === 503 || status === 504) {
+    return new AutotaskUnavailableError('server', status, messages, context);
+  }
+  if (status >= 500) {
+    return messages.length > 0
+      ? new AutotaskValidationError(status, messages, context)
+      : new AutotaskUnavailableError('server', status, messages, context);
+  }
+  // Any other 4xx is a definite refusal of this request (bad route, verb or body).
+  return new AutotaskValidationError(status, messages.length > 0 ? messages : [`HTTP ${status}`], context);
+}
