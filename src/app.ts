@@ -15,6 +15,7 @@ import { exposeFlash } from './middleware/flash.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import type { LocalSecrets } from './secrets.ts';
+import { createAutotaskAccess, type AutotaskAccess } from './services/autotask-access.ts';
 import { createLoginLimiter } from './services/login-limiter.ts';
 import { formatDateTime } from './services/time.ts';
 
@@ -25,10 +26,13 @@ export interface AppDeps {
   readonly database: Database;
   readonly logger: Logger;
   readonly secrets: LocalSecrets;
+  /** Zone lookup of the demo's built-in simulator; else config's AUTOTASK_ZONE_LOOKUP_URL applies. */
+  readonly autotaskZoneLookupUrl?: string | undefined;
 }
 
 export interface AppContext extends AppDeps {
   readonly loginLimiter: ReturnType<typeof createLoginLimiter>;
+  readonly autotask: AutotaskAccess;
 }
 
 export interface BuiltApp {
@@ -41,7 +45,17 @@ export interface BuiltApp {
 export function createApp(deps: AppDeps): BuiltApp {
   const { config, database, logger } = deps;
   const db = database.prisma;
-  const context: AppContext = { ...deps, loginLimiter: createLoginLimiter(db, config.login) };
+  const context: AppContext = {
+    ...deps,
+    loginLimiter: createLoginLimiter(db, config.login),
+    autotask: createAutotaskAccess({
+      db,
+      encryptionKey: deps.secrets.encryptionKey,
+      zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
+      timeoutMs: config.autotask.timeoutMs,
+      logger,
+    }),
+  };
   const app = express();
 
   app.set('view engine', 'ejs');

@@ -4,7 +4,7 @@ import { ForbiddenError } from '../errors.ts';
 
 /**
  * Loads the signed-in user on every request. Reading the row each time is what makes a
- * deactivation take effect at once: a deactivated user's session is destroyed on its next request.
+ * deactivation take effect at once: a deactivated user's session is replaced on its next request.
  */
 export function loadUser(db: Db): RequestHandler {
   return async (req, res, next) => {
@@ -17,7 +17,8 @@ export function loadUser(db: Db): RequestHandler {
       if (user?.active) {
         req.user = { id: user.id, email: user.email, name: user.name, role: user.role };
       } else {
-        await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+        // A fresh, empty session (not a destroyed one) so the rest of the request still works.
+        await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       }
     }
     res.locals.user = req.user ?? null;

@@ -67,7 +67,7 @@ describe('sign-in', () => {
     const agent = request.agent(built.app);
     const page = await agent.get('/login');
     const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword });
-    const sid = decodeURIComponent(/bc\.sid=s:([^.;]+)/.exec(String(res.headers['set-cookie']))![1]!);
+    const sid = /bc\.sid=s%3A([^.;]+)/.exec(String(res.headers['set-cookie']))![1]!;
     // The session lives in PostgreSQL, not in process memory.
     expect(await ctx.db.prisma.session.count({ where: { sid } })).toBe(1);
     const cookie = String(res.headers['set-cookie']);
