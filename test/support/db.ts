@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { adminQuery, databaseUrl } from './global-setup.ts';
+
+/** `url` is set on PostgreSQL, for tests that need a second connection or process. */
+export type TestDatabase = Database & { url?: string };
+
+/**
+ * A fresh database of this test file's own, migrated (a copy of the one global-setup.ts made) or,
+ * with `empty`, without even the migrations table. close() also throws it away.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const source = inject('testDatabase');
+  if (source.kind === 'pglite') {
+    if (options.empty) return openDatabase({ kind: 'pglite', dir: 'memory://' });
+    const snapshot = new Blob([await fs.readFile(source.snapshotPath)]);
+    return openDatabase({ kind: 'pglite', dir: 'memory://', loadDataDir: snapshot });
+  }
+
+  // The run's prefix lets its global teardown drop whatever a crashed file left behind.
+  const name = `${source.prefix}${randomBytes(4).toString('hex')}`;
+  await adminQuery(
+    source.serverUrl,
+    `CREATE DATABASE "${name}" TEMPLATE "${options.empty ? 'template0' : source.template}"`,
+  );
+  const url = databaseUrl(source.serverUrl, name);
+  const db = await openDatabase({ kind: 'postgres', url });
+  return {
+    ...db,
+    url,
+    async close() {
+      await db.close();
+      await adminQuery(source.serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+/** One migrated, empty database for the whole test file: `const ctx = useTestDatabase()`, then `ctx.db`. */
+export function useTestDatabase(): { readonly db: TestDatabase } {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('useTestDatabase(): the database exists only inside hooks and tests');
+      return db;
+    },
+  };
+}
+
+/** Empties every app table and restarts ids at 1; the migration history stays. */
+export async function resetData(db: Database): Promise<void> {
+  const tables = await db.sql.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+  );
+  if (tables.length === 0) return;
+  await db.sql.exec(`TRUNCATE TABLE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
