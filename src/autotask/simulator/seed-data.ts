@@ -1,0 +1,422 @@
+/**
+ * The demo tenant: picklists (present in every seed, because every tenant has them) and the
+ * companies, tickets, notes and time entries of `seed: 'demo'`. Ids and dates are fixed so a demo
+ * and a test run see the same world.
+ *
+ * Picklist numbers follow the fact sheet where it names them (§5: status 1 New / 5 Complete /
+ * 7..13, priority 1 High, ticketType 3 Service Request / 2 Incident, source 2 Insourced, publish
+ * 1 All Autotask Users / 2 Internal); the rest are typical tenant values. Each picklist keeps an
+ * inactive entry because real tenants do (§9 "inactive values stay in the list").
+ */
+import type { Company, EntityName, PicklistValue, Ticket, TicketNote, TimeEntry } from './types.ts';
+
+/** The demo API user's resource id and a technician, stamped on seeded records. */
+export const API_RESOURCE_ID = 29682885;
+export const TECHNICIAN_RESOURCE_ID = 29682886;
+
+export const DEMO_USER = {
+  username: 'backupchecks-api@demo.example',
+  secret: 'demo-secret',
+  // §2: an ApiIntegrationCode is 27 characters.
+  integrationCode: 'DEMOBACKUPCHECKSINTEGRATION',
+  resourceId: API_RESOURCE_ID,
+} as const;
+
+type PicklistEntry = [value: number, label: string, extra?: Partial<PicklistValue>];
+
+function picklist(entries: PicklistEntry[]): PicklistValue[] {
+  return entries.map(([value, label, extra], index) => ({
+    value: String(value),
+    label,
+    isDefaultValue: false,
+    sortOrder: index + 1,
+    parentValue: '',
+    isActive: true,
+    isSystem: false,
+    ...extra,
+  }));
+}
+
+const inactive = { isActive: false } as const;
+const system = { isSystem: true } as const;
+
+export const QUEUE = {
+  serviceDesk: 29683481,
+  monitoringAlerts: 29683482,
+  projects: 29683483,
+  levelTwo: 29683484,
+  oldHelpdesk: 29683479,
+} as const;
+
+export const ISSUE = { backup: 10, hardware: 11, software: 12, network: 13, security: 14 } as const;
+
+export const SUB_ISSUE = {
+  backupFailed: 101,
+  backupWarning: 102,
+  backupMissed: 103,
+  restoreRequest: 104,
+  tapeRotation: 105,
+  server: 111,
+  workstation: 112,
+  storage: 113,
+  applicationError: 121,
+  licensing: 122,
+  internetOutage: 131,
+  vpn: 132,
+  malware: 141,
+} as const;
+
+function sub(value: number, label: string, parent: number, extra?: Partial<PicklistValue>): PicklistEntry {
+  return [value, label, { parentValue: String(parent), ...extra }];
+}
+
+export function demoPicklists(): Record<EntityName, Record<string, PicklistValue[]>> {
+  return {
+    Tickets: {
+      status: picklist([
+        [1, 'New', { ...system, isDefaultValue: true }],
+        [5, 'Complete', system],
+        [7, 'Waiting Customer', system],
+        [8, 'In Progress'],
+        [9, 'Waiting Materials'],
+        [10, 'Dispatched'],
+        [11, 'Escalate'],
+        [12, 'Waiting Vendor'],
+        [13, 'Waiting Approval'],
+        [14, 'On Hold (old)', inactive],
+      ]),
+      priority: picklist([
+        [4, 'Critical'],
+        [1, 'High'],
+        [2, 'Medium', { isDefaultValue: true }],
+        [3, 'Low'],
+        [5, 'Standard (old)', inactive],
+      ]),
+      queueID: picklist([
+        [QUEUE.serviceDesk, 'Service Desk', { isDefaultValue: true }],
+        [QUEUE.monitoringAlerts, 'Monitoring Alerts'],
+        [QUEUE.projects, 'Projects'],
+        [QUEUE.levelTwo, 'Level II Support'],
+        [QUEUE.oldHelpdesk, 'Old Helpdesk', inactive],
+      ]),
+      issueType: picklist([
+        [ISSUE.backup, 'Backup'],
+        [ISSUE.hardware, 'Hardware'],
+        [ISSUE.software, 'Software'],
+        [ISSUE.network, 'Network'],
+        [ISSUE.security, 'Security'],
+      ]),
+      subIssueType: picklist([
+        sub(SUB_ISSUE.backupFailed, 'Backup failed', ISSUE.backup),
+        sub(SUB_ISSUE.backupWarning, 'Backup warning', ISSUE.backup),
+        sub(SUB_ISSUE.backupMissed, 'Backup missed', ISSUE.backup),
+        sub(SUB_ISSUE.restoreRequest, 'Restore request', ISSUE.backup),
+        sub(SUB_ISSUE.tapeRotation, 'Tape rotation (old)', ISSUE.backup, inactive),
+        sub(SUB_ISSUE.server, 'Server', ISSUE.hardware),
+        sub(SUB_ISSUE.workstation, 'Workstation', ISSUE.hardware),
+        sub(SUB_ISSUE.storage, 'Storage / NAS', ISSUE.hardware),
+        sub(SUB_ISSUE.applicationError, 'Application error', ISSUE.software),
+        sub(SUB_ISSUE.licensing, 'Licensing', ISSUE.software),
+        sub(SUB_ISSUE.internetOutage, 'Internet outage', ISSUE.network),
+        sub(SUB_ISSUE.vpn, 'VPN', ISSUE.network),
+        sub(SUB_ISSUE.malware, 'Malware', ISSUE.security),
+      ]),
+      source: picklist([
+        [2, 'Insourced', system],
+        [4, 'Phone'],
+        [6, 'Email'],
+        [8, 'Monitoring Alert'],
+        [11, 'Client Portal', system],
+        [12, 'Fax (old)', inactive],
+      ]),
+      ticketType: picklist([
+        [3, 'Service Request', { isDefaultValue: true }],
+        [2, 'Incident'],
+        [4, 'Problem'],
+        [5, 'Change Request'],
+        [6, 'Alert', system],
+      ]),
+      ticketCategory: picklist([
+        [1, 'Standard', { isDefaultValue: true }],
+        [3, 'Monitoring Alert'],
+        [4, 'Legacy (old)', inactive],
+      ]),
+      serviceLevelAgreementID: picklist([[1, 'Standard SLA']]),
+    },
+    TicketNotes: {
+      noteType: picklist([
+        [1, 'Task Summary', { ...system, isDefaultValue: true }],
+        [2, 'Task Detail', system],
+        [3, 'Task Notes'],
+        [13, 'Internal Note'],
+        [99, 'Legacy Note (old)', inactive],
+      ]),
+      publish: picklist([
+        [1, 'All Autotask Users', { isDefaultValue: true }],
+        [2, 'Internal'],
+      ]),
+    },
+    Companies: {
+      companyType: picklist([
+        [1, 'Customer', { isDefaultValue: true }],
+        [2, 'Lead'],
+        [3, 'Prospect'],
+        [4, 'Dead'],
+        [6, 'Cancellation'],
+        [7, 'Vendor'],
+        [8, 'Partner'],
+      ]),
+      classification: picklist([
+        [1, 'Managed Services'],
+        [2, 'Break/Fix'],
+      ]),
+      territoryID: picklist([
+        [1, 'Netherlands'],
+        [2, 'United Kingdom'],
+        [3, 'North America'],
+      ]),
+      marketSegmentID: picklist([
+        [1, 'Healthcare'],
+        [2, 'Education'],
+        [3, 'Retail'],
+        [4, 'Logistics'],
+      ]),
+    },
+    TimeEntries: {
+      timeEntryType: picklist([
+        [2, 'Ticket', system],
+        [6, 'Task', system],
+      ]),
+    },
+  };
+}
+
+export type CompanySeed = Pick<Company, 'id' | 'companyName' | 'city'> & Partial<Company>;
+
+const NL = 157;
+const UK = 225;
+const US = 229;
+const BE = 21;
+
+function nl(id: number, companyName: string, city: string, extra: Partial<Company> = {}): CompanySeed {
+  return { id, companyName, city, countryID: NL, phone: `+31 30 555 ${String(id).padStart(4, '0')}`, ...extra };
+}
+function foreign(
+  id: number,
+  companyName: string,
+  city: string,
+  countryID: number,
+  phone: string,
+  extra: Partial<Company> = {},
+): CompanySeed {
+  return { id, companyName, city, countryID, phone, ...extra };
+}
+
+const gone = { isActive: false } as const;
+
+/**
+ * About forty customers. The eight names the app's demo customers map to exist exactly once; each
+ * has look-alikes (other legal entity, other spelling, an inactive old record) because operators
+ * must pick by id, not by a name that merely resembles (DESIGN "IDs are leading").
+ */
+export function demoCompanies(): CompanySeed[] {
+  return [
+    // Id 0 is the tenant's own company (§4).
+    nl(0, 'Backupchecks Demo MSP', 'Utrecht', { companyType: 8, companyNumber: 'MSP-0000' }),
+    nl(100, 'Acme Dental', 'Utrecht', { marketSegmentID: 1 }),
+    nl(101, 'Acme Dental Group', 'Amersfoort', { marketSegmentID: 1 }),
+    nl(102, 'Acme Dentistry', 'Houten', { ...gone, companyType: 4 }),
+    nl(103, 'Brightwater Logistics', 'Rotterdam', { marketSegmentID: 4 }),
+    foreign(104, 'Brightwater Logistics Ltd', 'Southampton', UK, '+44 23 8055 0104'),
+    nl(105, 'Contoso B.V.', 'Amsterdam'),
+    nl(106, 'Contoso Holding', 'Amsterdam', { companyType: 3 }),
+    foreign(107, 'Contoso Ltd', 'London', UK, '+44 20 7946 0107', { ...gone, companyType: 6 }),
+    nl(108, 'Fabrikam Architects', 'Eindhoven'),
+    foreign(109, 'Fabrikam Inc.', 'Seattle', US, '+1 206 555 0109'),
+    nl(110, 'Greenfield Schools', 'Zwolle', { marketSegmentID: 2 }),
+    foreign(111, 'Greenfield School District', 'Leeds', UK, '+44 113 496 0111', { marketSegmentID: 2 }),
+    nl(112, 'Northwind Traders', 'Groningen', { marketSegmentID: 3 }),
+    foreign(113, 'Northwind Trading', 'Hull', UK, '+44 1482 496 113'),
+    nl(114, 'Northwind Traders (old)', 'Groningen', gone),
+    nl(115, 'Riverside Medical Centre', 'Nijmegen', { marketSegmentID: 1 }),
+    foreign(116, 'Riverside Medical Center', 'Boston', US, '+1 617 555 0116', { marketSegmentID: 1 }),
+    nl(117, 'Tailspin Toys', 'Breda', { marketSegmentID: 3 }),
+    foreign(118, 'Tailspin Toys Europe', 'Antwerpen', BE, '+32 3 555 01 18'),
+    foreign(119, 'Adventure Works Cycles', 'Bothell', US, '+1 425 555 0119'),
+    nl(120, 'Alpine Ski House', 'Maastricht'),
+    foreign(121, 'A. Datum Corporation', 'Redmond', US, '+1 425 555 0121'),
+    nl(122, 'Blue Yonder Airlines', 'Haarlemmermeer'),
+    nl(123, 'Coho Winery', 'Venlo'),
+    nl(124, 'Consolidated Messenger', 'Den Haag'),
+    nl(125, 'Fourth Coffee', 'Leiden'),
+    nl(126, 'Graphic Design Institute', 'Arnhem', { marketSegmentID: 2 }),
+    nl(127, 'Humongous Insurance', 'Zeist'),
+    nl(128, 'Litware Inc.', 'Delft'),
+    nl(129, 'Lucerne Publishing', 'Deventer'),
+    nl(130, "Margie's Travel", 'Alkmaar'),
+    nl(131, 'Proseware Inc.', 'Enschede'),
+    nl(132, 'School of Fine Art', 'Tilburg', { marketSegmentID: 2 }),
+    nl(133, 'Southridge Video', 'Hilversum'),
+    nl(134, 'Trey Research', 'Wageningen'),
+    nl(135, 'Wide World Importers', 'Vlissingen', { marketSegmentID: 4 }),
+    nl(136, 'Wingtip Toys', "'s-Hertogenbosch", { marketSegmentID: 3 }),
+    nl(137, 'Woodgrove Bank', 'Amsterdam'),
+    nl(138, 'Van Dijk & Co Accountants', 'Amersfoort'),
+    nl(139, 'Bakker Installatietechniek B.V.', 'Apeldoorn'),
+    nl(140, 'De Vries Tandartsen', 'Zaandam', { marketSegmentID: 1 }),
+    nl(141, 'Hendriks Hardware Distributie', 'Veghel', { companyType: 7 }),
+  ];
+}
+
+export type TicketSeed = Pick<
+  Ticket,
+  'id' | 'ticketNumber' | 'title' | 'companyID' | 'status' | 'priority' | 'createDate'
+> &
+  Partial<Ticket>;
+
+export function demoTickets(): TicketSeed[] {
+  const backup = { queueID: QUEUE.monitoringAlerts, issueType: ISSUE.backup, source: 8, ticketType: 2 };
+  return [
+    {
+      id: 7001,
+      ticketNumber: 'T20260105.0001',
+      title: '[Backupchecks] Acme Dental - Nightly server backup - error',
+      description: 'Veeam job "Nightly server backup" failed on DC01: the repository is out of space.',
+      companyID: 100,
+      status: 8,
+      priority: 1,
+      ...backup,
+      subIssueType: SUB_ISSUE.backupFailed,
+      createDate: '2026-01-05T07:12:00.000Z',
+      assignedResourceID: TECHNICIAN_RESOURCE_ID,
+      assignedResourceRoleID: 29682833,
+    },
+    {
+      id: 7002,
+      ticketNumber: 'T20260105.0002',
+      title: 'Replace failed disk in NAS',
+      description: 'Disk 3 of the Synology NAS reports SMART errors.',
+      companyID: 103,
+      status: 1,
+      priority: 2,
+      queueID: QUEUE.serviceDesk,
+      issueType: ISSUE.hardware,
+      subIssueType: SUB_ISSUE.storage,
+      source: 4,
+      ticketType: 3,
+      createDate: '2026-01-05T09:30:00.000Z',
+    },
+    {
+      id: 7003,
+      ticketNumber: 'T20260106.0001',
+      title: '[Backupchecks] Contoso B.V. - File server backup - warning',
+      description: 'VSS writer timed out on FS01.',
+      companyID: 105,
+      status: 5,
+      priority: 3,
+      ...backup,
+      subIssueType: SUB_ISSUE.backupWarning,
+      createDate: '2026-01-06T06:45:00.000Z',
+      completedDate: '2026-01-06T10:02:00.000Z',
+      completedByResourceID: TECHNICIAN_RESOURCE_ID,
+    },
+    {
+      id: 7004,
+      ticketNumber: 'T20260107.0001',
+      title: 'Printer on second floor offline',
+      description: null,
+      companyID: 112,
+      status: 7,
+      priority: 3,
+      queueID: QUEUE.serviceDesk,
+      issueType: ISSUE.hardware,
+      subIssueType: SUB_ISSUE.workstation,
+      source: 6,
+      ticketType: 3,
+      createDate: '2026-01-07T08:00:00.000Z',
+    },
+    {
+      id: 7005,
+      ticketNumber: 'T20260107.0002',
+      title: '[Backupchecks] Riverside Medical Centre - Laptop sync - error',
+      description: 'No backup received from 3 laptops in the last 48 hours.',
+      companyID: 115,
+      status: 1,
+      priority: 2,
+      ...backup,
+      subIssueType: SUB_ISSUE.backupMissed,
+      createDate: '2026-01-07T11:20:00.000Z',
+    },
+  ];
+}
+
+export type NoteSeed = Pick<
+  TicketNote,
+  'id' | 'ticketID' | 'title' | 'description' | 'noteType' | 'publish' | 'createDateTime'
+>;
+
+export function demoNotes(): NoteSeed[] {
+  return [
+    {
+      id: 20001,
+      ticketID: 7001,
+      title: 'Investigating',
+      description: 'Cleaning up old restore points on the repository.',
+      noteType: 1,
+      publish: 2,
+      createDateTime: '2026-01-05T08:00:00.000Z',
+    },
+    {
+      id: 20002,
+      ticketID: 7004,
+      title: 'Asked customer',
+      description: 'Asked the customer whether the printer was moved.',
+      noteType: 1,
+      publish: 1,
+      createDateTime: '2026-01-07T08:30:00.000Z',
+    },
+  ];
+}
+
+export type TimeEntrySeed = Pick<TimeEntry, 'id' | 'ticketID' | 'hoursWorked' | 'isNonBillable' | 'dateWorked'> &
+  Partial<TimeEntry>;
+
+export function demoTimeEntries(): TimeEntrySeed[] {
+  return [
+    {
+      id: 30001,
+      ticketID: 7001,
+      hoursWorked: 0.5,
+      isNonBillable: false,
+      dateWorked: '2026-01-05T00:00:00.000Z',
+      summaryNotes: 'Freed repository space.',
+    },
+    {
+      id: 30002,
+      ticketID: 7002,
+      hoursWorked: 0.25,
+      isNonBillable: true,
+      dateWorked: '2026-01-05T00:00:00.000Z',
+      summaryNotes: 'Ordered replacement disk.',
+    },
+    {
+      id: 30003,
+      ticketID: 7005,
+      hoursWorked: 1,
+      isNonBillable: false,
+      dateWorked: '2026-01-07T00:00:00.000Z',
+      summaryNotes: 'Checked laptop agents.',
+    },
+    {
+      id: 30004,
+      ticketID: 7005,
+      hoursWorked: 0.5,
+      isNonBillable: true,
+      dateWorked: '2026-01-07T00:00:00.000Z',
+      summaryNotes: 'Internal review.',
+    },
+  ];
+}
+
+/** §4: id 0 is the tenant's own company. */
+export const API_ROOT_COMPANY_ID = 0;

@@ -1,0 +1,381 @@
+/**
+ * The simulator's tenant: its records, picklists, API users and counters, plus the helpers tests
+ * and the `/__sim/` control API use to change Autotask "behind the app's back" (rename, deactivate
+ * or delete a company; add or remove time entries; complete a ticket).
+ *
+ * Helpers bypass API validation on purpose: they model what an Autotask user does in the web UI.
+ * Collections are arrays sorted by id (the API answers in ascending id order, §3 "Order") and are
+ * mutated in place on reset so references held by tests stay valid.
+ */
+import { ENTITIES } from './entities.ts';
+import { buildCompany, buildNote, buildTicket, buildTimeEntry } from './records.ts';
+import type { RequestLogEntry } from './request-log.ts';
+import { DEMO_USER, demoCompanies, demoNotes, demoPicklists, demoTickets, demoTimeEntries } from './seed-data.ts';
+import { RequestCounter } from './threshold.ts';
+import type {
+  Clock,
+  Company,
+  EntityName,
+  PicklistValue,
+  Picklists,
+  SimUser,
+  Ticket,
+  TicketNote,
+  TimeEntry,
+} from './types.ts';
+
+export type SeedName = 'demo' | 'empty';
+
+export interface SimulatorSettings {
+  /** Concurrent requests per (integration code + entity endpoint); §6 says 3. */
+  threadLimit: number;
+  /** Status of a thread-limit rejection. The real status is uncertain (§6), so tests can pick 429 or 500. */
+  threadLimitStatus: number;
+  /** Requests per rolling window before 429 (§6: 10,000 per 60 minutes). */
+  requestThreshold: number;
+  requestThresholdTimeframeMinutes: number;
+  /** The request log keeps at most this many entries (oldest dropped first). */
+  requestLogLimit: number;
+  zoneName: string;
+  ci: number;
+}
+
+export const DEFAULT_SETTINGS: SimulatorSettings = {
+  threadLimit: 3,
+  threadLimitStatus: 429,
+  requestThreshold: 10_000,
+  requestThresholdTimeframeMinutes: 60,
+  requestLogLimit: 10_000,
+  zoneName: 'Simulator',
+  ci: 30595,
+};
+
+export interface StateOptions {
+  seed?: SeedName;
+  /** API users; the first one is the one `Simulator.credentials` reports. Default: the demo user. */
+  users?: SimUser[];
+  clock?: Clock;
+  settings?: Partial<SimulatorSettings>;
+}
+
+export class NotFoundInStateError extends Error {
+  constructor(what: string, id: number) {
+    super(`No ${what} with id ${id}.`);
+    this.name = 'NotFoundInStateError';
+  }
+}
+
+const ID_START = { companies: 1000, tickets: 7100, ticketNotes: 20100, timeEntries: 30100 } as const;
+type Collection = keyof typeof ID_START;
+
+export class SimulatorState {
+  readonly seed: SeedName;
+  readonly companies: Company[] = [];
+  readonly tickets: Ticket[] = [];
+  readonly ticketNotes: TicketNote[] = [];
+  readonly timeEntries: TimeEntry[] = [];
+  readonly picklists: Picklists = { Companies: {}, Tickets: {}, TicketNotes: {}, TimeEntries: {} };
+  readonly users: SimUser[];
+  readonly requestLog: RequestLogEntry[] = [];
+  readonly settings: SimulatorSettings;
+  readonly requestCounter = new RequestCounter();
+  clock: Clock;
+  #nextId: Record<Collection, number> = { ...ID_START };
+  #logSeq = 0;
+  readonly #initialSettings: SimulatorSettings;
+
+  constructor(options: StateOptions = {}) {
+    this.seed = options.seed ?? 'demo';
+    this.users = (options.users ?? [{ ...DEMO_USER }]).map((u) => ({ ...u }));
+    if (this.users.length === 0) throw new Error('The simulator needs at least one API user.');
+    this.clock = options.clock ?? (() => new Date());
+    this.#initialSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.settings = { ...this.#initialSettings };
+    this.reset();
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  nowIso(): string {
+    return this.clock().toISOString();
+  }
+
+  /** Back to the seed: records, picklists, settings, request log and threshold counter. */
+  reset(): void {
+    const nowIso = this.nowIso();
+    const demo = this.seed === 'demo';
+    replace(
+      this.companies,
+      demo
+        ? demoCompanies().map((c) =>
+            buildCompany(
+              {
+                ...c,
+                createDate: '2025-06-01T09:00:00.000Z',
+                lastActivityDate: '2025-06-01T09:00:00.000Z',
+                lastTrackedModifiedDateTime: '2025-06-01T09:00:00.000Z',
+              },
+              nowIso,
+            ),
+          )
+        : [],
+    );
+    replace(this.tickets, demo ? demoTickets().map((t) => buildTicket(t, nowIso)) : []);
+    replace(this.ticketNotes, demo ? demoNotes().map((n) => buildNote(n, nowIso)) : []);
+    replace(
+      this.timeEntries,
+      demo ? demoTimeEntries().map((e) => buildTimeEntry({ ...e, createDateTime: e.dateWorked }, nowIso)) : [],
+    );
+    const picklists = demoPicklists();
+    for (const entity of Object.keys(picklists) as EntityName[]) this.picklists[entity] = picklists[entity];
+    Object.assign(this.settings, this.#initialSettings);
+    this.requestLog.length = 0;
+    this.#logSeq = 0;
+    this.requestCounter.clear();
+    this.#nextId = { ...ID_START };
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  company(id: number): Company | undefined {
+    return this.companies.find((c) => c.id === id);
+  }
+
+  ticket(id: number): Ticket | undefined {
+    return this.tickets.find((t) => t.id === id);
+  }
+
+  ticketByNumber(ticketNumber: string): Ticket | undefined {
+    const wanted = ticketNumber.trim().toLowerCase();
+    return this.tickets.find((t) => t.ticketNumber.toLowerCase() === wanted);
+  }
+
+  notesOf(ticketId: number): TicketNote[] {
+    return this.ticketNotes.filter((n) => n.ticketID === ticketId);
+  }
+
+  timeEntriesOf(ticketId: number): TimeEntry[] {
+    return this.timeEntries.filter((e) => e.ticketID === ticketId);
+  }
+
+  user(username: string): SimUser | undefined {
+    const wanted = username.trim().toLowerCase();
+    return this.users.find((u) => u.username.toLowerCase() === wanted);
+  }
+
+  picklist(entity: EntityName, field: string): PicklistValue[] {
+    return this.picklists[entity][field] ?? [];
+  }
+
+  picklistLabel(entity: EntityName, field: string, value: number | null): string | null {
+    if (value === null) return null;
+    return this.picklist(entity, field).find((p) => p.value === String(value))?.label ?? null;
+  }
+
+  /** Records of one entity, for the generic query code. */
+  records(entity: EntityName): readonly object[] {
+    return this[ENTITIES[entity].collection];
+  }
+
+  /** The next free id: past the counter and past any id a test inserted by hand. */
+  nextId(collection: Collection): number {
+    let id = this.#nextId[collection];
+    for (const record of this[collection]) if (record.id >= id) id = record.id + 1;
+    this.#nextId[collection] = id + 1;
+    return id;
+  }
+
+  /** §4: `T` + UTC `YYYYMMDD` + `.` + a 4-digit sequence that restarts every day. */
+  nextTicketNumber(at: Date = this.now()): string {
+    const day = at.toISOString().slice(0, 10).replaceAll('-', '');
+    const prefix = `T${day}.`;
+    let max = 0;
+    for (const t of this.tickets) {
+      if (!t.ticketNumber.startsWith(prefix)) continue;
+      const seq = Number.parseInt(t.ticketNumber.slice(prefix.length, prefix.length + 4), 10);
+      if (Number.isFinite(seq) && seq > max) max = seq;
+    }
+    return `${prefix}${String(max + 1).padStart(4, '0')}`;
+  }
+
+  // ---- request log ---------------------------------------------------------------------------
+
+  logRequest(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
+    const logged: RequestLogEntry = { seq: ++this.#logSeq, ...entry };
+    this.requestLog.push(logged);
+    const excess = this.requestLog.length - this.settings.requestLogLimit;
+    if (excess > 0) this.requestLog.splice(0, excess);
+    return logged;
+  }
+
+  clearRequestLog(): void {
+    this.requestLog.length = 0;
+  }
+
+  // ---- helpers: what an Autotask user changes in the web UI ---------------------------------
+
+  addCompany(input: Partial<Company> & Pick<Company, 'companyName'>): Company {
+    const id = input.id ?? this.nextId('companies');
+    if (this.company(id)) throw new Error(`A company with id ${id} already exists.`);
+    const company = buildCompany({ ...input, id }, this.nowIso());
+    insertSorted(this.companies, company);
+    return company;
+  }
+
+  renameCompany(id: number, companyName: string): Company {
+    const company = this.#mustCompany(id);
+    company.companyName = companyName;
+    this.#touchCompany(company);
+    return company;
+  }
+
+  deactivateCompany(id: number): Company {
+    const company = this.#mustCompany(id);
+    company.isActive = false;
+    this.#touchCompany(company);
+    return company;
+  }
+
+  activateCompany(id: number): Company {
+    const company = this.#mustCompany(id);
+    company.isActive = true;
+    this.#touchCompany(company);
+    return company;
+  }
+
+  /** Removes the company outright (the API then answers `{"item":null}`). Its tickets stay. */
+  deleteCompany(id: number): Company {
+    const index = this.companies.findIndex((c) => c.id === id);
+    const company = this.companies[index];
+    if (!company) throw new NotFoundInStateError('company', id);
+    this.companies.splice(index, 1);
+    return company;
+  }
+
+  /** Creates a ticket without API validation (a ticket someone made in the Autotask UI). */
+  addTicket(input: Partial<Ticket> & Pick<Ticket, 'title' | 'companyID'>): Ticket {
+    const now = this.now();
+    const id = input.id ?? this.nextId('tickets');
+    if (this.ticket(id)) throw new Error(`A ticket with id ${id} already exists.`);
+    const ticket = buildTicket(
+      {
+        status: 1,
+        priority: 2,
+        ...input,
+        id,
+        ticketNumber: input.ticketNumber ?? this.nextTicketNumber(now),
+      },
+      now.toISOString(),
+    );
+    if (ticket.status === 5 && ticket.completedDate === null) ticket.completedDate = now.toISOString();
+    insertSorted(this.tickets, ticket);
+    return ticket;
+  }
+
+  /** Changes a ticket's status the way Autotask does: Complete (5) stamps completedDate, reopening clears it. */
+  setTicketStatus(id: number, status: number, resourceId?: number): Ticket {
+    const ticket = this.#mustTicket(id);
+    applyStatus(ticket, status, this.nowIso(), resourceId ?? null);
+    return ticket;
+  }
+
+  addTimeEntry(
+    ticketId: number,
+    options: { billable?: boolean; hours?: number; summaryNotes?: string; resourceId?: number } = {},
+  ): TimeEntry {
+    this.#mustTicket(ticketId);
+    const nowIso = this.nowIso();
+    const entry = buildTimeEntry(
+      {
+        id: this.nextId('timeEntries'),
+        ticketID: ticketId,
+        hoursWorked: options.hours ?? 0.25,
+        isNonBillable: options.billable === false,
+        summaryNotes: options.summaryNotes ?? (options.billable === false ? 'Internal work' : 'Remote support'),
+        ...(options.resourceId === undefined ? {} : { resourceID: options.resourceId }),
+      },
+      nowIso,
+    );
+    insertSorted(this.timeEntries, entry);
+    const ticket = this.ticket(ticketId);
+    if (ticket) ticket.lastActivityDate = nowIso;
+    return entry;
+  }
+
+  /** Removes every time entry on the ticket; returns how many were removed. */
+  removeTimeEntries(ticketId: number): number {
+    const before = this.timeEntries.length;
+    replace(
+      this.timeEntries,
+      this.timeEntries.filter((e) => e.ticketID !== ticketId),
+    );
+    return before - this.timeEntries.length;
+  }
+
+  removeTimeEntry(id: number): TimeEntry {
+    const index = this.timeEntries.findIndex((e) => e.id === id);
+    const entry = this.timeEntries[index];
+    if (!entry) throw new NotFoundInStateError('time entry', id);
+    this.timeEntries.splice(index, 1);
+    return entry;
+  }
+
+  addNote(ticketId: number, input: Partial<TicketNote> & Pick<TicketNote, 'title' | 'description'>): TicketNote {
+    this.#mustTicket(ticketId);
+    const note = buildNote(
+      { noteType: 1, publish: 1, ...input, id: input.id ?? this.nextId('ticketNotes'), ticketID: ticketId },
+      this.nowIso(),
+    );
+    insertSorted(this.ticketNotes, note);
+    return note;
+  }
+
+  #mustCompany(id: number): Company {
+    const company = this.company(id);
+    if (!company) throw new NotFoundInStateError('company', id);
+    return company;
+  }
+
+  #mustTicket(id: number): Ticket {
+    const ticket = this.ticket(id);
+    if (!ticket) throw new NotFoundInStateError('ticket', id);
+    return ticket;
+  }
+
+  #touchCompany(company: Company): void {
+    const nowIso = this.nowIso();
+    company.lastActivityDate = nowIso;
+    company.lastTrackedModifiedDateTime = nowIso;
+  }
+}
+
+/** Complete is status 5 with completedDate set (§5); moving away from Complete clears it. */
+export function applyStatus(ticket: Ticket, status: number, nowIso: string, resourceId: number | null): void {
+  const wasComplete = ticket.status === 5;
+  ticket.status = status;
+  if (status === 5 && !wasComplete) {
+    ticket.completedDate = nowIso;
+    ticket.completedByResourceID = resourceId;
+  } else if (status !== 5 && wasComplete) {
+    ticket.completedDate = null;
+    ticket.completedByResourceID = null;
+  }
+  ticket.lastActivityDate = nowIso;
+  ticket.lastTrackedModificationDateTime = nowIso;
+}
+
+function replace<T>(target: T[], items: T[]): void {
+  target.splice(0, target.length, ...items);
+}
+
+export function insertSorted<T extends { id: number }>(list: T[], item: T): void {
+  const at = list.findIndex((x) => x.id > item.id);
+  if (at === -1) list.push(item);
+  else list.splice(at, 0, item);
+}
+
+export function createState(options: StateOptions = {}): SimulatorState {
+  return new SimulatorState(options);
+}

@@ -1,0 +1,104 @@
+/** Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client. */
+import { startSimulator, type Simulator, type StartSimulatorOptions } from '../../../src/autotask/simulator/index.ts';
+
+export interface TestClock {
+  (): Date;
+  set(iso: string): void;
+  advance(ms: number): void;
+}
+
+/** A settable clock, so ticket numbers and completedDate are predictable. */
+export function testClock(start = '2026-03-04T10:00:00.000Z'): TestClock {
+  let now = new Date(start);
+  const clock = (() => new Date(now)) as TestClock;
+  clock.set = (iso) => {
+    now = new Date(iso);
+  };
+  clock.advance = (ms) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return clock;
+}
+
+export async function startTestSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ clock: testClock(), ...options });
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, or undefined when the body is not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  json: any;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send no credential headers. */
+  anonymous?: boolean;
+  timeoutMs?: number;
+}
+
+export function authHeaders(sim: Simulator): Record<string, string> {
+  return {
+    ApiIntegrationCode: sim.credentials.integrationCode,
+    UserName: sim.credentials.username,
+    Secret: sim.credentials.secret,
+  };
+}
+
+/** `path` is relative to the API URL (`V1.0/Tickets/1`) or absolute (a nextPageUrl). */
+export async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
+  const url = /^https?:/.test(path) ? path : `${sim.apiUrl}${path}`;
+  const headers: Record<string, string> = {
+    ...(options.anonymous ? {} : authHeaders(sim)),
+    ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    ...options.headers,
+  };
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export const post = (sim: Simulator, path: string, body: unknown, options: CallOptions = {}) =>
+  call(sim, 'POST', path, { ...options, body });
+export const get = (sim: Simulator, path: string, options: CallOptions = {}) => call(sim, 'GET', path, options);
+
+/** GET query with `?search=`. */
+export const getQuery = (sim: Simulator, entity: string, search: unknown) =>
+  get(sim, `V1.0/${entity}/query?search=${encodeURIComponent(JSON.stringify(search))}`);
+
+/** Ids returned by a POST query with the given filter. */
+export async function queryIds(sim: Simulator, entity: string, filter: unknown[]): Promise<number[]> {
+  const result = await post(sim, `V1.0/${entity}/query`, { filter });
+  if (result.status !== 200) throw new Error(`query failed: ${result.status} ${result.text}`);
+  return (result.json.items as { id: number }[]).map((i) => i.id);
+}
+
+export const validTicket = {
+  companyID: 105,
+  title: 'Backup failed on FS01',
+  status: 1,
+  priority: 2,
+  queueID: 29683482,
+};
