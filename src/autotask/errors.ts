@@ -193,6 +193,9 @@ export function isOutcomeUnknown(e: unknown): e is AutotaskUnavailableError {
 // Mapping an HTTP answer to an error. Pure, so the rules can be read (and tested) in one place.
 
 const INVALID_INTEGRATION_CODE = /integration ?code is invalid/i;
+// An unknown UserName header comes back as HTTP 500 "User name is invalid." (apigrate issue #19),
+// not 401: it is a credentials problem all the same.
+const INVALID_USER_NAME = /user ?name is invalid/i;
 const ZONE_UNKNOWN = /zone information could not be determined/i;
 const NO_PERMISSION = /does not have the adequate permissions/i;
 const THREAD_THRESHOLD = /thread threshold|Itgenatr005|request threshold|threshold .*exceeded/i;
@@ -253,7 +256,7 @@ export function errorFromResponse(failure: HttpFailure, context: AutotaskErrorCo
     return new AutotaskZoneLookupError(status, messages, context);
   }
   if (status < 400) return new AutotaskUnavailableError('bad_response', status, messages, context);
-  if (status === 401 || says(INVALID_INTEGRATION_CODE))
+  if (status === 401 || says(INVALID_INTEGRATION_CODE) || says(INVALID_USER_NAME))
     return new AutotaskAuthenticationError(status, messages, context);
   if (status === 429 || says(THREAD_THRESHOLD)) {
     return new AutotaskRateLimitedError(status, messages, context, parseRetryAfter(failure.retryAfter));

@@ -75,6 +75,12 @@ describe('authentication', () => {
     expect(err).not.toBeInstanceOf(AutotaskZoneLookupError);
     expect(err).toMatchObject({ status: 500, messages: ['IntegrationCode is invalid.'], operation: 'tickets.create' });
   });
+
+  it('HTTP 500 "User name is invalid." (unknown UserName header)', async () => {
+    const err = await createFails((i) => i.reply(500, { errors: ['User name is invalid.'] }));
+    expect(err).toBeInstanceOf(AutotaskAuthenticationError);
+    expect(err).toMatchObject({ status: 500, messages: ['User name is invalid.'] });
+  });
 });
 
 describe('not found', () => {
