@@ -6,8 +6,11 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
+import { startDemoAutotask } from './demo-autotask.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
+import { startPeriodicCompanySync } from './services/company-sync.ts';
+import { seedDemoDataIfEmpty } from './services/demo-data.ts';
 import { ensureAdmin } from './services/users.ts';
 
 export interface Running {
@@ -57,8 +60,21 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     password: config.adminPassword,
     bcryptCost: config.bcryptCost,
   });
+  if (config.demoData) {
+    const seeded = await seedDemoDataIfEmpty(database.prisma);
+    if (seeded) logger.info(seeded, 'demo customers, jobs and runs seeded');
+  }
 
-  const built = createApp({ config, database, logger, secrets });
+  // Demo without AUTOTASK_ZONE_LOOKUP_URL: the local Autotask simulator stands in for Autotask.
+  const demoAutotask = await startDemoAutotask({
+    config,
+    db: database.prisma,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+  });
+  const built = createApp({ config, database, logger, secrets, autotaskZoneLookupUrl: demoAutotask?.zoneLookupUrl });
+  // Optional periodic refresh of mapped Autotask company names (Settings: sync interval; off by default).
+  const companySync = startPeriodicCompanySync({ db: database.prisma, access: built.context.autotask, logger });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -79,6 +95,15 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
+  if (demoAutotask) {
+    // Needs the real port for ticket links, so only now; a failure leaves the app usable, just unconfigured.
+    const configured = await demoAutotask.configure(config.baseUrl ?? url).catch((err: unknown) => {
+      logger.warn({ err }, 'demo Autotask: configuring the integration against the simulator failed');
+      return false;
+    });
+    if (configured) logger.info('demo Autotask: integration configured against the local simulator');
+    process.stdout.write(`  Autotask simulator (demo): ${demoAutotask.controlUrl}\n`);
+  }
   logger.info({ url, database: database.kind }, `listening on ${url}`);
 
   let closed = false;
@@ -88,9 +113,11 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     async close() {
       if (closed) return;
       closed = true;
+      companySync.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();
+      await demoAutotask?.close();
       await database.close();
       await unlock();
     },

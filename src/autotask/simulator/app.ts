@@ -21,6 +21,8 @@ export interface SimulatorAppOptions {
   publicOrigin?: string | undefined;
   /** Let non-loopback clients use `/__sim/`. Default false. */
   allowRemoteControl?: boolean | undefined;
+  /** Called after every request that may have changed the tenant (not GET, not a query): the demo saves its state. */
+  onChange?: (() => void) | undefined;
 }
 
 export type SimulatorApp = Express & {
@@ -36,6 +38,14 @@ export function createSimulatorApp(
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const onChange = options.onChange;
+  if (onChange) {
+    app.use((req, res, next) => {
+      // 'close' also fires for dropped answers, whose write was applied all the same.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !/\/query(\/|$)/i.test(req.path)) res.on('close', onChange);
+      next();
+    });
+  }
   app.use(apiHandler(state, { faults, threads, publicOrigin: options.publicOrigin }));
   app.use(webHandler(state));
   app.use('/__sim', controlRouter(state, { faults, allowRemote: options.allowRemoteControl }));

@@ -25,6 +25,8 @@ export interface StartSimulatorOptions extends StateOptions {
   /** Origin for absolute URLs when clients reach the simulator through another name. */
   publicOrigin?: string;
   allowRemoteControl?: boolean;
+  /** Called after every request that may have changed the tenant; see SimulatorAppOptions.onChange. */
+  onChange?: () => void;
 }
 
 export interface SimulatorCredentials {
@@ -68,6 +70,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     threads,
     publicOrigin: options.publicOrigin,
     allowRemoteControl: options.allowRemoteControl,
+    onChange: options.onChange,
   });
   const server = createServer(app);
   await listen(server, options.port ?? 0, host);
@@ -138,6 +141,7 @@ export {
   type SimulatorSettings,
   type StateOptions,
   type SeedName,
+  type SimulatorSnapshot,
 } from './store.ts';
 export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
 export type * from './types.ts';

@@ -58,6 +58,16 @@ export interface StateOptions {
   settings?: Partial<SimulatorSettings>;
 }
 
+/** What `SimulatorState.snapshot()` returns and `restore()` takes. */
+export interface SimulatorSnapshot {
+  version: 1;
+  companies: Company[];
+  tickets: Ticket[];
+  ticketNotes: TicketNote[];
+  timeEntries: TimeEntry[];
+  picklists: Picklists;
+}
+
 export class NotFoundInStateError extends Error {
   constructor(what: string, id: number) {
     super(`No ${what} with id ${id}.`);
@@ -135,6 +145,30 @@ export class SimulatorState {
     this.#logSeq = 0;
     this.requestCounter.clear();
     this.#nextId = { ...ID_START };
+  }
+
+  // ---- persistence (the demo keeps its tickets across restarts) -------------------------------
+
+  /** The tenant's records and picklists as plain JSON. Faults, counters and the request log are not part of it. */
+  snapshot(): SimulatorSnapshot {
+    return structuredClone({
+      version: 1 as const,
+      companies: this.companies,
+      tickets: this.tickets,
+      ticketNotes: this.ticketNotes,
+      timeEntries: this.timeEntries,
+      picklists: this.picklists,
+    });
+  }
+
+  /** Replaces the records and picklists with a snapshot's (in place, so held references stay valid). */
+  restore(snapshot: SimulatorSnapshot): void {
+    const copy = structuredClone(snapshot);
+    replace(this.companies, copy.companies);
+    replace(this.tickets, copy.tickets);
+    replace(this.ticketNotes, copy.ticketNotes);
+    replace(this.timeEntries, copy.timeEntries);
+    for (const entity of Object.keys(copy.picklists) as EntityName[]) this.picklists[entity] = copy.picklists[entity];
   }
 
   // ---- lookups -------------------------------------------------------------------------------

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunTicket" ADD COLUMN     "closingNoteSentAt" TIMESTAMP(3);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuiltApp } from '../../src/app.ts';
+import { settleDeferredWork } from '../../src/services/deferred-work.ts';
+import { getIntegrationSettings } from '../../src/services/integration-settings.ts';
+import { buildTestApp, signInAs } from '../support/app.ts';
+import { configureAutotask, useSimulator } from '../support/autotask.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeCustomerWithRun } from '../support/fixtures.ts';
+import { postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
+
+const ctx = useTestDatabase();
+const simCtx = useSimulator();
+let built: BuiltApp;
+/** A second app instance on the same database: nothing in memory may decide who posts. */
+let other: BuiltApp;
+
+beforeAll(async () => {
+  // 25 requests at once share one in-process PGlite and the simulator with the test runner: a
+  // generous timeout keeps a slow test machine from turning into "Autotask did not answer".
+  built = buildTestApp(ctx.db, { ...simCtx.env, AUTOTASK_TIMEOUT_MS: '15000' });
+  other = buildTestApp(ctx.db, { ...simCtx.env, AUTOTASK_TIMEOUT_MS: '15000' });
+  await configureAutotask(ctx.db, simCtx.sim);
+  // The zone is normally cached; a cold cache would add 25 simultaneous zone lookups.
+  await built.context.autotask.client(await getIntegrationSettings(ctx.db.prisma)).getZone();
+});
+afterAll(async () => {
+  await settleDeferredWork();
+  await built.close();
+  await other.close();
+});
+
+describe('One ticket per run under concurrency', () => {
+  it('25 simultaneous create requests from 25 sessions on two app instances make exactly one ticket and one row', async () => {
+    const { sim } = simCtx;
+    const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
+    const sessions = [];
+    for (let i = 0; i < 25; i += 1)
+      sessions.push(await signInAs((i % 2 ? other : built).app, ctx.db, i % 3 ? 'operator' : 'admin'));
+    await settleDeferredWork();
+    sim.state.clearRequestLog();
+    // Some latency on the create so that late requests arrive while the first POST is in flight.
+    sim.faults.setLatency(150, { entity: 'Tickets' });
+
+    const responses = await Promise.all(sessions.map(({ agent, csrf }) => postCreate(agent, csrf, run.id)));
+    sim.faults.setLatency(0, { entity: 'Tickets' });
+
+    expect(responses.map((r) => r.status)).toEqual(Array(25).fill(302));
+    expect(responses.every((r) => r.headers.location === `/runs/${run.id}`)).toBe(true);
+    expect(simTicketsOfRun(sim, run.id)).toHaveLength(1);
+    expect(ticketCreatePosts(sim)).toHaveLength(1);
+    expect(await ctx.db.prisma.runTicket.count({ where: { runId: run.id } })).toBe(1);
+    expect(await ctx.db.prisma.auditEvent.count({ where: { action: 'ticket.created' } })).toBe(1);
+
+    // Every session lands on a sensible page: the creator's success, or "exists / being created".
+    const pages = await Promise.all(sessions.map(({ agent }) => agent.get(`/runs/${run.id}`)));
+    const ticket = simTicketsOfRun(sim, run.id)[0]!;
+    const said = { created: 0, exists: 0, inProgress: 0 };
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(ticketCell(page.text, run.id)).toContain(`Open ticket ${ticket.ticketNumber}`);
+      if (page.text.includes(`Created Autotask ticket ${ticket.ticketNumber}`)) said.created += 1;
+      else if (page.text.includes('No second ticket was created.')) said.exists += 1;
+      else if (page.text.includes('is being created by another click right now')) said.inProgress += 1;
+    }
+    expect(said.created).toBe(1);
+    expect(said.exists + said.inProgress).toBe(24);
+    // 25 sign-ins and 25 requests on one machine: slow test machines need more than the default.
+  }, 120_000);
+});
