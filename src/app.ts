@@ -12,6 +12,7 @@ import { loadUser } from './middleware/auth.ts';
 import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { exposeFlash } from './middleware/flash.ts';
+import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import type { LocalSecrets } from './secrets.ts';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): BuiltApp {
       },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(loadUser(db));

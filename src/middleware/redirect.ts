@@ -1,11 +1,21 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 /**
- * Redirects after the session is stored. express-session sends a response's headers before its
- * own end-of-request save has finished, so a client that follows the 302 at once (browsers may,
- * supertest does) can load the old session: the flash message that explains what happened is lost.
+ * express-session writes a response's headers before its end-of-request save has finished, so a
+ * client that follows a 302 at once (browsers may, supertest does) can load the old session and
+ * lose the flash message that explains what just happened. Every redirect therefore waits for the
+ * session to be stored first; installed once, after the session middleware.
  */
-export async function redirectAfterSave(req: Request, res: Response, url: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  };
+  next();
+};
+
+/** Kept for call sites written before the middleware existed; the middleware does the saving. */
+export async function redirectAfterSave(_req: Request, res: Response, url: string): Promise<void> {
   res.redirect(url);
 }
