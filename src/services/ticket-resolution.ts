@@ -87,6 +87,9 @@ const leaseActive = (t: Pick<RunTicket, 'resolveStartedAt'>, now: Date): boolean
  * Counts come from the 60-second cache or are refreshed with bounded concurrency and time
  * (`time-entry-gate.ts`), so a page of many tickets costs a few Autotask calls, once a minute.
  */
+const NO_NOTE_TYPE_SHORT =
+  'No note type for the closing note is set in the Autotask settings; an admin can set it under Settings → Autotask.';
+
 export async function resolveStateFor(
   deps: ResolutionDeps,
   role: Role | undefined,
@@ -102,6 +105,11 @@ export async function resolveStateFor(
   if (candidates.length === 0) return out;
   const settings = await getIntegrationSettings(deps.db);
   if (resolveBlocker(settings)) return out;
+  if (settings.noteTypeId === null) {
+    // Offering the action would only lead to a refusal after the confirmation step.
+    for (const t of candidates) out.set(t.runId, { offered: false, disabledReason: NO_NOTE_TYPE_SHORT, count: null });
+    return out;
+  }
 
   const now = deps.now ?? (() => new Date());
   const counts = await timeEntryCounts(deps.db, () => deps.autotask.client(settings), candidates, {
