@@ -17,6 +17,7 @@ import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import type { LocalSecrets } from './secrets.ts';
 import { createAutotaskAccess, type AutotaskAccess } from './services/autotask-access.ts';
+import { settleDeferredWork } from './services/deferred-work.ts';
 import { createLoginLimiter } from './services/login-limiter.ts';
 import { formatDateTime } from './services/time.ts';
 
@@ -39,7 +40,7 @@ export interface AppContext extends AppDeps {
 export interface BuiltApp {
   readonly app: express.Express;
   readonly context: AppContext;
-  /** Stops timers owned by the app (the session store's expiry sweep). */
+  /** Waits for deferred work, then stops timers owned by the app (the session store's sweep). */
   close(): Promise<void>;
 }
 
@@ -140,6 +141,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     app,
     context,
     async close() {
+      // Work started after a response (status refreshes, reconciles) finishes before the
+      // database goes away, so a shutdown never cuts a write to Autotask's bookkeeping short.
+      await settleDeferredWork();
       await sessionStore.shutdown();
     },
   };

@@ -34,6 +34,9 @@ export async function openDatabase(target: DatabaseTarget, options: { logQueries
   const log = options.logQueries ? [{ emit: 'event' as const, level: 'query' as const }] : [];
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+    // A server restart or a terminated backend makes an idle client emit 'error'; pg drops that
+    // client and the next query connects afresh. Without a listener Node would crash instead.
+    pool.on('error', () => undefined);
     const prisma = new PrismaClient({
       adapter: new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 }),
       log,
