@@ -36,6 +36,8 @@ const pickedId = z.preprocess(
     .number({ error: 'Choose a value from the list.' })
     .int('Choose a value from the list.')
     .positive('Choose a value from the list.')
+    // The column is a 32-bit integer; Autotask ids fit.
+    .max(2_147_483_647, 'Choose a value from the list.')
     .optional(),
 );
 
