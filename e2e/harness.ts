@@ -116,7 +116,8 @@ export async function startHarness(): Promise<Harness> {
         problems.push(`[${name}] request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`);
       });
       page.on('response', (res) => {
-        if (res.status() >= 500) problems.push(`[${name}] HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
+        if (res.status() >= 500)
+          problems.push(`[${name}] HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
       });
       return page;
     },

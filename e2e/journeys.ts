@@ -22,7 +22,12 @@ export interface Journey {
 }
 
 const people = {
-  operator: { name: 'Olivia Operator', email: 'olivia@e2e.example', password: 'operator password 123', role: 'operator' },
+  operator: {
+    name: 'Olivia Operator',
+    email: 'olivia@e2e.example',
+    password: 'operator password 123',
+    role: 'operator',
+  },
   reporter: { name: 'Rick Reporter', email: 'rick@e2e.example', password: 'reporter password 123', role: 'reporter' },
 } as const;
 
@@ -95,7 +100,11 @@ const adminSetsUp: Journey = {
       await admin.getByLabel('API secret').fill(h.sim.credentials.secret);
       await admin.getByLabel('Tracking identifier (API integration code)').fill(h.sim.credentials.integrationCode);
       await admin.getByRole('button', { name: 'Test connection' }).click();
-      await admin.locator('#connection-test').getByText(/of 10,000 requests/).first().waitFor();
+      await admin
+        .locator('#connection-test')
+        .getByText(/of 10,000 requests/)
+        .first()
+        .waitFor();
       const text = await admin.locator('#connection-test').innerText();
       assert.ok(!text.includes('✗'), `a connection step failed:\n${text}`);
     });
@@ -175,13 +184,19 @@ const operatorTickets: Journey = {
     await step(op, 'click Create Autotask ticket twice quickly: one ticket', async () => {
       const before = ticketsWithReference(h);
       await run.getByRole('button', { name: /Create Autotask ticket/ }).dblclick();
-      await op.locator(`#run-${runId}`).getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ }).waitFor();
+      await op
+        .locator(`#run-${runId}`)
+        .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
+        .waitFor();
       assert.equal(ticketsWithReference(h), before + 1, 'exactly one ticket in Autotask');
       assert.equal(await h.app.database.prisma.runTicket.count({ where: { runId } }), 1);
     });
     const ticketRow = await h.app.database.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
     await step(op, 'Open ticket points at the Autotask ticket', async () => {
-      const href = await op.locator(`#run-${runId}`).getByRole('link', { name: /Open ticket/ }).getAttribute('href');
+      const href = await op
+        .locator(`#run-${runId}`)
+        .getByRole('link', { name: /Open ticket/ })
+        .getAttribute('href');
       assert.equal(href, h.sim.ticketUrl(ticketRow.ticketId!));
     });
     saveForDocs('run-checks-tickets.png');
@@ -215,11 +230,18 @@ const operatorTickets: Journey = {
 
     await step(op, 'Autotask failing: a clear message, and no duplicate after recovery', async () => {
       await op.goto(`${acmeRunChecksUrl}&status=error`);
-      const other = op.locator('section.run.run-error').filter({ has: op.getByRole('button', { name: /Create Autotask ticket/ }) }).first();
+      const other = op
+        .locator('section.run.run-error')
+        .filter({ has: op.getByRole('button', { name: /Create Autotask ticket/ }) })
+        .first();
       const otherId = Number((await other.getAttribute('id'))!.replace('run-', ''));
       h.sim.faults.failNext({ count: 20, status: 503, body: 'empty', entity: 'Tickets' });
       await other.getByRole('button', { name: /Create Autotask ticket/ }).click();
-      await op.locator('.flash').filter({ hasText: /Autotask/ }).first().waitFor();
+      await op
+        .locator('.flash')
+        .filter({ hasText: /Autotask/ })
+        .first()
+        .waitFor();
       h.sim.faults.clear();
       const mine = () => h.sim.state.tickets.filter((t) => t.externalID?.startsWith(`BC-RUN-${otherId}-`) ?? false);
       for (let i = 0; i < 30; i++) {
@@ -242,7 +264,10 @@ const reporterLooks: Journey = {
     await signIn(rep, people.reporter.email, people.reporter.password);
     await step(rep, 'reporter on Run Checks', async () => {
       await rep.goto(`${acmeRunChecksUrl}&reviewed=on`);
-      await rep.getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ }).first().waitFor();
+      await rep
+        .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
+        .first()
+        .waitFor();
       for (const action of [/Create Autotask ticket/, /Resolve ticket/, /Mark as reviewed/, /Mark job as reviewed/]) {
         assert.equal(await rep.getByRole('button', { name: action }).count(), 0, `no ${action} for reporters`);
         assert.equal(await rep.getByRole('link', { name: action }).count(), 0, `no ${action} for reporters`);
@@ -273,15 +298,12 @@ const accessibility: Journey = {
  */
 function saveForDocs(name: string): void {
   if (process.env.E2E_UPDATE_DOCS !== '1') return;
-  const files = fs.readdirSync(outputDir).filter((f) => f.endsWith('.png')).sort();
+  const files = fs
+    .readdirSync(outputDir)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   fs.mkdirSync(docsDir, { recursive: true });
   fs.copyFileSync(path.join(outputDir, files[files.length - 1]!), path.join(docsDir, name));
 }
 
-export const journeys: Journey[] = [
-  adminSetsUp,
-  adminMaps,
-  operatorTickets,
-  reporterLooks,
-  accessibility,
-];
+export const journeys: Journey[] = [adminSetsUp, adminMaps, operatorTickets, reporterLooks, accessibility];

@@ -22,5 +22,7 @@ try {
   await harness.close();
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-process.stdout.write(`\ne2e: ${failed ? 'FAILED' : 'all journeys passed'} in ${seconds} s; screenshots in e2e/output/\n`);
+process.stdout.write(
+  `\ne2e: ${failed ? 'FAILED' : 'all journeys passed'} in ${seconds} s; screenshots in e2e/output/\n`,
+);
 process.exit(failed ? 1 : 0);

@@ -67,7 +67,14 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   // Defaults every template can rely on, also when an error page renders before the session loads.
   app.use((_req, res, next) => {
-    Object.assign(res.locals, { user: null, nav: [], flash: [], csrfToken: '', currentPath: '', timezone: config.timezone });
+    Object.assign(res.locals, {
+      user: null,
+      nav: [],
+      flash: [],
+      csrfToken: '',
+      currentPath: '',
+      timezone: config.timezone,
+    });
     res.locals.fmt = (d: Date | null) => formatDateTime(d, config.timezone);
     next();
   });

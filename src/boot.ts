@@ -28,7 +28,11 @@ export class StartupError extends Error {}
 async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   fs.mkdirSync(dir, { recursive: true });
   try {
-    return await lockfile.lock(dir, { lockfilePath: path.join(dir, 'backupchecks.lock'), stale: 15_000, update: 5_000 });
+    return await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, 'backupchecks.lock'),
+      stale: 15_000,
+      update: 5_000,
+    });
   } catch (e) {
     if ((e as { code?: string }).code === 'ELOCKED') {
       throw new StartupError(
@@ -41,7 +45,10 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
 
 /** Config → database → migrations → first admin → HTTP. Used by server.ts, tests and e2e. */
 export async function boot(config: Config, logger: Logger): Promise<Running> {
-  const secrets = resolveSecrets(config.dataDir, { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey });
+  const secrets = resolveSecrets(config.dataDir, {
+    sessionSecret: config.sessionSecret,
+    encryptionKey: config.encryptionKey,
+  });
   const unlock = config.databaseUrl ? async () => {} : await lockDataDir(config.dataDir);
   const database = await openDatabase(
     config.databaseUrl

@@ -17,17 +17,12 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
-    .optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   APP_ENCRYPTION_KEY: hexKey.optional(),
   APP_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
-  APP_TIMEZONE: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Amsterdam')
-    .default('UTC'),
+  APP_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Amsterdam').default('UTC'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanish.default(false),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -36,10 +31,14 @@ const envSchema = z.object({
   DEMO_DATA: booleanish.optional(),
   AUTOTASK_ZONE_LOOKUP_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
-  AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -91,9 +90,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment. Throws ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

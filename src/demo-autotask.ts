@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PicklistValue } from './autotask/client.ts';
+import type { AutotaskClient, PicklistValue } from './autotask/client.ts';
 import { startSimulator, type Simulator, type SimulatorSnapshot } from './autotask/simulator/index.ts';
 import type { Config } from './config.ts';
 import type { Db, IntegrationSettings } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { audit, systemActor } from './services/audit.ts';
+import { getCustomerWithMapping, saveMapping } from './services/company-mapping.ts';
 import { createAutotaskAccess } from './services/autotask-access.ts';
 import { getIntegrationSettings, SETTINGS_ID } from './services/integration-settings.ts';
 import { activeValues, fetchPicklists, type CachedPicklists } from './services/picklists.ts';
@@ -89,7 +90,13 @@ export async function startDemoAutotask(options: DemoAutotaskOptions): Promise<D
       logger.warn({ err, file }, 'saving the Autotask simulator state failed');
     }
   };
-  sim = await startSimulator({ port: config.autotask.simulatorPort, onChange: save });
+  // A fixed port keeps the ticket links stored on runs working across restarts; when it is taken
+  // (a second checkout, a test run) any free port still gives a working demo.
+  sim = await startSimulator({ port: config.autotask.simulatorPort, onChange: save }).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    logger.warn({ port: config.autotask.simulatorPort }, 'demo Autotask: port in use, using a free one instead');
+    return startSimulator({ port: 0, onChange: save });
+  });
   const snapshot = loadSnapshot(file, logger);
   if (snapshot) sim.state.restore(snapshot);
   else save();
@@ -163,7 +170,8 @@ async function configureDemoIntegration(
     timeoutMs: config.autotask.timeoutMs,
     logger,
   });
-  const lists = await fetchPicklists(access.client({ ...row, ...credentials }));
+  const client = access.client({ ...row, ...credentials });
+  const lists = await fetchPicklists(client);
   const defaults = demoDefaults(lists);
   const missing = Object.entries(defaults)
     .filter(([, v]) => v === null)
@@ -192,5 +200,22 @@ async function configureDemoIntegration(
       targetId: 'autotask',
     });
   });
+  await mapDemoCustomers(db, client);
   return true;
+}
+
+/**
+ * Demo customers left unmapped, so Suggest mappings and the blocked "Create ticket" have
+ * something to show; the others are mapped the way an admin would have, so a new user can
+ * create a ticket at once.
+ */
+const DEMO_UNMAPPED = new Set(['Greenfield Schools', 'Tailspin Toys']);
+
+async function mapDemoCustomers(db: Db, client: AutotaskClient): Promise<void> {
+  const customers = await db.customer.findMany({ where: { mapping: null }, orderBy: { id: 'asc' } });
+  for (const c of customers) {
+    if (DEMO_UNMAPPED.has(c.name)) continue;
+    const company = (await client.searchCompanies(c.name, { limit: 10 })).find((x) => x.name === c.name);
+    if (company) await saveMapping(db, systemActor, await getCustomerWithMapping(db, c.id), company, 'demo');
+  }
 }

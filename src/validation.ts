@@ -18,9 +18,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   return result.data;
 }
 
-export type FormResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; errors: Record<string, string> };
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string> };
 
 /** For forms that re-render themselves: the caller keeps the user's values and shows `errors`. */
 export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.infer<S>> {

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 
 /**
  * express-session writes a response's headers before its end-of-request save has finished, so a
@@ -14,8 +14,3 @@ export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   };
   next();
 };
-
-/** Kept for call sites written before the middleware existed; the middleware does the saving. */
-export async function redirectAfterSave(_req: Request, res: Response, url: string): Promise<void> {
-  res.redirect(url);
-}

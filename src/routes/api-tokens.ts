@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { redirectAfterSave } from '../middleware/redirect.ts';
 import { createApiToken, listApiTokens, revokeApiToken, tokenFormSchema } from '../services/api-tokens.ts';
 import { actorOf } from '../services/audit.ts';
 import { parseForm, parseOrThrow } from '../validation.ts';
@@ -33,14 +32,14 @@ export function apiTokenRoutes({ database }: AppContext): Router {
     const { token, record } = await createApiToken(db, req.user!, form.data.name);
     // The only time the token exists outside the sender: it is not stored, only its hash.
     flash(req, { type: 'info', text: `New API token "${record.name}" (copy it now, it is shown only once): ${token}` });
-    await redirectAfterSave(req, res, '/settings/api-tokens');
+    res.redirect('/settings/api-tokens');
   });
 
   router.post('/:id/revoke', async (req, res) => {
     const { id } = parseOrThrow(idParam, req.params);
     const token = await revokeApiToken(db, actorOf(req.user!), id);
     flash(req, { type: 'success', text: `Revoked API token "${token.name}". Calls with it are refused from now on.` });
-    await redirectAfterSave(req, res, '/settings/api-tokens');
+    res.redirect('/settings/api-tokens');
   });
 
   return router;

@@ -4,7 +4,6 @@ import type { AppContext } from '../app.ts';
 import { ConflictError } from '../errors.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { redirectAfterSave } from '../middleware/redirect.ts';
 import { actorOf } from '../services/audit.ts';
 import {
   createCustomer,
@@ -59,7 +58,7 @@ export function customerRoutes({ database }: AppContext): Router {
     try {
       const customer = await createCustomer(db, actorOf(req.user!), form.data.name);
       flash(req, { type: 'success', text: `Added customer ${customer.name}.` });
-      await redirectAfterSave(req, res, '/customers');
+      res.redirect('/customers');
     } catch (e) {
       if (e instanceof ConflictError)
         return renderList(res.status(409), first, { values, errors: { name: e.message } });
@@ -92,7 +91,7 @@ export function customerRoutes({ database }: AppContext): Router {
         type: 'success',
         text: renamed.name === customer.name ? 'Name unchanged.' : `Renamed ${customer.name} to ${renamed.name}.`,
       });
-      await redirectAfterSave(req, res, '/customers');
+      res.redirect('/customers');
     } catch (e) {
       if (e instanceof ConflictError) return rerender(409, { name: e.message });
       throw e;
@@ -109,7 +108,7 @@ export function customerRoutes({ database }: AppContext): Router {
         ? `Reactivated ${customer.name}; its runs show on Run Checks again.`
         : `Deactivated ${customer.name}; its runs are hidden from Run Checks and the API no longer accepts runs for it.`,
     });
-    await redirectAfterSave(req, res, '/customers');
+    res.redirect('/customers');
   });
 
   return router;

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { redirectAfterSave } from '../middleware/redirect.ts';
 import { actorOf } from '../services/audit.ts';
 import { loadRunChecks, reviewedWindowDays, statuses } from '../services/run-checks.ts';
 import { reviewJob, reviewRun } from '../services/run-review.ts';
@@ -70,7 +69,7 @@ export function runCheckRoutes({ database, autotask }: AppContext): Router {
             text: `${result.label} was already reviewed${result.reviewedBy ? ` by ${result.reviewedBy}` : ''} at ${res.locals.fmt(result.reviewedAt)}.`,
           },
     );
-    await redirectAfterSave(req, res, returnTo(req.body?.returnTo));
+    res.redirect(returnTo(req.body?.returnTo));
   });
 
   router.post('/jobs/:id/review', requireRole('admin', 'operator'), async (req, res) => {
@@ -88,7 +87,7 @@ export function runCheckRoutes({ database, autotask }: AppContext): Router {
         text: `${result.newer} newer run${result.newer === 1 ? '' : 's'} of ${result.label} arrived after the page was loaded and ${result.newer === 1 ? 'is' : 'are'} still unreviewed.`,
       });
     }
-    await redirectAfterSave(req, res, returnTo(req.body?.returnTo));
+    res.redirect(returnTo(req.body?.returnTo));
   });
 
   return router;

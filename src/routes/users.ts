@@ -5,7 +5,15 @@ import { ConflictError } from '../errors.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
 import { actorOf } from '../services/audit.ts';
-import { createUser, listUsers, newUserSchema, resetPassword, roleField, setActive, setRole } from '../services/users.ts';
+import {
+  createUser,
+  listUsers,
+  newUserSchema,
+  resetPassword,
+  roleField,
+  setActive,
+  setRole,
+} from '../services/users.ts';
 import { parseForm, parseOrThrow } from '../validation.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -54,7 +62,10 @@ export function userRoutes({ database, config }: AppContext): Router {
     const { id } = parseOrThrow(idParam, req.params);
     const { active } = parseOrThrow(z.object({ active: z.enum(['true', 'false']) }), req.body);
     await setActive(db, actorOf(req.user!), id, active === 'true');
-    flash(req, { type: 'success', text: active === 'true' ? 'User reactivated.' : 'User deactivated; their sessions have ended.' });
+    flash(req, {
+      type: 'success',
+      text: active === 'true' ? 'User reactivated.' : 'User deactivated; their sessions have ended.',
+    });
     res.redirect('/users');
   });
 

@@ -55,7 +55,11 @@ export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAc
         if (e instanceof SecretDecryptError) throw new RuleError(e.message, '/settings/autotask');
         throw e;
       }
-      return build(settings, { username: settings.apiUsername, secret, integrationCode: settings.integrationCode }, true);
+      return build(
+        settings,
+        { username: settings.apiUsername, secret, integrationCode: settings.integrationCode },
+        true,
+      );
     },
     clientWith(settings, credentials) {
       return build(settings, credentials, credentials.username === settings.apiUsername);

@@ -18,7 +18,7 @@ export interface MappingDeps {
 }
 
 /** How the admin chose the company (kept in the audit event). */
-export type MappingSource = 'search' | 'id' | 'suggestion' | 'suggestion-bulk';
+export type MappingSource = 'search' | 'id' | 'suggestion' | 'suggestion-bulk' | 'demo';
 
 export const companyIdForm = z.object({
   companyId: z

@@ -34,10 +34,18 @@ export function integrationBlocker(s: IntegrationSettings): Blocker | null {
     return { message: 'The Autotask integration is switched off.', fixUrl: settingsUrl, fixLabel: 'Autotask settings' };
   }
   if (!hasCredentials(s)) {
-    return { message: 'Autotask API credentials are not configured.', fixUrl: settingsUrl, fixLabel: 'Autotask settings' };
+    return {
+      message: 'Autotask API credentials are not configured.',
+      fixUrl: settingsUrl,
+      fixLabel: 'Autotask settings',
+    };
   }
   if (s.queueId === null) {
-    return { message: 'No default ticket queue is set for Autotask.', fixUrl: settingsUrl, fixLabel: 'Autotask settings' };
+    return {
+      message: 'No default ticket queue is set for Autotask.',
+      fixUrl: settingsUrl,
+      fixLabel: 'Autotask settings',
+    };
   }
   if (s.priorityErrorId === null || s.priorityWarningId === null || s.newStatusId === null) {
     return {

@@ -7,7 +7,12 @@ import type { Db } from '../db/database.ts';
  * (trying many accounts from one place).
  */
 export function createLoginLimiter(db: Db, options: { maxAttempts: number; windowSeconds: number }) {
-  const common = { storeClient: db, tableName: 'rateLimit', duration: options.windowSeconds, clearExpiredByTimeout: false };
+  const common = {
+    storeClient: db,
+    tableName: 'rateLimit',
+    duration: options.windowSeconds,
+    clearExpiredByTimeout: false,
+  };
   const byEmail = new RateLimiterPrisma({ ...common, keyPrefix: 'login-email', points: options.maxAttempts });
   const byIp = new RateLimiterPrisma({ ...common, keyPrefix: 'login-ip', points: options.maxAttempts * 4 });
 

@@ -9,12 +9,16 @@ export function encryptSecret(plain: string, hexKey: string): string {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', Buffer.from(hexKey, 'hex'), iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export class SecretDecryptError extends Error {
   constructor() {
-    super('The stored Autotask secret cannot be decrypted with the current APP_ENCRYPTION_KEY. Enter the secret again.');
+    super(
+      'The stored Autotask secret cannot be decrypted with the current APP_ENCRYPTION_KEY. Enter the secret again.',
+    );
     this.name = 'SecretDecryptError';
   }
 }

@@ -129,7 +129,12 @@ export async function ensureAdmin(
   const email = options.email ?? 'admin@backupchecks.local';
   const password = options.password ?? generatePassword();
   await db.user.create({
-    data: { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password, options.bcryptCost) },
+    data: {
+      email,
+      name: 'Administrator',
+      role: 'admin',
+      passwordHash: await hashPassword(password, options.bcryptCost),
+    },
   });
   return { email, password: options.password ? null : password };
 }

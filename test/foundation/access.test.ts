@@ -20,8 +20,7 @@ describe('role guards', () => {
   for (const role of ['operator', 'reporter'] as const) {
     it.each(adminOnlyRoutes)(`${role}: %s %s answers 403`, async (method, path) => {
       const { agent, csrf } = agents[role]!;
-      const res =
-        method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
+      const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
       expect(res.status).toBe(403);
     });
   }

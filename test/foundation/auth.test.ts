@@ -15,7 +15,10 @@ afterAll(() => built.close());
 async function attempt(email: string, password: string) {
   const agent = request.agent(built.app);
   const page = await agent.get('/login');
-  return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password });
 }
 
 describe('sign-in', () => {
@@ -66,7 +69,10 @@ describe('sign-in', () => {
     const user = await addUser(ctx.db, 'admin');
     const agent = request.agent(built.app);
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword });
     const sid = /bc\.sid=s%3A([^.;]+)/.exec(String(res.headers['set-cookie']))![1]!;
     // The session lives in PostgreSQL, not in process memory.
     expect(await ctx.db.prisma.session.count({ where: { sid } })).toBe(1);
@@ -76,7 +82,10 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     const audit = await agent.get('/audit');
     expect(audit.status).toBe(200);
-    await agent.post('/logout').type('form').send({ _csrf: csrfFrom(audit.text) });
+    await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(audit.text) });
     expect((await agent.get('/audit')).status).toBe(302);
     expect(await ctx.db.prisma.session.count({ where: { sid } })).toBe(0);
   });

@@ -15,13 +15,21 @@ describe('CSRF', () => {
   it('rejects a state-changing POST without a valid token and changes nothing', async () => {
     const { agent } = await signInAs(built.app, ctx.db, 'admin');
     const before = await ctx.db.prisma.user.count();
-    const form = { email: 'new.user@example.com', name: 'New User', role: 'operator', password: 'a long enough password' };
+    const form = {
+      email: 'new.user@example.com',
+      name: 'New User',
+      role: 'operator',
+      password: 'a long enough password',
+    };
 
     const missing = await agent.post('/users').type('form').send(form);
     expect(missing.status).toBe(403);
     expect(missing.text).toContain('This form has expired or did not come from this site');
 
-    const forged = await agent.post('/users').type('form').send({ ...form, _csrf: 'forged-token' });
+    const forged = await agent
+      .post('/users')
+      .type('form')
+      .send({ ...form, _csrf: 'forged-token' });
     expect(forged.status).toBe(403);
 
     expect(await ctx.db.prisma.user.count()).toBe(before);
@@ -29,10 +37,13 @@ describe('CSRF', () => {
 
   it('accepts the same POST with the token from the page', async () => {
     const { agent, csrf } = await signInAs(built.app, ctx.db, 'admin');
-    const res = await agent
-      .post('/users')
-      .type('form')
-      .send({ _csrf: csrf, email: 'second.user@example.com', name: 'Second', role: 'reporter', password: 'a long enough password' });
+    const res = await agent.post('/users').type('form').send({
+      _csrf: csrf,
+      email: 'second.user@example.com',
+      name: 'Second',
+      role: 'reporter',
+      password: 'a long enough password',
+    });
     expect(res.status).toBe(302);
     expect(await ctx.db.prisma.user.count({ where: { email: 'second.user@example.com' } })).toBe(1);
   });

@@ -13,8 +13,23 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-start-'));
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function start(): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development', BCRYPT_COST: '4' };
-  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'SESSION_SECRET', 'APP_ENCRYPTION_KEY', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    BCRYPT_COST: '4',
+  };
+  for (const name of [
+    'DATABASE_URL',
+    'TEST_DATABASE_URL',
+    'SESSION_SECRET',
+    'APP_ENCRYPTION_KEY',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+  ])
+    delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env });
   children.push(child);
   let out = '';

@@ -28,7 +28,13 @@ describe('Users page (admin)', () => {
 
   it('adds a user who can then sign in, and refuses a duplicate e-mail', async () => {
     const { agent, csrf } = await signInAs(built.app, ctx.db, 'admin');
-    const form = { _csrf: csrf, email: 'Olivia@Example.com', name: 'Olivia', role: 'operator', password: 'a long enough password' };
+    const form = {
+      _csrf: csrf,
+      email: 'Olivia@Example.com',
+      name: 'Olivia',
+      role: 'operator',
+      password: 'a long enough password',
+    };
     expect((await agent.post('/users').type('form').send(form)).status).toBe(302);
     await signIn(built.app, 'olivia@example.com', 'a long enough password');
     const again = await agent.post('/users').type('form').send(form);
@@ -44,7 +50,9 @@ describe('Users page (admin)', () => {
     const other = await ctx.db.prisma.user.create({
       data: { email: 'rep@example.com', name: 'Rep', role: 'reporter', passwordHash: 'x' },
     });
-    expect((await agent.post(`/users/${other.id}/role`).type('form').send({ _csrf: csrf, role: 'operator' })).status).toBe(302);
+    expect(
+      (await agent.post(`/users/${other.id}/role`).type('form').send({ _csrf: csrf, role: 'operator' })).status,
+    ).toBe(302);
     expect((await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: other.id } })).role).toBe('operator');
 
     const reset = await agent.post(`/users/${other.id}/password`).type('form').send({ _csrf: csrf }).redirects(1);
@@ -65,7 +73,13 @@ describe('Audit log', () => {
     const { agent, user } = await signInAs(built.app, ctx.db, 'admin');
     await ctx.db.prisma.auditEvent.createMany({
       data: [
-        { actorId: user.id, actorLabel: user.email, action: 'test.first', summary: 'First thing', at: new Date(Date.now() - 60_000) },
+        {
+          actorId: user.id,
+          actorLabel: user.email,
+          action: 'test.first',
+          summary: 'First thing',
+          at: new Date(Date.now() - 60_000),
+        },
         { actorId: user.id, actorLabel: user.email, action: 'test.second', summary: 'Second thing' },
         { actorId: null, actorLabel: 'system', action: 'test.second', summary: 'System thing' },
       ],

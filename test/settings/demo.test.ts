@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, ISSUE, QUEUE, SUB_ISSUE } from '../../src/autotask/simulator/index.ts';
 import { SIMULATOR_STATE_FILE, startDemoAutotask, type DemoAutotask } from '../../src/demo-autotask.ts';
 import { createLogger } from '../../src/logger.ts';
+import { seedDemoDataIfEmpty } from '../../src/services/demo-data.ts';
 import { validateConfiguration } from '../../src/services/config-validation.ts';
 import { settleDeferredWork } from '../../src/services/deferred-work.ts';
 import { getIntegrationSettings, SETTINGS_ID } from '../../src/services/integration-settings.ts';
@@ -149,6 +150,35 @@ describe('no demo Autotask', () => {
       expect(await start({ DEMO_DATA: 'false' }, db)).toBeNull();
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('demo customers', () => {
+  it('maps the demo customers to their Autotask companies, leaving two for Suggest mappings', async () => {
+    const db = await createTestDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-demo-map-'));
+    const other = await startDemoAutotask({
+      config: demoConfig({ DATA_DIR: dir, AUTOTASK_SIMULATOR_PORT: '0' }),
+      db: db.prisma,
+      encryptionKey: testSecrets.encryptionKey,
+      logger,
+    });
+    try {
+      await seedDemoDataIfEmpty(db.prisma);
+      expect(await other!.configure('http://localhost:3999')).toBe(true);
+      const customers = await db.prisma.customer.findMany({ include: { mapping: true }, orderBy: { name: 'asc' } });
+      const mapped = customers.filter((c) => c.mapping?.status === 'ok');
+      expect(customers.filter((c) => !c.mapping).map((c) => c.name)).toEqual(['Greenfield Schools', 'Tailspin Toys']);
+      expect(mapped).toHaveLength(6);
+      for (const c of mapped) {
+        const company = other!.simulator.state.companies.find((x) => x.id === c.mapping!.companyId)!;
+        expect(company.companyName).toBe(c.name);
+      }
+    } finally {
+      await other?.close();
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

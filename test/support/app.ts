@@ -60,10 +60,17 @@ export function csrfFrom(html: string): string {
 export type Agent = ReturnType<typeof request.agent>;
 
 /** Signs in through the real login form; returns the agent (cookie jar) and a fresh CSRF token. */
-export async function signIn(app: BuiltApp['app'], email: string, password = testPassword): Promise<{ agent: Agent; csrf: string }> {
+export async function signIn(
+  app: BuiltApp['app'],
+  email: string,
+  password = testPassword,
+): Promise<{ agent: Agent; csrf: string }> {
   const agent = request.agent(app);
   const page = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 302) throw new Error(`sign-in failed with ${res.status}`);
   return { agent, csrf: await csrfOf(agent) };
 }
