@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AutotaskClient, PicklistValue } from '../autotask/client.ts';
+import type { AutotaskClient, PicklistValue, TicketNotePicklists, TicketPicklists } from '../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../db/database.ts';
 import { audit, type Actor } from './audit.ts';
 import { rethrowAutotask } from './autotask-errors.ts';
@@ -16,15 +16,8 @@ import { SETTINGS_ID } from './integration-settings.ts';
  * status labels (services/ticket-status.ts).
  */
 
-export interface CachedPicklists {
-  readonly status: readonly PicklistValue[];
-  readonly priority: readonly PicklistValue[];
-  readonly queueId: readonly PicklistValue[];
-  readonly issueType: readonly PicklistValue[];
-  readonly subIssueType: readonly PicklistValue[];
-  readonly source: readonly PicklistValue[];
-  readonly noteType: readonly PicklistValue[];
-}
+/** The ticket lists the settings use (not ticketType), plus the closing note's note type. */
+export type CachedPicklists = Omit<TicketPicklists, 'ticketType'> & Pick<TicketNotePicklists, 'noteType'>;
 
 const valueSchema = z.object({
   value: z.coerce.number().int(),
