@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { BuiltApp } from '../../src/app.ts';
 import { buildTestApp } from '../support/app.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { createTestDatabase, useTestDatabase } from '../support/db.ts';
 
 const ctx = useTestDatabase();
 let built: BuiltApp;
@@ -17,6 +17,19 @@ describe('HTTP basics', () => {
     const res = await request(built.app).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('GET /healthz answers 503 when the database is unreachable', async () => {
+    const broken = await createTestDatabase();
+    const app = buildTestApp(broken);
+    try {
+      await broken.close();
+      const res = await request(app.app).get('/healthz');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: 'unavailable', database: 'unreachable' });
+    } finally {
+      await app.close();
+    }
   });
 
   it('sends a CSP that allows no inline script or style', async () => {
