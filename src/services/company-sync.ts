@@ -3,6 +3,7 @@ import type { CompanyMapping, Db, IntegrationSettings, MappingStatus, Prisma } f
 import type { Logger } from '../logger.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
 import { getIntegrationSettings, hasCredentials } from './integration-settings.ts';
+import { COMPANY_SYNC_KIND, finishSyncLog, startSyncLog as startSyncLogOfKind, type SyncCounts } from './sync-log.ts';
 
 /**
  * Keeps mapped companies current (seed §3.2/§3.3): reads each mapped company by ID and applies the
@@ -16,7 +17,7 @@ import { getIntegrationSettings, hasCredentials } from './integration-settings.t
  * "Autotask did not answer" says nothing about the company.
  */
 
-export const COMPANY_SYNC_KIND = 'company_names';
+export { COMPANY_SYNC_KIND };
 /** Autotask's cap on values in one `in` filter: one request per this many mappings. */
 export const SYNC_BATCH_SIZE = 500;
 
@@ -82,26 +83,7 @@ export function syncErrorText(e: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Sync log
 
-export async function startSyncLog(db: Db, trigger: string): Promise<{ id: number; startedAt: Date }> {
-  return db.syncLog.create({ data: { kind: COMPANY_SYNC_KIND, trigger }, select: { id: true, startedAt: true } });
-}
-
-interface SyncCounts {
-  readonly checked: number;
-  readonly renamed: number;
-  readonly invalid: number;
-  readonly errors: number;
-  readonly message: string | null;
-}
-
-async function finishSyncLog(db: Db, log: { id: number; startedAt: Date }, counts: SyncCounts): Promise<number> {
-  const durationMs = Math.max(0, Date.now() - log.startedAt.getTime());
-  await db.syncLog.update({
-    where: { id: log.id },
-    data: { ...counts, ok: counts.errors === 0, finishedAt: new Date(), durationMs },
-  });
-  return durationMs;
-}
+const startSyncLog = (db: Db, trigger: string) => startSyncLogOfKind(db, COMPANY_SYNC_KIND, trigger);
 
 // ---------------------------------------------------------------------------------------------
 // Writing verdicts

@@ -1,5 +1,5 @@
 import type { ApiCallLog, Db, IntegrationSettings, SyncLog } from '../db/database.ts';
-import { COMPANY_SYNC_KIND } from './company-sync.ts';
+import { COMPANY_SYNC_KIND, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
 import {
   hasCredentials,
   integrationBlocker,
@@ -24,7 +24,7 @@ export const ENVIRONMENT_LABELS = { sandbox: 'Sandbox', production: 'Production'
 
 export const SYNC_KIND_LABELS: Record<string, string> = {
   [COMPANY_SYNC_KIND]: 'Company-name sync',
-  ticket_statuses: 'Ticket-status refresh',
+  [TICKET_STATUS_SYNC_KIND]: 'Ticket-status refresh',
 };
 
 export const syncKindLabel = (kind: string): string => SYNC_KIND_LABELS[kind] ?? kind;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AutotaskClient } from '../autotask/client.ts';
+import { AutotaskError } from '../autotask/errors.ts';
 import type { Db, RunTicket } from '../db/database.ts';
+import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
 
 /**
  * The last known status of created tickets (seed §5: a snapshot, not a live view). Pages show the
@@ -74,7 +76,16 @@ export async function refreshTicketStatuses(
   const { db, client, picklists } = deps;
   const withIds = rows.filter((r): r is Refreshable & { ticketId: number } => r.ticketId !== null);
   if (withIds.length === 0) return { checked: 0, missing: 0 };
-  const tickets = await client.getTickets(withIds.map((r) => r.ticketId));
+  // Each refresh is a read-only sync from Autotask: it goes into the sync log with its counts.
+  const log = await startSyncLog(db, TICKET_STATUS_SYNC_KIND, 'page-view');
+  let tickets: Awaited<ReturnType<AutotaskClient['getTickets']>>;
+  try {
+    tickets = await client.getTickets(withIds.map((r) => r.ticketId));
+  } catch (e) {
+    const message = e instanceof AutotaskError ? (e.detail ?? e.message) : String(e);
+    await finishSyncLog(db, log, { checked: 0, renamed: 0, invalid: 0, errors: 1, message });
+    throw e;
+  }
   const byId = new Map(tickets.map((t) => [t.id, t]));
 
   const unchanged: number[] = [];
@@ -124,5 +135,13 @@ export async function refreshTicketStatuses(
     await db.runTicket.updateMany({ where: { id: { in: unchanged } }, data: { statusCheckedAt: now } });
   }
   if (updates.length > 0) await db.$transaction(updates);
+  const changed = updates.length - missing;
+  await finishSyncLog(db, log, {
+    checked: withIds.length,
+    renamed: 0,
+    invalid: missing,
+    errors: 0,
+    message: changed > 0 ? `${changed} ticket status${changed === 1 ? '' : 'es'} changed` : null,
+  });
   return { checked: withIds.length - missing, missing };
 }

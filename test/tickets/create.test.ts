@@ -329,6 +329,12 @@ describe('Status snapshot refresh', () => {
     const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { id: made[0]!.runTicket.id } });
     expect(row).toMatchObject({ statusId: 8, statusLabel: 'In Progress' });
     expect(row.statusCheckedAt!.getTime()).toBeGreaterThan(aged.getTime());
+    // The refresh is in the sync log (Settings → Diagnostics) with its counts.
+    const log = await ctx.db.prisma.syncLog.findFirstOrThrow({
+      where: { kind: 'ticket_statuses' },
+      orderBy: { id: 'desc' },
+    });
+    expect(log).toMatchObject({ ok: true, checked: 2, invalid: 0, errors: 0, message: '2 ticket statuses changed' });
   });
 
   it('keeps the old status "as of" its time when Autotask is down, and the page still answers 200', async () => {
@@ -353,6 +359,11 @@ describe('Status snapshot refresh', () => {
     expect(row.statusId).toBe(1);
     // The refresh did ask (and failed): this is not a test that passes by never trying.
     expect(sim.requestLog.filter((e) => e.entity === 'Tickets' && e.status === 502).length).toBeGreaterThan(0);
+    const failed = await ctx.db.prisma.syncLog.findFirstOrThrow({
+      where: { kind: 'ticket_statuses' },
+      orderBy: { id: 'desc' },
+    });
+    expect(failed).toMatchObject({ ok: false, errors: 1, checked: 0 });
   });
 });
 
