@@ -150,9 +150,15 @@ describe('Run Checks: filters', () => {
     expect(outline(await load({ customerId: bravo.id })).map((g) => g[0])).toEqual(['Bravo Bikes']);
   });
 
-  it('searches customer, job, remark, object names and messages, literally', async () => {
+  // Both ways of searching objects: run by run (few runs in view) and one pass (many).
+  it.each([
+    ['run by run', undefined],
+    ['in one pass', 0],
+  ])('searches customer, job, remark, object names and messages, literally (%s)', async (_how, limit) => {
     const runIds = async (search: string) =>
-      (await load({ search })).groups.flatMap((g) => g.jobs.flatMap((j) => j.runs.map((r) => r.id)));
+      (await loadRunChecks(ctx.db.prisma, { includeReviewed: false, page: 1, search }, now, limit)).groups.flatMap(
+        (g) => g.jobs.flatMap((j) => j.runs.map((r) => r.id)),
+      );
     expect(await runIds('snapshot FAILED')).toEqual([ids.r1]);
     expect(await runIds('laptops')).toEqual([ids.r6]);
     expect(await runIds('bravo')).toEqual([ids.r5, ids.r6]);
