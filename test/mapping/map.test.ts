@@ -1,36 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.ts';
 import { saveMapping, getCustomerWithMapping } from '../../src/services/company-mapping.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { signInAs } from '../support/app.ts';
 import { addRun } from '../runs/fixtures.ts';
-import { addCustomer, companyRequests, mappingOf, writeRequests } from './helpers.ts';
+import { addCustomer, companyRequests, mappingOf, useMappingSuite } from './helpers.ts';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let admin: { agent: Agent; csrf: string; user: { id: number; email: string } };
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  // Mapping only ever reads Autotask.
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await built.close();
-});
-beforeEach(async () => {
-  // Work a previous test's page view started after its response (the stale-mapping refresh).
-  await settleDeferredWork();
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  admin = await signInAs(built.app, ctx.db, 'admin');
-});
+const suite = useMappingSuite();
+const { ctx, simCtx } = suite;
 
 const auditActions = async () =>
   (
@@ -40,12 +16,12 @@ const auditActions = async () =>
 describe('mapping page and search', () => {
   it('searches active companies by name, showing name, ID, type and city with a Map button each', async () => {
     const c = await addCustomer(ctx.db, 'Acme Dental');
-    const page = await admin.agent.get(`/customers/${c.id}/mapping`);
+    const page = await suite.admin.agent.get(`/customers/${c.id}/mapping`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('is not mapped to an Autotask company');
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
 
-    const res = await admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'acme dent' });
+    const res = await suite.admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'acme dent' });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(
       /<th scope="row">Acme Dental<\/th>\s*<td class="num">100<\/td>\s*<td>Customer<\/td>\s*<td>Utrecht<\/td>/,
@@ -56,7 +32,7 @@ describe('mapping page and search', () => {
     expect(res.text.match(/>Map<span/g)).toHaveLength(2);
 
     // …and shown, without a Map button, when asked for.
-    const all = await admin.agent
+    const all = await suite.admin.agent
       .get(`/customers/${c.id}/mapping/search`)
       .query({ q: 'acme dent', includeInactive: 'on' });
     expect(all.text).toMatch(/Acme Dentistry <span class="badge">inactive<\/span>/);
@@ -67,7 +43,7 @@ describe('mapping page and search', () => {
 
   it('re-renders the search form with the typed value when the name is too short', async () => {
     const c = await addCustomer(ctx.db, 'Acme Dental');
-    const res = await admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'a' });
+    const res = await suite.admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'a' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Enter at least 2 characters');
     expect(res.text).toContain('value="a"');
@@ -77,7 +53,7 @@ describe('mapping page and search', () => {
   it('marks companies already mapped to another customer instead of offering them', async () => {
     await addCustomer(ctx.db, 'Contoso', { companyId: 105, companyName: 'Contoso B.V.' });
     const c = await addCustomer(ctx.db, 'Contoso Group');
-    const res = await admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'contoso' });
+    const res = await suite.admin.agent.get(`/customers/${c.id}/mapping/search`).query({ q: 'contoso' });
     expect(res.text).toMatch(/Mapped to <a href="\/customers\/\d+\/mapping">Contoso<\/a>/);
   });
 });
@@ -85,24 +61,24 @@ describe('mapping page and search', () => {
 describe('map a customer', () => {
   it('maps by search pick: status ok, cached name, sync time, audit; the customer name is untouched', async () => {
     const c = await addCustomer(ctx.db, 'Acme Dental Practice');
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '100', source: 'search', returnTo: '/customers?q=acme' });
+      .send({ _csrf: suite.admin.csrf, companyId: '100', source: 'search', returnTo: '/customers?q=acme' });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/customers?q=acme');
 
     const m = await mappingOf(ctx.db, c.id);
     expect(m).toMatchObject({ companyId: 100, companyName: 'Acme Dental', status: 'ok', psaType: 'autotask' });
     expect(m!.lastSyncAt).not.toBeNull();
-    expect(m!.mappedById).toBe(admin.user.id);
+    expect(m!.mappedById).toBe(suite.admin.user.id);
     expect((await ctx.db.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).name).toBe('Acme Dental Practice');
 
     const event = await ctx.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'mapping.mapped' } });
     expect(event.summary).toBe('Mapped customer Acme Dental Practice to Autotask company Acme Dental (ID 100)');
     expect(event.details).toMatchObject({ companyId: 100, source: 'search', previousCompanyId: null });
 
-    const list = await admin.agent.get('/customers');
+    const list = await suite.admin.agent.get('/customers');
     expect(list.text).toContain('Mapped Acme Dental Practice to Autotask company Acme Dental (ID 100).');
     expect(list.text).toMatch(
       /<span class="mapping-company">Acme Dental<\/span>\s*<small class="muted-text">ID 100<\/small>/,
@@ -113,7 +89,10 @@ describe('map a customer', () => {
 
   it('maps by typed ID after verifying it with Autotask, and remaps to another company', async () => {
     const c = await addCustomer(ctx.db, 'Northwind');
-    await admin.agent.post(`/customers/${c.id}/mapping`).type('form').send({ _csrf: admin.csrf, companyId: ' 112 ' });
+    await suite.admin.agent
+      .post(`/customers/${c.id}/mapping`)
+      .type('form')
+      .send({ _csrf: suite.admin.csrf, companyId: ' 112 ' });
     expect(await mappingOf(ctx.db, c.id)).toMatchObject({
       companyId: 112,
       companyName: 'Northwind Traders',
@@ -123,7 +102,10 @@ describe('map a customer', () => {
       'GET /ATServicesRest/V1.0/Companies/112',
     ]);
 
-    await admin.agent.post(`/customers/${c.id}/mapping`).type('form').send({ _csrf: admin.csrf, companyId: '113' });
+    await suite.admin.agent
+      .post(`/customers/${c.id}/mapping`)
+      .type('form')
+      .send({ _csrf: suite.admin.csrf, companyId: '113' });
     expect(await mappingOf(ctx.db, c.id)).toMatchObject({ companyId: 113, companyName: 'Northwind Trading' });
     const events = await ctx.db.prisma.auditEvent.findMany({
       where: { action: 'mapping.mapped' },
@@ -134,10 +116,10 @@ describe('map a customer', () => {
 
   it('refuses an unknown ID with a field error and the typed value, saving nothing', async () => {
     const c = await addCustomer(ctx.db, 'Nobody');
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '999999' });
+      .send({ _csrf: suite.admin.csrf, companyId: '999999' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Autotask has no company with ID 999999, or the API user cannot see it.');
     expect(res.text).toContain('value="999999"');
@@ -148,10 +130,10 @@ describe('map a customer', () => {
 
   it('refuses input that is not an ID without asking Autotask', async () => {
     const c = await addCustomer(ctx.db, 'Nobody');
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '12ab' });
+      .send({ _csrf: suite.admin.csrf, companyId: '12ab' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('The company ID is a number');
     expect(res.text).toContain('value="12ab"');
@@ -160,10 +142,10 @@ describe('map a customer', () => {
 
   it('refuses an inactive company', async () => {
     const c = await addCustomer(ctx.db, 'Contoso UK');
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '107' });
+      .send({ _csrf: suite.admin.csrf, companyId: '107' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Contoso Ltd (ID 107) is inactive in Autotask');
     expect(await mappingOf(ctx.db, c.id)).toBeNull();
@@ -172,10 +154,10 @@ describe('map a customer', () => {
   it('refuses a company already mapped to another customer, naming that customer', async () => {
     await addCustomer(ctx.db, 'Contoso', { companyId: 105, companyName: 'Contoso B.V.' });
     const c = await addCustomer(ctx.db, 'Contoso Netherlands');
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '105' });
+      .send({ _csrf: suite.admin.csrf, companyId: '105' });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Contoso B.V. (ID 105) is already mapped to customer Contoso.');
     expect(await mappingOf(ctx.db, c.id)).toBeNull();
@@ -206,10 +188,10 @@ describe('map a customer', () => {
   it('explains an Autotask outage in the page, with Autotask’s words, and saves nothing', async () => {
     const c = await addCustomer(ctx.db, 'Acme Dental');
     simCtx.sim.faults.failNext({ entity: 'Companies', status: 500, errors: ['Database unavailable.'] });
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post(`/customers/${c.id}/mapping`)
       .type('form')
-      .send({ _csrf: admin.csrf, companyId: '100' });
+      .send({ _csrf: suite.admin.csrf, companyId: '100' });
     expect(res.status).toBe(502);
     expect(res.text).toContain('Could not check the company in Autotask.');
     expect(res.text).toContain('Autotask said: <q>Database unavailable.</q>');
@@ -233,7 +215,10 @@ describe('clear a mapping', () => {
       data: { runId: run.id, state: 'created', reference: 'BC-RUN-1', ticketId: 7001, ticketNumber: 'T20260105.0001' },
     });
 
-    const res = await admin.agent.post(`/customers/${c.id}/mapping/clear`).type('form').send({ _csrf: admin.csrf });
+    const res = await suite.admin.agent
+      .post(`/customers/${c.id}/mapping/clear`)
+      .type('form')
+      .send({ _csrf: suite.admin.csrf });
     expect(res.status).toBe(302);
     expect(await mappingOf(ctx.db, c.id)).toMatchObject({
       companyId: null,
@@ -252,10 +237,13 @@ describe('clear a mapping', () => {
 
     // The company is free for another customer now.
     const other = await addCustomer(ctx.db, 'Acme Dental 2');
-    await admin.agent.post(`/customers/${other.id}/mapping`).type('form').send({ _csrf: admin.csrf, companyId: '100' });
+    await suite.admin.agent
+      .post(`/customers/${other.id}/mapping`)
+      .type('form')
+      .send({ _csrf: suite.admin.csrf, companyId: '100' });
     expect(await mappingOf(ctx.db, other.id)).toMatchObject({ companyId: 100, status: 'ok' });
 
-    const list = await admin.agent.get('/customers?mapping=missing');
+    const list = await suite.admin.agent.get('/customers?mapping=missing');
     expect(list.text).toContain('>Acme Dental</a>');
     expect(list.text).not.toContain('>Acme Dental 2</a>');
   });
@@ -278,7 +266,7 @@ describe('Customers list: Autotask column and filter', () => {
     });
     await addCustomer(ctx.db, 'Delta');
 
-    const all = await admin.agent.get('/customers');
+    const all = await suite.admin.agent.get('/customers');
     expect(all.text).toContain('<span class="badge mapping-ok"');
     expect(all.text).toContain('<span class="badge mapping-renamed"');
     expect(all.text).toContain('Company 102 is inactive in Autotask.');
@@ -286,15 +274,15 @@ describe('Customers list: Autotask column and filter', () => {
     expect(all.text).toContain('Refresh all mappings');
     expect(all.text).toContain('action="/customers/mappings/refresh-all"');
 
-    const invalid = await admin.agent.get('/customers?mapping=invalid');
+    const invalid = await suite.admin.agent.get('/customers?mapping=invalid');
     expect(invalid.text).toContain('Charlie');
     expect(invalid.text).not.toContain('Alpha');
     expect(invalid.text).toMatch(/<option value="invalid" selected>/);
-    const missing = await admin.agent.get('/customers?mapping=missing');
+    const missing = await suite.admin.agent.get('/customers?mapping=missing');
     expect(missing.text).toContain('Delta');
     expect(missing.text).not.toContain('Bravo');
 
-    const reporter = await signInAs(built.app, ctx.db, 'reporter');
+    const reporter = await signInAs(suite.built.app, ctx.db, 'reporter');
     const seen = await reporter.agent.get('/customers');
     expect(seen.text).toContain('Acme Dental Group');
     expect(seen.text).not.toContain('/mapping/refresh');
@@ -314,7 +302,7 @@ describe('operators and reporters cannot change mappings', () => {
     it(`${role}: 403 on every mapping change and search, nothing changed`, async () => {
       const mapped = await addCustomer(ctx.db, 'Acme Dental', { companyId: 100, companyName: 'Acme Dental' });
       const unmapped = await addCustomer(ctx.db, 'Contoso');
-      const { agent, csrf } = await signInAs(built.app, ctx.db, role);
+      const { agent, csrf } = await signInAs(suite.built.app, ctx.db, role);
       const attempts: Array<[string, string, Record<string, string>]> = [
         ['GET', `/customers/${unmapped.id}/mapping/search?q=contoso`, {}],
         ['POST', `/customers/${unmapped.id}/mapping`, { companyId: '105' }],

@@ -1,37 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { settleDeferredWork } from '../../src/services/deferred-work.ts';
 import { claimBackgroundSync, COMPANY_SYNC_KIND, startPeriodicCompanySync } from '../../src/services/company-sync.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
-import { addCustomer, appClient, companyRequests, eventually, mappingOf, writeRequests } from './helpers.ts';
+import { configureAutotask } from '../support/autotask.ts';
+import { addCustomer, companyRequests, eventually, mappingOf, useMappingSuite } from './helpers.ts';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let admin: { agent: Agent; csrf: string };
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await built.close();
-});
-beforeEach(async () => {
-  // Work a previous test's page view started after its response (the stale-mapping refresh).
-  await settleDeferredWork();
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  admin = await signInAs(built.app, ctx.db, 'admin');
-  // The zone lookup is cached in the database; make it now so the counts below are the sync's own.
-  await (await appClient(built, ctx.db)).getZone();
-  simCtx.sim.state.clearRequestLog();
-});
+const suite = useMappingSuite({ warmZone: true });
+const { ctx, simCtx } = suite;
 
 const hourAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
@@ -57,7 +32,10 @@ async function seedMapped(n: number, syncedAt: Date = new Date()) {
 }
 
 const refreshAll = () =>
-  admin.agent.post('/customers/mappings/refresh-all').type('form').send({ _csrf: admin.csrf, returnTo: '/customers' });
+  suite.admin.agent
+    .post('/customers/mappings/refresh-all')
+    .type('form')
+    .send({ _csrf: suite.admin.csrf, returnTo: '/customers' });
 
 describe('Refresh all mappings', () => {
   it('refreshes 1,200 mapped customers in 3 batched requests and applies every rule', async () => {
@@ -110,7 +88,7 @@ describe('Refresh all mappings', () => {
     const event = await ctx.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'mapping.refreshed_all' } });
     expect(event.details).toMatchObject({ checked: 1200, renamed: 1, invalid: 2, errors: 0, requests: 3 });
 
-    const page = await admin.agent.get('/customers');
+    const page = await suite.admin.agent.get('/customers');
     expect(page.text).toContain('Refreshed 1200 mappings: 1 renamed, 2 invalid.');
 
     // A later refresh that finds no change puts the renamed mapping back to ok.
@@ -181,7 +159,7 @@ describe('Refresh all mappings', () => {
       expect(log.finishedAt).not.toBeNull();
       expect(log.message).toContain(f.text);
 
-      const page = await admin.agent.get('/customers');
+      const page = await suite.admin.agent.get('/customers');
       expect(page.text).toContain('2 of 2 mappings could not be checked; their statuses are unchanged.');
       expect(page.text).toContain('Last refresh failed; status unchanged.');
     });
@@ -215,7 +193,7 @@ describe('names stay current without anyone asking', () => {
     simCtx.sim.state.renameCompany(100, 'Acme Dental Clinics');
     simCtx.sim.state.renameCompany(103, 'Brightwater Logistics NL');
 
-    const res = await admin.agent.get('/customers');
+    const res = await suite.admin.agent.get('/customers');
     expect(res.status).toBe(200);
     // The page shows what was cached when it was rendered.
     expect(res.text).toContain('<span class="mapping-company">Acme Dental</span>');
@@ -243,7 +221,7 @@ describe('names stay current without anyone asking', () => {
     simCtx.sim.state.renameCompany(100, 'Acme Dental Clinics');
 
     const running = await ctx.db.prisma.syncLog.create({ data: { kind: COMPANY_SYNC_KIND, trigger: 'page-view' } });
-    await admin.agent.get('/customers');
+    await suite.admin.agent.get('/customers');
     await new Promise((r) => setTimeout(r, 200));
     await settleDeferredWork();
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
@@ -251,7 +229,7 @@ describe('names stay current without anyone asking', () => {
 
     await ctx.db.prisma.syncLog.update({ where: { id: running.id }, data: { finishedAt: new Date(), ok: true } });
     await configureAutotask(ctx.db, simCtx.sim, { enabled: false });
-    await admin.agent.get('/customers');
+    await suite.admin.agent.get('/customers');
     await new Promise((r) => setTimeout(r, 200));
     await settleDeferredWork();
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
@@ -284,7 +262,7 @@ describe('names stay current without anyone asking', () => {
     simCtx.sim.state.deactivateCompany(100);
     simCtx.sim.state.deactivateCompany(103);
     const sync = startPeriodicCompanySync(
-      { db: ctx.db.prisma, access: built.context.autotask, logger },
+      { db: ctx.db.prisma, access: suite.built.context.autotask, logger },
       { tickMs: 3_600_000 },
     );
     try {

@@ -1,35 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
-import { addCustomer, appClient, companyRequests, mappingOf, writeRequests } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { addCustomer, companyRequests, mappingOf, useMappingSuite } from './helpers.ts';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let admin: { agent: Agent; csrf: string };
+const suite = useMappingSuite({ warmZone: true });
+const { ctx, simCtx } = suite;
 const ids: Record<string, number> = {};
 
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await built.close();
-});
 beforeEach(async () => {
-  // Work a previous test's page view started after its response (the stale-mapping refresh).
-  await settleDeferredWork();
-  expect(writeRequests(simCtx.sim)).toEqual([]);
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  admin = await signInAs(built.app, ctx.db, 'admin');
-  await (await appClient(built, ctx.db)).getZone();
-  simCtx.sim.state.clearRequestLog();
-
   // Against the simulator's demo companies (see its seed data).
   await addCustomer(ctx.db, 'Northwind', { companyId: 112, companyName: 'Northwind Traders' });
   for (const name of [
@@ -61,7 +37,7 @@ function rowsOf(html: string, customer: string): Array<[number, string]> {
 
 describe('mapping suggestions', () => {
   it('proposes exact and close matches, one search per distinct term, and applies nothing', async () => {
-    const res = await admin.agent.get('/customers/mappings/suggestions');
+    const res = await suite.admin.agent.get('/customers/mappings/suggestions');
     expect(res.status).toBe(200);
 
     expect(rowsOf(res.text, 'Contoso')).toEqual([
@@ -101,14 +77,14 @@ describe('mapping suggestions', () => {
   });
 
   it('confirm-exact maps only the exact ones, even when a close pair is slipped in', async () => {
-    const page = await admin.agent.get('/customers/mappings/suggestions');
+    const page = await suite.admin.agent.get('/customers/mappings/suggestions');
     const pairs = [...pairsOn(page.text), `${ids['Greenfield School']}:110`];
     simCtx.sim.state.clearRequestLog();
 
-    const res = await admin.agent
+    const res = await suite.admin.agent
       .post('/customers/mappings/suggestions/confirm-exact')
       .type('form')
-      .send({ _csrf: admin.csrf, pair: pairs });
+      .send({ _csrf: suite.admin.csrf, pair: pairs });
     expect(res.status).toBe(302);
     // One batched read verifies every pair.
     expect(companyRequests(simCtx.sim)).toHaveLength(1);
@@ -129,29 +105,29 @@ describe('mapping suggestions', () => {
     expect(bulk.details).toMatchObject({ mapped: 3, skipped: 1 });
     expect(await ctx.db.prisma.auditEvent.count({ where: { action: 'mapping.mapped' } })).toBe(3);
 
-    const after = await admin.agent.get('/customers/mappings/suggestions');
+    const after = await suite.admin.agent.get('/customers/mappings/suggestions');
     expect(after.text).toContain('Mapped 3 customers to their exactly matching Autotask company.');
     expect(after.text).toContain('Greenfield Schools is not an exact match for Greenfield School.');
     expect(rowsOf(after.text, 'Contoso')).toEqual([]);
   });
 
   it('confirms one suggestion, close ones included, and refuses a company mapped meanwhile', async () => {
-    const ok = await admin.agent
+    const ok = await suite.admin.agent
       .post('/customers/mappings/suggestions/confirm')
       .type('form')
-      .send({ _csrf: admin.csrf, customerId: String(ids['Greenfield School']), companyId: '110' });
+      .send({ _csrf: suite.admin.csrf, customerId: String(ids['Greenfield School']), companyId: '110' });
     expect(ok.status).toBe(302);
     expect(await mappingOf(ctx.db, ids['Greenfield School']!)).toMatchObject({ companyId: 110, status: 'ok' });
     const event = await ctx.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'mapping.mapped' } });
     expect(event.details).toMatchObject({ source: 'suggestion' });
 
-    const clash = await admin.agent
+    const clash = await suite.admin.agent
       .post('/customers/mappings/suggestions/confirm')
       .type('form')
-      .send({ _csrf: admin.csrf, customerId: String(ids['Northwind Traders B.V.']), companyId: '112' });
+      .send({ _csrf: suite.admin.csrf, customerId: String(ids['Northwind Traders B.V.']), companyId: '112' });
     expect(clash.status).toBe(302);
     expect(await mappingOf(ctx.db, ids['Northwind Traders B.V.']!)).toBeNull();
-    const page = await admin.agent.get(clash.headers.location!);
+    const page = await suite.admin.agent.get(clash.headers.location!);
     expect(page.text).toContain(
       'The suggestion was not applied. Northwind Traders (ID 112) is already mapped to customer Northwind.',
     );
