@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiLogLevel } from '../../../src/autotask/client.ts';
 import {
   API,
@@ -14,13 +14,12 @@ import {
   rejection,
   socketError,
   ZONE_HOST,
+  useNock,
 } from './helpers.ts';
 
 // The API call log: one entry per HTTP request, by level, never holding a credential.
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const company = { item: { id: 0, companyName: 'Our MSP', isActive: true } };
 

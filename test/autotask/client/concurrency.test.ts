@@ -1,14 +1,22 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAutotaskClient, InMemoryZoneCache } from '../../../src/autotask/client.ts';
 import { endpointBucket } from '../../../src/autotask/concurrency.ts';
-import { API, api, CREDENTIALS, LOOKUP_HOST, LOOKUP_PATH, makeClient, mockZoneLookup, ZONE_ANSWER } from './helpers.ts';
+import {
+  API,
+  api,
+  CREDENTIALS,
+  LOOKUP_HOST,
+  LOOKUP_PATH,
+  makeClient,
+  mockZoneLookup,
+  ZONE_ANSWER,
+  useNock,
+} from './helpers.ts';
 
 // At most 3 requests in flight per entity endpoint (Autotask's thread limit); other entities go on.
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 /** Server-side view of concurrency: how many requests per bucket are being answered right now. */
 function tracker() {

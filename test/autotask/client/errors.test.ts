@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AutotaskAuthenticationError,
   AutotaskError,
@@ -24,13 +24,12 @@ import {
   rejection,
   socketError,
   seededZoneCache,
+  useNock,
 } from './helpers.ts';
 
 // Each error class from an answer shaped like Autotask's (messages from the fact sheet).
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const newTicket = {
   companyId: 29683,

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import nock from 'nock';
 import {
   createAutotaskClient,
@@ -100,4 +101,11 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 /** An Error as a socket would raise it; nock 14 needs an Error instance to fail the request. */
 export function socketError(code: string, message = 'socket hang up'): Error {
   return Object.assign(new Error(message), { code });
+}
+
+/** Every client test runs with the network shut: only what nock answers is reachable. */
+export function useNock(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
 }

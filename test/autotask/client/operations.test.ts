@@ -1,13 +1,10 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOTE_PUBLISH_INTERNAL, TICKET_STATUS_COMPLETE } from '../../../src/autotask/client.ts';
-import { API, api, CREDENTIALS, makeClient, mockZoneLookup } from './helpers.ts';
+import { API, api, CREDENTIALS, makeClient, mockZoneLookup, useNock } from './helpers.ts';
 
 // Every operation: exact method, path, credential headers and body; answers mapped to domain types.
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const companyItem = {
   id: 29683,

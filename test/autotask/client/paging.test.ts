@@ -1,13 +1,10 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AutotaskUnavailableError } from '../../../src/autotask/client.ts';
-import { API, api, makeClient, mockZoneLookup, rejection, ZONE_HOST } from './helpers.ts';
+import { API, api, makeClient, mockZoneLookup, rejection, ZONE_HOST, useNock } from './helpers.ts';
 
 // Paging follows nextPageUrl with a POST of the same body; `in` lists go in batches of ≤ 500.
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const company = (id: number) => ({ id, companyName: `Company ${id}`, isActive: true });
 const nextUrl = (host: string, n: number) =>

@@ -1,18 +1,16 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AutotaskRateLimitedError,
   AutotaskUnavailableError,
   AutotaskValidationError,
   isOutcomeUnknown,
 } from '../../../src/autotask/client.ts';
-import { API, api, makeClient, mockZoneLookup, seededZoneCache, rejection, socketError } from './helpers.ts';
+import { API, api, makeClient, mockZoneLookup, seededZoneCache, rejection, socketError, useNock } from './helpers.ts';
 
 // Reads are retried (reset, 429, 503; ≤ 3 tries; Retry-After honoured); writes never are.
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const company = { item: { id: 0, companyName: 'Our MSP', isActive: true } };
 const newTicket = { companyId: 1, title: 'Backup failed', status: 1, priority: 2, queueId: 8, externalId: 'bc-run-1' };

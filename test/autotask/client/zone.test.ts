@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AutotaskAuthenticationError, AutotaskZoneLookupError } from '../../../src/autotask/client.ts';
 import { zoneLookupUrl } from '../../../src/autotask/zone.ts';
 import {
@@ -13,11 +13,10 @@ import {
   rejection,
   ZONE_ANSWER,
   ZONE_HOST,
+  useNock,
 } from './helpers.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 const company = { id: 0, companyName: 'Our MSP', isActive: true };
 
