@@ -1,10 +1,22 @@
-import type { Db, IntegrationSettings } from '../db/database.ts';
+import { Prisma, type Db, type IntegrationSettings } from '../db/database.ts';
 
 /** The one settings row of the Autotask integration (id 1), created with defaults on first use. */
 export const SETTINGS_ID = 1;
 
 export async function getIntegrationSettings(db: Db): Promise<IntegrationSettings> {
-  return db.integrationSettings.upsert({ where: { id: SETTINGS_ID }, create: { id: SETTINGS_ID }, update: {} });
+  // Read on most pages and every ticket click: a plain primary-key read, not an upsert (which costs
+  // a transaction of several statements). The row is created once, on first use.
+  const row = await db.integrationSettings.findUnique({ where: { id: SETTINGS_ID } });
+  if (row) return row;
+  try {
+    return await db.integrationSettings.create({ data: { id: SETTINGS_ID } });
+  } catch (e) {
+    // Two first uses at once: the other one created it.
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+      return db.integrationSettings.findUniqueOrThrow({ where: { id: SETTINGS_ID } });
+    }
+    throw e;
+  }
 }
 
 export const CLOSING_NOTE_TEXT =
