@@ -10,8 +10,8 @@
 import { pathToFileURL } from 'node:url';
 import { createAutotaskClient } from '../src/autotask/client.ts';
 import { startSimulator } from '../src/autotask/simulator/index.ts';
-import { systemActor } from '../src/services/audit.ts';
-import { refreshAllMappings } from '../src/services/company-mapping.ts';
+import { systemActor } from '../src/services/accounts/audit.ts';
+import { refreshAllMappings } from '../src/services/mapping/map-customer.ts';
 import type { Measurement } from './support/harness.ts';
 import { openScratchDatabase } from './support/scratch-db.ts';
 import type { BenchContext } from './support/types.ts';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seedDemoData, seedLargeData } from '../src/services/demo-data.ts';
+import { seedDemoData, seedLargeData } from '../src/services/demo/seed-demo-data.ts';
 import { startHarness, type Measurement } from './support/harness.ts';
 import { openScratchDatabase } from './support/scratch-db.ts';
 import type { BenchContext, BenchModule } from './support/types.ts';

@@ -19,10 +19,10 @@ import { startSimulator, type RequestLogEntry, type Simulator } from '../src/aut
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
-import { settleDeferredWork } from '../src/services/deferred-work.ts';
-import { SETTINGS_ID } from '../src/services/integration-settings.ts';
-import { hashPassword } from '../src/services/passwords.ts';
-import { encryptSecret } from '../src/services/secret-box.ts';
+import { settleDeferredWork } from '../src/shared/deferred-work.ts';
+import { SETTINGS_ID } from '../src/services/integration/settings.ts';
+import { hashPassword } from '../src/services/accounts/passwords.ts';
+import { encryptSecret } from '../src/shared/secret-box.ts';
 import type { Measurement } from './support/harness.ts';
 import type { BenchContext } from './support/types.ts';
 

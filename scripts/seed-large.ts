@@ -9,8 +9,8 @@ import lockfile from 'proper-lockfile';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
-import { nameKeyOf } from '../src/services/customers.ts';
-import { demoSeed, planLargeData, seedLargeData } from '../src/services/demo-data.ts';
+import { nameKeyOf } from '../src/services/customers/customers.ts';
+import { demoSeed, planLargeData, seedLargeData } from '../src/services/demo/seed-demo-data.ts';
 
 let config;
 try {

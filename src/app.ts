@@ -5,9 +5,7 @@ import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config.ts';
-import type { Database } from './db/database.ts';
-import type { Logger } from './logger.ts';
+import { createContext, type AppContext, type AppDeps } from './context.ts';
 import { loadUser } from './middleware/auth.ts';
 import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
@@ -15,27 +13,10 @@ import { exposeFlash } from './middleware/flash.ts';
 import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
-import type { LocalSecrets } from './secrets.ts';
-import { createAutotaskAccess, type AutotaskAccess } from './services/autotask-access.ts';
-import { settleDeferredWork } from './services/deferred-work.ts';
-import { createLoginLimiter } from './services/login-limiter.ts';
-import { formatDateTime } from './services/time.ts';
+import { settleDeferredWork } from './shared/deferred-work.ts';
+import { formatDateTime } from './shared/time.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-export interface AppDeps {
-  readonly config: Config;
-  readonly database: Database;
-  readonly logger: Logger;
-  readonly secrets: LocalSecrets;
-  /** Zone lookup of the demo's built-in simulator; else config's AUTOTASK_ZONE_LOOKUP_URL applies. */
-  readonly autotaskZoneLookupUrl?: string | undefined;
-}
-
-export interface AppContext extends AppDeps {
-  readonly loginLimiter: ReturnType<typeof createLoginLimiter>;
-  readonly autotask: AutotaskAccess;
-}
 
 export interface BuiltApp {
   readonly app: express.Express;
@@ -47,18 +28,9 @@ export interface BuiltApp {
 export function createApp(deps: AppDeps): BuiltApp {
   const { config, database, logger } = deps;
   const db = database.prisma;
-  const context: AppContext = {
-    ...deps,
-    loginLimiter: createLoginLimiter(db, config.login),
-    autotask: createAutotaskAccess({
-      db,
-      encryptionKey: deps.secrets.encryptionKey,
-      zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
-      timeoutMs: config.autotask.timeoutMs,
-      logger,
-    }),
-  };
+  const context = createContext(deps);
   const app = express();
+  app.locals['context'] = context;
 
   app.set('view engine', 'ejs');
   app.set('views', path.join(root, 'views'));

@@ -6,12 +6,12 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
-import { startDemoAutotask } from './demo-autotask.ts';
+import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
-import { startPeriodicCompanySync } from './services/company-sync.ts';
-import { seedDemoDataIfEmpty } from './services/demo-data.ts';
-import { ensureAdmin } from './services/users.ts';
+import { startPeriodicCompanySync } from './services/mapping/company-sync.ts';
+import { seedDemoDataIfEmpty } from './services/demo/seed-demo-data.ts';
+import { ensureAdmin } from './services/accounts/users.ts';
 
 export interface Running {
   readonly url: string;

@@ -4,7 +4,7 @@ import { createApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database, Role } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
-import { hashPassword } from '../../src/services/passwords.ts';
+import { hashPassword } from '../../src/services/accounts/passwords.ts';
 
 /**
  * The app on a loopback port with two meters: server time (request in → response finished, so

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ApiToken, Db } from '../db/database.ts';
-import { UnauthenticatedError } from '../errors.ts';
-import { findActiveToken } from '../services/api-tokens.ts';
+import { UnauthenticatedError } from '../errors/catalogue.ts';
+import { findActiveToken } from '../services/accounts/api-tokens.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

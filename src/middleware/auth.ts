@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db, Role } from '../db/database.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../errors/catalogue.ts';
+import type { CurrentUser } from '../shared/session-types.ts';
 
 /**
  * Loads the signed-in user on every request. Reading the row each time is what makes a
@@ -45,3 +46,12 @@ export function requireRole(...allowed: Role[]): RequestHandler {
 }
 
 export const canAct = (role: Role | undefined): boolean => role === 'admin' || role === 'operator';
+
+/**
+ * The signed-in user, for handlers that run after `requireUser` or `requireRole`. Throws instead of
+ * returning undefined so a handler mounted without its guard fails closed.
+ */
+export function currentUser(req: Request): CurrentUser {
+  if (!req.user) throw new UnauthenticatedError();
+  return req.user;
+}

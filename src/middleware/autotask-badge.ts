@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/database.ts';
-import { SETTINGS_ID } from '../services/integration-settings.ts';
-import { ENVIRONMENT_LABELS } from '../services/integration-overview.ts';
+import { SETTINGS_ID } from '../services/integration/settings.ts';
+import { ENVIRONMENT_LABELS } from '../services/integration/overview.ts';
 
 /** The paths whose pages act on Autotask, and so show which Autotask environment they act on. */
 export const AUTOTASK_PAGES = ['/run-checks', '/runs', '/customers', '/settings/autotask'];

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
-import { CsrfError } from '../errors.ts';
+import { CsrfError } from '../errors/catalogue.ts';
 
 /**
  * Synchroniser-token CSRF protection (token kept in the session). Forms send it as `_csrf`;

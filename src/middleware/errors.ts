@@ -1,6 +1,17 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors.ts';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { AutotaskError } from '../autotask/errors.ts';
+import { explainAutotaskError } from '../errors/autotask-messages.ts';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  RuleError,
+  TooManyRequestsError,
+  UpstreamError,
+  ValidationError,
+} from '../errors/catalogue.ts';
 import type { Logger } from '../logger.ts';
+import { flash } from './flash.ts';
 
 const titles: Record<number, string> = {
   400: 'Bad request',
@@ -15,59 +26,156 @@ const titles: Record<number, string> = {
   500: 'Something went wrong',
 };
 
+/** A failure shown inside the page that caused it, with the PSA's own words under ours. */
+export interface Problem {
+  readonly message: string;
+  readonly detail?: string | undefined;
+  readonly fixUrl?: string | undefined;
+}
+
+/** What a page needs to show an expected failure in place. */
+export interface Failure {
+  readonly status: number;
+  /** Per-field messages (validation, or a clash about one field). */
+  readonly fieldErrors: Readonly<Record<string, string>>;
+  /** A failure that is not about one field (a rule, Autotask's answer). */
+  readonly problem: Problem | null;
+}
+
+export type FailureView = (req: Request, res: Response, failure: Failure) => unknown;
+
+const FAILURE_VIEW = 'failureView';
+
+/**
+ * A step of a route pipeline that says how this page shows an expected failure (a form that does
+ * not validate, a rule that refuses, an Autotask refusal): the error ladder calls `view` instead of
+ * rendering the error page, so handlers need no try blocks for expected failures.
+ */
+export function renderOnFailure(view: FailureView): RequestHandler {
+  return (_req, res, next) => {
+    res.locals[FAILURE_VIEW] = view;
+    next();
+  };
+}
+
+/**
+ * The post/redirect/get form of `renderOnFailure`: the failure becomes a flash message on the page
+ * `back` names, prefixed with what did (not) happen.
+ */
+export function flashOnFailure(back: (req: Request) => string, prefix?: string): RequestHandler {
+  return renderOnFailure((req, res, failure) => {
+    flash(req, failureFlash(failure, prefix));
+    res.redirect(back(req));
+  });
+}
+
+function failureFlash(failure: Failure, prefix?: string) {
+  const lead = prefix ? `${prefix} ` : '';
+  if (failure.problem) {
+    return {
+      type: 'error' as const,
+      text: `${lead}${failure.problem.message}`,
+      ...(failure.problem.detail ? { detail: failure.problem.detail } : {}),
+    };
+  }
+  return { type: 'error' as const, text: `${lead}${Object.values(failure.fieldErrors).join(' ')}` };
+}
+
+/** Autotask's failures as the operator reads them; other errors as they are. */
+export function asAppError(err: unknown): unknown {
+  return err instanceof AutotaskError ? explainAutotaskError(err) : err;
+}
+
+/** The failures a page can show in place; everything else (404, 403, bugs) goes to the error page. */
+export function failureOf(err: unknown): Failure | null {
+  const e = asAppError(err);
+  if (e instanceof ValidationError) return { status: e.status, fieldErrors: { ...e.fieldErrors }, problem: null };
+  if (e instanceof ConflictError) {
+    return e.field
+      ? { status: e.status, fieldErrors: { [e.field]: e.message }, problem: null }
+      : { status: e.status, fieldErrors: {}, problem: { message: e.message } };
+  }
+  if (e instanceof RuleError) {
+    return { status: e.status, fieldErrors: {}, problem: { message: e.message, detail: e.detail, fixUrl: e.fixUrl } };
+  }
+  if (e instanceof UpstreamError) {
+    return { status: e.status, fieldErrors: {}, problem: { message: e.message, detail: e.detail } };
+  }
+  return null;
+}
+
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
 /** Whether the caller wants JSON: the token API and fetch() calls from our own scripts. */
-function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
+function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (req.get('accept') ?? '').startsWith('application/json');
 }
 
 /**
- * The one error ladder: domain errors carry their own status and sentence; body-parser errors
- * keep theirs; anything else is a 500 whose details stay in the log (stack only in development).
+ * The one error ladder. An expected failure goes to the page's own failure view when its route
+ * declared one; domain errors carry their own status and sentence; body-parser errors keep theirs;
+ * anything else is a 500 whose details stay in the log (stack only in development).
  */
 export function errorHandler(logger: Logger, options: { showStack: boolean }): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
-    let status = 500;
-    let message = 'An unexpected error occurred. It has been logged; please try again.';
-    let detail: string | undefined;
-    let code = 'internal';
-    let fields: Record<string, string> | undefined;
-
-    if (err instanceof AppError) {
-      status = err.status;
-      message = err.message;
-      detail = err.detail;
-      code = err.code;
-      if (err instanceof ValidationError) fields = { ...err.fieldErrors };
-      if (err instanceof TooManyRequestsError) res.set('Retry-After', String(err.retryAfterSeconds));
-    } else if (isHttpError(err) && err.status < 500) {
-      status = err.status;
-      code = err.type ?? 'bad_request';
-      message =
-        status === 413
-          ? 'The request body is larger than the 1 MB limit.'
-          : status === 400 && err.type === 'entity.parse.failed'
-            ? 'The request body is not valid JSON.'
-            : (titles[status] ?? 'Bad request');
+  return async (rawErr: unknown, req, res, _next) => {
+    const err = asAppError(rawErr);
+    const view = res.locals[FAILURE_VIEW] as FailureView | undefined;
+    const failure = view && !res.headersSent && !wantsJson(req) ? failureOf(err) : null;
+    if (view && failure) {
+      delete res.locals[FAILURE_VIEW];
+      try {
+        res.status(failure.status);
+        await view(req, res, failure);
+        return;
+      } catch (viewErr) {
+        // The page could not even show the failure: fall through to the error page with that error.
+        return renderError(viewErr, req, res, logger, options);
+      }
     }
-    if (status >= 500 && !(err instanceof AppError)) {
-      logger.error({ err, reqId: req.id }, 'unhandled error');
-    }
-    if (res.headersSent) return;
-    res.status(status);
-    if (wantsJson(req)) {
-      res.json({ error: { code, message, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) } });
-      return;
-    }
-    res.render('errors/error', {
-      title: titles[status] ?? 'Error',
-      status,
-      message,
-      detail,
-      stack: options.showStack && err instanceof Error && status >= 500 ? err.stack : undefined,
-    });
+    renderError(err, req, res, logger, options);
   };
+}
+
+function renderError(err: unknown, req: Request, res: Response, logger: Logger, options: { showStack: boolean }) {
+  let status = 500;
+  let message = 'An unexpected error occurred. It has been logged; please try again.';
+  let detail: string | undefined;
+  let code = 'internal';
+  let fields: Record<string, string> | undefined;
+
+  if (err instanceof AppError) {
+    status = err.status;
+    message = err.message;
+    detail = err.detail;
+    code = err.code;
+    if (err instanceof ValidationError) fields = { ...err.fieldErrors };
+    if (err instanceof TooManyRequestsError) res.set('Retry-After', String(err.retryAfterSeconds));
+  } else if (isHttpError(err) && err.status < 500) {
+    status = err.status;
+    code = err.type ?? 'bad_request';
+    message =
+      status === 413
+        ? 'The request body is larger than the 1 MB limit.'
+        : status === 400 && err.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON.'
+          : (titles[status] ?? 'Bad request');
+  }
+  if (status >= 500 && !(err instanceof AppError)) {
+    logger.error({ err, reqId: req.id }, 'unhandled error');
+  }
+  if (res.headersSent) return;
+  res.status(status);
+  if (wantsJson(req)) {
+    res.json({ error: { code, message, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) } });
+    return;
+  }
+  res.render('errors/error', {
+    title: titles[status] ?? 'Error',
+    status,
+    message,
+    detail,
+    stack: options.showStack && err instanceof Error && status >= 500 ? err.stack : undefined,
+  });
 }
 
 function isHttpError(e: unknown): e is { status: number; type?: string } {

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { FlashMessage } from '../types/session.ts';
+import type { FlashMessage } from '../shared/session-types.ts';
 
 /** One-shot messages carried across a redirect in the session (post/redirect/get). */
 export function flash(req: Request, message: FlashMessage): void {

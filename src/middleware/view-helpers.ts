@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import type { Role } from '../db/database.ts';
-import { formatDateTime } from '../services/time.ts';
+import { formatDateTime } from '../shared/time.ts';
 
 interface NavItem {
   readonly href: string;

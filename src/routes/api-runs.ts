@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireApiToken } from '../middleware/api-token.ts';
-import { ingestRun, runInputSchema } from '../services/run-ingestion.ts';
-import { parseOrThrow } from '../validation.ts';
+import { ingestRun, runInputSchema } from '../services/runs/ingestion.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,11 +1,11 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { createApiToken, listApiTokens, revokeApiToken, tokenFormSchema } from '../services/api-tokens.ts';
-import { actorOf } from '../services/audit.ts';
-import { parseForm, parseOrThrow } from '../validation.ts';
+import { createApiToken, listApiTokens, revokeApiToken, tokenFormSchema } from '../services/accounts/api-tokens.ts';
+import { actorOf } from '../services/accounts/audit.ts';
+import { parseForm, parseOrThrow } from '../shared/validation.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 

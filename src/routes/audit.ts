@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireRole } from '../middleware/auth.ts';
-import { listAuditEvents } from '../services/audit.ts';
-import { parseOrThrow } from '../validation.ts';
+import { listAuditEvents } from '../services/accounts/audit.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 const querySchema = z.object({
   actor: z.coerce.number().int().positive().optional().catch(undefined),

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { actorOf, audit } from '../services/audit.ts';
-import { authenticate } from '../services/users.ts';
-import { parseForm } from '../validation.ts';
+import type { AppContext } from '../context.ts';
+import { actorOf, audit } from '../services/accounts/audit.ts';
+import { authenticate } from '../services/accounts/users.ts';
+import { parseForm } from '../shared/validation.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, 'Enter your e-mail address').max(200),

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { AutotaskError } from '../autotask/client.ts';
-import { AppError, ConflictError, RuleError, UpstreamError, ValidationError } from '../errors.ts';
+import { AppError, ConflictError, RuleError, UpstreamError, ValidationError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
-import { explainAutotaskError } from '../services/autotask-errors.ts';
+import { actorOf } from '../services/accounts/audit.ts';
+import { explainAutotaskError } from '../errors/autotask-messages.ts';
 import {
   clearMapping,
   companyIdForm,
@@ -18,12 +18,12 @@ import {
   searchCompaniesForMapping,
   type MappingDeps,
   type SearchHit,
-} from '../services/company-mapping.ts';
-import { COMPANY_SYNC_KIND, refreshAfterPageView, refreshCustomerMapping } from '../services/company-sync.ts';
-import { deferWork } from '../services/deferred-work.ts';
-import { getIntegrationSettings, hasCredentials } from '../services/integration-settings.ts';
-import { confirmExactSuggestions, suggestMappings, SUGGESTIONS_PAGE_SIZE } from '../services/mapping-suggestions.ts';
-import { parseForm, parseOrThrow } from '../validation.ts';
+} from '../services/mapping/map-customer.ts';
+import { COMPANY_SYNC_KIND, refreshAfterPageView, refreshCustomerMapping } from '../services/mapping/company-sync.ts';
+import { deferWork } from '../shared/deferred-work.ts';
+import { getIntegrationSettings, hasCredentials } from '../services/integration/settings.ts';
+import { confirmExactSuggestions, suggestMappings, SUGGESTIONS_PAGE_SIZE } from '../services/mapping/suggestions.ts';
+import { parseForm, parseOrThrow } from '../shared/validation.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1) });

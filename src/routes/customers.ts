@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { ConflictError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { ConflictError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
+import { actorOf } from '../services/accounts/audit.ts';
 import {
   createCustomer,
   customerFormSchema,
@@ -12,8 +12,8 @@ import {
   listCustomers,
   renameCustomer,
   setCustomerActive,
-} from '../services/customers.ts';
-import { parseForm, parseOrThrow } from '../validation.ts';
+} from '../services/customers/customers.ts';
+import { parseForm, parseOrThrow } from '../shared/validation.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const listQuery = z.object({

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 
 /** For load balancers and docker healthchecks: 200 when the database answers, else 503. */
 export function healthRoutes({ database }: AppContext): Router {

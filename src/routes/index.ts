@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { AUTOTASK_PAGES, autotaskBadge } from '../middleware/autotask-badge.ts';
 import { apiRunRoutes } from './api-runs.ts';

@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
-import { loadRunChecks, reviewedWindowDays, statuses } from '../services/run-checks.ts';
-import { reviewJob, reviewRun } from '../services/run-review.ts';
-import { resolveStateFor } from '../services/ticket-resolution.ts';
-import { checkbox, parseOrThrow } from '../validation.ts';
+import { actorOf } from '../services/accounts/audit.ts';
+import { loadRunChecks, reviewedWindowDays, statuses } from '../services/runs/run-checks.ts';
+import { reviewJob, reviewRun } from '../services/runs/review.ts';
+import { resolveStateFor } from '../services/tickets/resolve-ticket.ts';
+import { checkbox, parseOrThrow } from '../shared/validation.ts';
 
 /** Filters come from the address bar: a bad value falls back to its default instead of an error page. */
 const querySchema = z.object({

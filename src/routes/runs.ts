@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { NotFoundError } from '../errors.ts';
-import { getRunDetail } from '../services/run-detail.ts';
-import { resolveStateFor } from '../services/ticket-resolution.ts';
+import type { AppContext } from '../context.ts';
+import { NotFoundError } from '../errors/catalogue.ts';
+import { getRunDetail } from '../services/runs/run-detail.ts';
+import { resolveStateFor } from '../services/tickets/resolve-ticket.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 

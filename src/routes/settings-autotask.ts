@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { RuleError, UpstreamError, ValidationError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { RuleError, UpstreamError, ValidationError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
+import { actorOf } from '../services/accounts/audit.ts';
 import {
   formValuesFromBody,
   formValuesOf,
@@ -12,22 +12,22 @@ import {
   settingsFormSchema,
   SYNC_INTERVAL_CHOICES,
   type FormValues,
-} from '../services/autotask-settings.ts';
-import { NON_BILLABLE_WARNING, validateConfiguration, type ValidationResult } from '../services/config-validation.ts';
-import { testConnection, type ConnectionTestResult } from '../services/connection-test.ts';
-import { diagnosticsQuerySchema, loadDiagnostics } from '../services/diagnostics.ts';
+} from '../services/integration/settings-form.ts';
+import { NON_BILLABLE_WARNING, validateConfiguration, type ValidationResult } from '../services/integration/validate-configuration.ts';
+import { testConnection, type ConnectionTestResult } from '../services/integration/connection-test.ts';
+import { diagnosticsQuerySchema, loadDiagnostics } from '../services/integration/diagnostics.ts';
 import {
   DELETE_CONFIRMATION_WORD,
   disconnectAutotask,
   disconnectFormSchema,
   disconnectPreview,
-} from '../services/disconnect.ts';
-import { integrationMarkdown } from '../services/integration-export.ts';
-import { loadOverview, syncKindLabel } from '../services/integration-overview.ts';
-import { CLOSING_NOTE_TEXT, getIntegrationSettings, hasCredentials } from '../services/integration-settings.ts';
-import { cachedPicklists, picklistFieldNames, refreshPicklists, selectModel } from '../services/picklists.ts';
-import { formatDateTime } from '../services/time.ts';
-import { parseForm, parseOrThrow } from '../validation.ts';
+} from '../services/integration/disconnect.ts';
+import { integrationMarkdown } from '../services/integration/export.ts';
+import { loadOverview, syncKindLabel } from '../services/integration/overview.ts';
+import { CLOSING_NOTE_TEXT, getIntegrationSettings, hasCredentials } from '../services/integration/settings.ts';
+import { cachedPicklists, picklistFieldNames, refreshPicklists, selectModel } from '../services/integration/picklists.ts';
+import { formatDateTime } from '../shared/time.ts';
+import { parseForm, parseOrThrow } from '../shared/validation.ts';
 
 const SETTINGS_URL = '/settings/autotask';
 

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { AppError, NotFoundError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, NotFoundError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
-import { loadResolveConfirmation, resolveTicket, type ResolutionDeps } from '../services/ticket-resolution.ts';
+import { actorOf } from '../services/accounts/audit.ts';
+import { loadResolveConfirmation, resolveTicket, type ResolutionDeps } from '../services/tickets/resolve-ticket.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 

@@ -1,17 +1,17 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { AppError, NotFoundError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, NotFoundError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import type { FlashMessage } from '../types/session.ts';
-import { actorOf } from '../services/audit.ts';
-import { deferWork } from '../services/deferred-work.ts';
-import { getIntegrationSettings, SETTINGS_ID } from '../services/integration-settings.ts';
-import { createTicketForRun, type CreateOutcome, type TicketCreationDeps } from '../services/ticket-creation.ts';
-import { runIdForTicketId, runIdForTicketNumber } from '../services/ticket-links.ts';
-import { upkeepShownTickets } from '../services/ticket-upkeep.ts';
-import { createTicketViews } from '../services/ticket-view.ts';
+import type { FlashMessage } from '../shared/session-types.ts';
+import { actorOf } from '../services/accounts/audit.ts';
+import { deferWork } from '../shared/deferred-work.ts';
+import { getIntegrationSettings, SETTINGS_ID } from '../services/integration/settings.ts';
+import { createTicketForRun, type CreateOutcome, type TicketCreationDeps } from '../services/tickets/create-ticket.ts';
+import { runIdForTicketId, runIdForTicketNumber } from '../services/tickets/live-links.ts';
+import { upkeepShownTickets } from '../services/tickets/upkeep.ts';
+import { createTicketViews } from '../services/tickets/view-model.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const ticketIdParam = z.object({

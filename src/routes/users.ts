@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
-import { ConflictError } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+import { ConflictError } from '../errors/catalogue.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flash } from '../middleware/flash.ts';
-import { actorOf } from '../services/audit.ts';
+import { actorOf } from '../services/accounts/audit.ts';
 import {
   createUser,
   listUsers,
@@ -13,8 +13,8 @@ import {
   roleField,
   setActive,
   setRole,
-} from '../services/users.ts';
-import { parseForm, parseOrThrow } from '../validation.ts';
+} from '../services/accounts/users.ts';
+import { parseForm, parseOrThrow } from '../shared/validation.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { createApiToken, revokeApiToken } from '../../src/services/api-tokens.ts';
-import { actorOf } from '../../src/services/audit.ts';
+import { createApiToken, revokeApiToken } from '../../src/services/accounts/api-tokens.ts';
+import { actorOf } from '../../src/services/accounts/audit.ts';
 import { addUser, buildTestApp, signIn } from '../support/app.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../src/errors.ts';
-import { saveMapping, getCustomerWithMapping } from '../../src/services/company-mapping.ts';
+import { ConflictError } from '../../src/errors/catalogue.ts';
+import { saveMapping, getCustomerWithMapping } from '../../src/services/mapping/map-customer.ts';
 import { signInAs } from '../support/app.ts';
 import { addRun } from '../runs/fixtures.ts';
 import { addCustomer, companyRequests, mappingOf, useMappingSuite } from './helpers.ts';

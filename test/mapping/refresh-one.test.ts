@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AutotaskRateLimitedError, AutotaskUnavailableError, type AutotaskClient } from '../../src/autotask/client.ts';
 import type { BuiltApp } from '../../src/app.ts';
-import { refreshCustomerMapping } from '../../src/services/company-sync.ts';
+import { refreshCustomerMapping } from '../../src/services/mapping/company-sync.ts';
 import { buildTestApp } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoCustomerNames } from '../../src/services/demo-catalog.ts';
-import { planDemoData, planLargeData, seedDemoDataIfEmpty } from '../../src/services/demo-data.ts';
-import { loadRunChecks } from '../../src/services/run-checks.ts';
+import { demoCustomerNames } from '../../src/services/demo/catalog.ts';
+import { planDemoData, planLargeData, seedDemoDataIfEmpty } from '../../src/services/demo/seed-demo-data.ts';
+import { loadRunChecks } from '../../src/services/runs/run-checks.ts';
 import { addUser } from '../support/app.ts';
 import { useTestDatabase } from '../support/db.ts';
 

@@ -1,5 +1,5 @@
 import type { Database, RunStatus } from '../../src/db/database.ts';
-import { nameKeyOf } from '../../src/services/customers.ts';
+import { nameKeyOf } from '../../src/services/customers/customers.ts';
 
 export interface FixtureObject {
   readonly name: string;

@@ -6,7 +6,7 @@ import {
   runsPerJob,
   runsPerPage,
   type RunChecksFilters,
-} from '../../src/services/run-checks.ts';
+} from '../../src/services/runs/run-checks.ts';
 import { buildTestApp, signInAs } from '../support/app.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';
 import { addRun } from './fixtures.ts';

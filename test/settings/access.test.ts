@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { useTestDatabase } from '../support/db.ts';

@@ -4,7 +4,7 @@ import { createApp, type BuiltApp } from '../../src/app.ts';
 import type { Simulator } from '../../src/autotask/simulator/index.ts';
 import type { Database } from '../../src/db/database.ts';
 import { redactPaths } from '../../src/logger.ts';
-import { SETTINGS_ID } from '../../src/services/integration-settings.ts';
+import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import { testConfig, testSecrets, type Agent } from '../support/app.ts';
 import { demoDefaults } from '../support/autotask.ts';
 

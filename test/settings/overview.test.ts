@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { QUEUE } from '../../src/autotask/simulator/index.ts';
-import { COMPANY_SYNC_KIND } from '../../src/services/company-sync.ts';
-import { CLOSING_NOTE_TEXT } from '../../src/services/integration-settings.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
+import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
+import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { DEMO_USER, startSimulator, type Simulator } from '../../src/autotask/simulator/index.ts';
-import { decryptSecret } from '../../src/services/secret-box.ts';
+import { decryptSecret } from '../../src/shared/secret-box.ts';
 import { signInAs, testSecrets, type Agent } from '../support/app.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { buildAppWithCapturedLog, postSettings, settingsForm, settingsRow, type CapturedLog } from './helpers.ts';

@@ -5,7 +5,7 @@ import { createApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database, Role } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
-import { hashPassword } from '../../src/services/passwords.ts';
+import { hashPassword } from '../../src/services/accounts/passwords.ts';
 
 export const testSecrets = {
   sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',

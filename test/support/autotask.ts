@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { ISSUE, QUEUE, startSimulator, SUB_ISSUE, type Simulator } from '../../src/autotask/simulator/index.ts';
 import type { Database, Prisma } from '../../src/db/database.ts';
-import { SETTINGS_ID } from '../../src/services/integration-settings.ts';
-import { encryptSecret } from '../../src/services/secret-box.ts';
+import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
+import { encryptSecret } from '../../src/shared/secret-box.ts';
 import { testSecrets } from './app.ts';
 
 /**

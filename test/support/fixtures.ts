@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Simulator } from '../../src/autotask/simulator/index.ts';
 import type { Database, RunStatus } from '../../src/db/database.ts';
-import { nameKeyOf } from '../../src/services/customers.ts';
+import { nameKeyOf } from '../../src/services/customers/customers.ts';
 import { demoDefaults } from './autotask.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
-import { getIntegrationSettings } from '../../src/services/integration-settings.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
+import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { buildTestApp, signInAs } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { useTestDatabase } from '../support/db.ts';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { Prisma } from '../../src/db/database.ts';
-import { settleDeferredWork } from '../../src/services/deferred-work.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { buildTestApp, signInAs } from '../support/app.ts';
 import { configureAutotask, demoDefaults, useSimulator } from '../support/autotask.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';

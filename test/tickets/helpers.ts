@@ -1,6 +1,6 @@
 import type { Simulator } from '../../src/autotask/simulator/index.ts';
 import type { Database } from '../../src/db/database.ts';
-import { SETTINGS_ID } from '../../src/services/integration-settings.ts';
+import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import type { Agent } from '../support/app.ts';
 
 /** Create POSTs the simulator received (queries are POSTs to Tickets/query and do not count). */

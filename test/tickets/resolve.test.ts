@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { CLOSING_NOTE_TEXT } from '../../src/services/integration-settings.ts';
+import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { useTestDatabase } from '../support/db.ts';

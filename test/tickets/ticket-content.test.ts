@@ -8,7 +8,7 @@ import {
   ticketTitle,
   type ContentObject,
   type DescriptionInput,
-} from '../../src/services/ticket-content.ts';
+} from '../../src/services/tickets/ticket-content.ts';
 
 const base: DescriptionInput = {
   customerName: 'Acme Dental',

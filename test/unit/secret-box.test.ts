@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decryptSecret, encryptSecret, SecretDecryptError } from '../../src/services/secret-box.ts';
+import { decryptSecret, encryptSecret, SecretDecryptError } from '../../src/shared/secret-box.ts';
 
 const key = 'ab'.repeat(32);
 

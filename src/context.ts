@@ -1,0 +1,49 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import type { LocalSecrets } from './secrets.ts';
+import { createAutotaskAccess, type AutotaskAccess } from './services/integration/autotask-access.ts';
+import { createLoginLimiter } from './services/accounts/sign-in-limiter.ts';
+
+/**
+ * What the app is built from, and what every route and controller receives. Its own module so that
+ * routes depend on this type and not on `app.ts`, which imports them.
+ */
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly secrets: LocalSecrets;
+  /** Zone lookup of the demo's built-in simulator; else config's AUTOTASK_ZONE_LOOKUP_URL applies. */
+  readonly autotaskZoneLookupUrl?: string | undefined;
+}
+
+export interface AppContext extends AppDeps {
+  readonly loginLimiter: ReturnType<typeof createLoginLimiter>;
+  readonly autotask: AutotaskAccess;
+}
+
+export function createContext(deps: AppDeps): AppContext {
+  const { config, database, logger } = deps;
+  return {
+    ...deps,
+    loginLimiter: createLoginLimiter(database.prisma, config.login),
+    autotask: createAutotaskAccess({
+      db: database.prisma,
+      encryptionKey: deps.secrets.encryptionKey,
+      zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
+      timeoutMs: config.autotask.timeoutMs,
+      logger,
+    }),
+  };
+}
+
+/**
+ * The app's context inside a controller. `createApp` puts it on `app.locals`, so controllers can be
+ * plain `get`/`post` functions instead of closures built per router.
+ */
+export function contextOf(req: { app: { locals: Record<string, unknown> } }): AppContext {
+  const context = req.app.locals['context'] as AppContext | undefined;
+  if (!context) throw new Error('contextOf(): createApp() did not set app.locals.context');
+  return context;
+}

@@ -1,0 +1,75 @@
+/**
+ * Every URL of the app in one place. Routes mount these patterns, controllers redirect to them and
+ * views link to them (`paths` is a view local), so an address is written once. Run and LiveLink
+ * addresses go into Autotask tickets: they must never change.
+ */
+type Id = number | string;
+
+export const paths = {
+  home: '/',
+  health: '/healthz',
+  login: '/login',
+  logout: '/logout',
+
+  runChecks: {
+    index: '/run-checks',
+    reviewRun: (runId: Id) => `/run-checks/runs/${runId}/review`,
+    reviewJob: (jobId: Id) => `/run-checks/jobs/${jobId}/review`,
+  },
+  runs: {
+    show: (runId: Id) => `/runs/${runId}`,
+    createTicket: (runId: Id) => `/runs/${runId}/ticket`,
+    resolveTicket: (runId: Id) => `/runs/${runId}/ticket/resolve`,
+  },
+  liveLinks: {
+    byTicketId: (ticketId: Id) => `/links/autotask/tickets/${ticketId}`,
+    byTicketNumber: (ticketNumber: string) => `/links/autotask/ticket-numbers/${encodeURIComponent(ticketNumber)}`,
+  },
+
+  customers: {
+    index: '/customers',
+    edit: (customerId: Id) => `/customers/${customerId}/edit`,
+    rename: (customerId: Id) => `/customers/${customerId}/name`,
+    active: (customerId: Id) => `/customers/${customerId}/active`,
+  },
+  mapping: {
+    show: (customerId: Id) => `/customers/${customerId}/mapping`,
+    search: (customerId: Id) => `/customers/${customerId}/mapping/search`,
+    clear: (customerId: Id) => `/customers/${customerId}/mapping/clear`,
+    refresh: (customerId: Id) => `/customers/${customerId}/mapping/refresh`,
+    refreshAll: '/customers/mappings/refresh-all',
+    suggestions: '/customers/mappings/suggestions',
+    confirmSuggestion: '/customers/mappings/suggestions/confirm',
+    confirmExactSuggestions: '/customers/mappings/suggestions/confirm-exact',
+  },
+
+  settings: {
+    index: '/settings',
+    autotask: '/settings/autotask',
+    autotaskPicklistsRefresh: '/settings/autotask/picklists/refresh',
+    autotaskTest: '/settings/autotask/test',
+    autotaskValidate: '/settings/autotask/validate',
+    autotaskDiagnostics: '/settings/autotask/diagnostics',
+    autotaskExport: '/settings/autotask/export.md',
+    autotaskDisconnect: '/settings/autotask/disconnect',
+    apiTokens: '/settings/api-tokens',
+    revokeApiToken: (tokenId: Id) => `/settings/api-tokens/${tokenId}/revoke`,
+  },
+
+  users: {
+    index: '/users',
+    role: (userId: Id) => `/users/${userId}/role`,
+    active: (userId: Id) => `/users/${userId}/active`,
+    password: (userId: Id) => `/users/${userId}/password`,
+  },
+  audit: '/audit',
+
+  api: {
+    runs: '/api/v1/runs',
+  },
+} as const;
+
+/** A route pattern for Express from a path builder: `pattern(paths.runs.show)` is `/runs/:id`. */
+export function pattern(build: (id: string) => string, param = 'id'): string {
+  return build(`:${param}`);
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { Prisma, type Db, type Role, type User } from '../../db/database.ts';
+import { ConflictError, RuleError } from '../../errors/catalogue.ts';
+import { audit, type Actor } from './audit.ts';
+import { generatePassword, hashPassword, unusableHash, verifyPassword } from './passwords.ts';
+
+export const roles = ['admin', 'operator', 'reporter'] as const satisfies readonly Role[];
+
+export const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'Enter an e-mail address such as name@example.com' }));
+export const passwordField = z.string().min(12, 'Use at least 12 characters').max(200, 'Use at most 200 characters');
+export const roleField = z.enum(roles, { error: 'Choose admin, operator or reporter' });
+
+export const newUserSchema = z.object({
+  email: emailField,
+  name: z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters'),
+  role: roleField,
+  password: passwordField,
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'role' | 'active'>;
+
+export async function createUser(db: Db, actor: Actor, input: NewUser, bcryptCost: number): Promise<User> {
+  try {
+    const user = await db.user.create({
+      data: {
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash: await hashPassword(input.password, bcryptCost),
+      },
+    });
+    await audit(db, actor, {
+      action: 'user.created',
+      summary: `Added user ${user.email} as ${user.role}`,
+      targetType: 'user',
+      targetId: user.id,
+    });
+    return user;
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+      throw new ConflictError(`A user with e-mail ${input.email} already exists.`);
+    }
+    throw e;
+  }
+}
+
+/** Sign-in check. Returns the user only for a matching password on an active account. */
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<{ ok: true; user: User } | { ok: false; reason: 'invalid' | 'inactive' }> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const matches = await verifyPassword(password, user?.passwordHash ?? unusableHash);
+  if (!user || !matches) return { ok: false, reason: 'invalid' };
+  if (!user.active) return { ok: false, reason: 'inactive' };
+  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  return { ok: true, user };
+}
+
+async function assertKeepsAnAdmin(db: Db, userId: number): Promise<void> {
+  const otherAdmins = await db.user.count({ where: { role: 'admin', active: true, id: { not: userId } } });
+  if (otherAdmins === 0) throw new RuleError('This is the last active admin. Make someone else admin first.');
+}
+
+export async function setRole(db: Db, actor: Actor, userId: number, role: Role): Promise<void> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  if (user.role === role) return;
+  if (user.role === 'admin') await assertKeepsAnAdmin(db, userId);
+  await db.user.update({ where: { id: userId }, data: { role } });
+  await audit(db, actor, {
+    action: 'user.role_changed',
+    summary: `Changed role of ${user.email} from ${user.role} to ${role}`,
+    targetType: 'user',
+    targetId: userId,
+  });
+}
+
+export async function setActive(db: Db, actor: Actor, userId: number, active: boolean): Promise<void> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  if (user.active === active) return;
+  if (!active) {
+    if (actor.id === userId) throw new RuleError('You cannot deactivate your own account.');
+    if (user.role === 'admin') await assertKeepsAnAdmin(db, userId);
+  }
+  await db.user.update({ where: { id: userId }, data: { active } });
+  await audit(db, actor, {
+    action: active ? 'user.activated' : 'user.deactivated',
+    summary: `${active ? 'Reactivated' : 'Deactivated'} ${user.email}`,
+    targetType: 'user',
+    targetId: userId,
+  });
+}
+
+/** Sets a new random password and returns it once, for the admin to hand over. */
+export async function resetPassword(db: Db, actor: Actor, userId: number, bcryptCost: number): Promise<string> {
+  const password = generatePassword();
+  const user = await db.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(password, bcryptCost) },
+  });
+  await audit(db, actor, {
+    action: 'user.password_reset',
+    summary: `Reset the password of ${user.email}`,
+    targetType: 'user',
+    targetId: userId,
+  });
+  return password;
+}
+
+export function listUsers(db: Db) {
+  return db.user.findMany({ orderBy: [{ active: 'desc' }, { email: 'asc' }] });
+}
+
+/**
+ * Makes sure an admin can sign in on a new installation. Returns the generated password when one
+ * was made (printed once on the console); with ADMIN_EMAIL/ADMIN_PASSWORD those are used instead.
+ */
+export async function ensureAdmin(
+  db: Db,
+  options: { email?: string | undefined; password?: string | undefined; bcryptCost: number },
+): Promise<{ email: string; password: string | null } | null> {
+  if ((await db.user.count({ where: { role: 'admin' } })) > 0) return null;
+  const email = options.email ?? 'admin@backupchecks.local';
+  const password = options.password ?? generatePassword();
+  await db.user.create({
+    data: {
+      email,
+      name: 'Administrator',
+      role: 'admin',
+      passwordHash: await hashPassword(password, options.bcryptCost),
+    },
+  });
+  return { email, password: options.password ? null : password };
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { Prisma, type Db } from '../../db/database.ts';
+import { audit, type Actor } from '../accounts/audit.ts';
+import { SETTINGS_ID } from './settings.ts';
+
+/**
+ * Disconnecting Autotask (Rule 10 "Disconnect Procedures"). Both options act on Backupchecks only:
+ * no request goes to Autotask, and nothing is ever deleted there.
+ *
+ * - keep: switched off, credentials and zone cache erased; company mappings and run tickets stay
+ *   and, with the integration off, are read-only (ticket actions are hidden and refused).
+ * - delete: additionally every company mapping (with its cached name), the picklists and the API
+ *   call log are removed. Run tickets stay: they are the runs' ticket links. Their references are
+ *   also written as plain text into the audit trail, so the record survives whatever happens next.
+ */
+
+/** The word the admin types to confirm deleting the data. */
+export const DELETE_CONFIRMATION_WORD = 'DELETE';
+
+export const disconnectFormSchema = z
+  .object({
+    mode: z.enum(['keep', 'delete'], { error: 'Choose whether to keep or delete the data.' }),
+    confirm: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.mode === 'delete' && (v.confirm ?? '').trim() !== DELETE_CONFIRMATION_WORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confirm'],
+        message: `Type ${DELETE_CONFIRMATION_WORD} (in capitals) to confirm that the data is deleted.`,
+      });
+    }
+  });
+
+export type DisconnectForm = z.infer<typeof disconnectFormSchema>;
+
+export interface DisconnectResult {
+  readonly mode: DisconnectForm['mode'];
+  readonly mappingsKept: number;
+  readonly mappingsDeleted: number;
+  readonly apiCallsDeleted: number;
+  readonly ticketLinks: number;
+}
+
+/** What each option would touch, for the confirmation page. */
+export async function disconnectPreview(db: Db) {
+  const [mappings, ticketLinks, apiCalls] = await Promise.all([
+    db.companyMapping.count({ where: { companyId: { not: null } } }),
+    db.runTicket.count({ where: { ticketId: { not: null } } }),
+    db.apiCallLog.count(),
+  ]);
+  return { mappings, ticketLinks, apiCalls };
+}
+
+/** "Run 12 → T20260113.0001 (ticket ID 7101)", one line per run with a ticket. */
+async function ticketReferenceText(db: Pick<Db, 'runTicket'>): Promise<string> {
+  const rows = await db.runTicket.findMany({
+    where: { OR: [{ ticketId: { not: null } }, { ticketNumber: { not: null } }] },
+    orderBy: { runId: 'asc' },
+    select: { runId: true, ticketId: true, ticketNumber: true, reference: true },
+  });
+  return rows
+    .map(
+      (r) =>
+        `Run ${r.runId} → ${r.ticketNumber ?? '(number unknown)'} (ticket ID ${r.ticketId ?? 'unknown'}, reference ${r.reference})`,
+    )
+    .join('\n');
+}
+
+const CREDENTIALS_AND_ZONE_ERASED = {
+  enabled: false,
+  apiUsername: null,
+  secretEncrypted: null,
+  integrationCode: null,
+  zoneName: null,
+  zoneApiUrl: null,
+  zoneWebUrl: null,
+  zoneCheckedAt: null,
+} as const;
+
+export async function disconnectAutotask(db: Db, actor: Actor, form: DisconnectForm): Promise<DisconnectResult> {
+  return db.$transaction(async (tx) => {
+    const ticketLinks = await tx.runTicket.count({ where: { ticketId: { not: null } } });
+    if (form.mode === 'keep') {
+      await tx.integrationSettings.upsert({
+        where: { id: SETTINGS_ID },
+        create: { id: SETTINGS_ID, ...CREDENTIALS_AND_ZONE_ERASED, updatedById: actor.id },
+        update: { ...CREDENTIALS_AND_ZONE_ERASED, updatedById: actor.id },
+      });
+      const mappingsKept = await tx.companyMapping.count({ where: { companyId: { not: null } } });
+      await audit(tx, actor, {
+        action: 'autotask.disconnected',
+        summary: `Disconnected Autotask, data kept: integration switched off and credentials erased; ${mappingsKept} company mappings and ${ticketLinks} ticket links kept read-only`,
+        targetType: 'integration',
+        targetId: 'autotask',
+        details: { mode: 'keep', mappingsKept, ticketLinks },
+      });
+      return { mode: 'keep', mappingsKept, mappingsDeleted: 0, apiCallsDeleted: 0, ticketLinks };
+    }
+
+    const references = await ticketReferenceText(tx);
+    await tx.integrationSettings.upsert({
+      where: { id: SETTINGS_ID },
+      create: { id: SETTINGS_ID, ...CREDENTIALS_AND_ZONE_ERASED, updatedById: actor.id },
+      update: {
+        ...CREDENTIALS_AND_ZONE_ERASED,
+        picklists: Prisma.DbNull,
+        picklistsLoadedAt: null,
+        updatedById: actor.id,
+      },
+    });
+    const mappings = await tx.companyMapping.deleteMany({});
+    const calls = await tx.apiCallLog.deleteMany({});
+    await audit(tx, actor, {
+      action: 'autotask.disconnected',
+      summary: `Disconnected Autotask, data deleted: ${mappings.count} company mappings, the picklists, the zone cache and ${calls.count} API log entries removed; ${ticketLinks} ticket references kept (listed in the details)`,
+      targetType: 'integration',
+      targetId: 'autotask',
+      details: {
+        mode: 'delete',
+        mappingsDeleted: mappings.count,
+        apiCallsDeleted: calls.count,
+        ticketReferences: references || '(no run had a ticket)',
+      },
+    });
+    return {
+      mode: 'delete',
+      mappingsKept: 0,
+      mappingsDeleted: mappings.count,
+      apiCallsDeleted: calls.count,
+      ticketLinks,
+    };
+  });
+}

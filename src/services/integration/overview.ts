@@ -1,0 +1,292 @@
+import type { ApiCallLog, Db, IntegrationSettings, SyncLog } from '../../db/database.ts';
+import { COMPANY_SYNC_KIND, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
+import {
+  hasCredentials,
+  integrationBlocker,
+  integrationStatus,
+  type IntegrationStatus,
+} from './settings.ts';
+import { cachedPicklists, staleValues, type CachedPicklists, type StaleValue } from './picklists.ts';
+
+/**
+ * The integration at a glance (Rule 10 "Integration Overview" and "Monitoring"), from the database
+ * only: no Autotask call is made to draw it. The settings page, the diagnostics page and the
+ * Markdown export all read this one model.
+ */
+
+export const STATUS_LABELS: Record<IntegrationStatus, string> = {
+  active: 'Active',
+  disabled: 'Disabled',
+  misconfigured: 'Misconfigured',
+};
+
+export const ENVIRONMENT_LABELS = { sandbox: 'Sandbox', production: 'Production' } as const;
+
+export const SYNC_KIND_LABELS: Record<string, string> = {
+  [COMPANY_SYNC_KIND]: 'Company-name sync',
+  [TICKET_STATUS_SYNC_KIND]: 'Ticket-status refresh',
+};
+
+export const syncKindLabel = (kind: string): string => SYNC_KIND_LABELS[kind] ?? kind;
+
+/** Sync method (Rule 10): what flows which way, in words. */
+export const SYNC_METHOD = [
+  'One-way sync, Autotask → Backupchecks: company names and ticket statuses are read from Autotask; Autotask is the authority.',
+  'Backupchecks → Autotask only by operator action: a ticket is created or resolved when an operator clicks, never by a background job.',
+  'No two-way sync: Backupchecks never changes companies in Autotask, and Autotask never changes Backupchecks customer names.',
+] as const;
+
+export interface ChecklistItem {
+  readonly label: string;
+  readonly done: boolean;
+  /** The item's current state, in words. */
+  readonly state: string;
+}
+
+export interface Checklist {
+  readonly setup: readonly ChecklistItem[];
+  readonly operations: readonly ChecklistItem[];
+  readonly documentation: readonly ChecklistItem[];
+}
+
+export interface Monitoring {
+  readonly lastOk: ApiCallLog | null;
+  readonly lastFailed: ApiCallLog | null;
+  readonly failedLast24h: number;
+  readonly lastSync: SyncLog | null;
+  readonly failedSyncsLast24h: number;
+  /** The newest failed syncs (for the export's error log summary). */
+  readonly recentSyncFailures: readonly SyncLog[];
+  /** The newest failed calls (for the export's error log summary). */
+  readonly recentCallFailures: readonly ApiCallLog[];
+}
+
+export interface MappingCounts {
+  readonly customers: number;
+  readonly mapped: number;
+  readonly ok: number;
+  readonly renamed: number;
+  readonly invalid: number;
+  readonly unmapped: number;
+}
+
+export interface TicketCounts {
+  readonly created: number;
+  readonly pending: number;
+  readonly failed: number;
+  readonly resolved: number;
+}
+
+export interface IntegrationOverview {
+  readonly settings: IntegrationSettings;
+  readonly picklists: CachedPicklists | null;
+  readonly stale: readonly StaleValue[];
+  readonly psaType: 'Autotask';
+  readonly environmentLabel: string;
+  readonly status: IntegrationStatus;
+  readonly statusLabel: string;
+  /** Why the status is not Active, when it is not. */
+  readonly statusReason: string | null;
+  readonly monitoring: Monitoring;
+  readonly mappings: MappingCounts;
+  readonly tickets: TicketCounts;
+  readonly periodicSync: string;
+  readonly checklist: Checklist;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function periodicSyncText(minutes: number | null): string {
+  const also = 'on demand, and when the Customers page is opened (at most hourly)';
+  if (!minutes) return `Periodic sync off; refreshed ${also}.`;
+  const every = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
+  return `Every ${every}; also ${also}.`;
+}
+
+export async function loadMonitoring(db: Db, now: Date = new Date()): Promise<Monitoring> {
+  const since = new Date(now.getTime() - DAY_MS);
+  const [lastOk, lastFailed, failedLast24h, lastSync, failedSyncsLast24h, recentSyncFailures, recentCallFailures] =
+    await Promise.all([
+      db.apiCallLog.findFirst({ where: { ok: true }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
+      db.apiCallLog.findFirst({ where: { ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
+      db.apiCallLog.count({ where: { ok: false, at: { gte: since } } }),
+      db.syncLog.findFirst({ where: { finishedAt: { not: null } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
+      db.syncLog.count({ where: { ok: false, finishedAt: { not: null }, startedAt: { gte: since } } }),
+      db.syncLog.findMany({
+        where: { ok: false, finishedAt: { not: null } },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+        take: 5,
+      }),
+      db.apiCallLog.findMany({ where: { ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: 5 }),
+    ]);
+  return { lastOk, lastFailed, failedLast24h, lastSync, failedSyncsLast24h, recentSyncFailures, recentCallFailures };
+}
+
+async function countMappings(db: Db): Promise<MappingCounts> {
+  const [customers, groups] = await Promise.all([
+    db.customer.count({ where: { active: true } }),
+    db.companyMapping.groupBy({
+      by: ['status'],
+      where: { companyId: { not: null }, customer: { active: true } },
+      _count: { _all: true },
+    }),
+  ]);
+  const by = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+  const mapped = groups.reduce((n, g) => n + g._count._all, 0);
+  return {
+    customers,
+    mapped,
+    ok: by('ok'),
+    renamed: by('renamed'),
+    invalid: by('invalid'),
+    unmapped: Math.max(0, customers - mapped),
+  };
+}
+
+async function countTickets(db: Db): Promise<TicketCounts> {
+  const [groups, resolved] = await Promise.all([
+    db.runTicket.groupBy({ by: ['state'], _count: { _all: true } }),
+    db.runTicket.count({ where: { resolvedAt: { not: null } } }),
+  ]);
+  const by = (s: string) => groups.find((g) => g.state === s)?._count._all ?? 0;
+  return { created: by('created'), pending: by('pending'), failed: by('failed'), resolved };
+}
+
+const when = (d: Date | null | undefined, fmt: (d: Date) => string) => (d ? fmt(d) : 'never');
+
+/** The Rule 10 checklist with each item's current state. */
+export function buildChecklist(o: Omit<IntegrationOverview, 'checklist'>, fmt: (d: Date) => string): Checklist {
+  const s = o.settings;
+  const m = o.monitoring;
+  const defaultsSet =
+    s.queueId !== null && s.priorityErrorId !== null && s.priorityWarningId !== null && s.newStatusId !== null;
+  const missingCreds = [
+    s.apiUsername ? null : 'API username',
+    s.secretEncrypted ? null : 'API secret',
+    s.integrationCode ? null : 'tracking identifier',
+  ].filter(Boolean);
+  const onlyErrorsLogged = s.apiLogLevel !== 'all';
+
+  const setup: ChecklistItem[] = [
+    {
+      label: 'API credentials configured',
+      done: hasCredentials(s),
+      state: hasCredentials(s)
+        ? `API user ${s.apiUsername}; secret stored encrypted`
+        : `Missing: ${missingCreds.join(', ')}`,
+    },
+    {
+      label: 'Permissions verified',
+      done: m.lastOk !== null && (m.lastFailed === null || m.lastOk.at >= m.lastFailed.at),
+      state: m.lastOk
+        ? `Last successful Autotask call ${fmt(m.lastOk.at)}${m.lastFailed ? `; last failed call ${fmt(m.lastFailed.at)}` : ''}`
+        : onlyErrorsLogged
+          ? `Successful calls are not logged at API logging level "${s.apiLogLevel}": use Test connection and Validate configuration`
+          : 'No successful Autotask call recorded yet: use Test connection',
+    },
+    {
+      label: 'Ticket defaults set (queue, priorities, new-ticket status)',
+      done: defaultsSet && o.stale.length === 0,
+      state: !defaultsSet
+        ? 'Incomplete: tickets cannot be created'
+        : o.stale.length > 0
+          ? o.stale.map((v) => v.message).join(' ')
+          : 'Set, and active in the lists last loaded',
+    },
+    {
+      label: 'Picklists loaded from Autotask',
+      done: s.picklistsLoadedAt !== null,
+      state: s.picklistsLoadedAt ? `Loaded ${fmt(s.picklistsLoadedAt)}` : 'Not loaded yet',
+    },
+    {
+      label: 'Sync settings defined',
+      done: true,
+      state: `Company names: ${periodicSyncText(s.syncIntervalMinutes)} Ticket statuses: refreshed when pages show them (at most every 5 minutes).`,
+    },
+    {
+      label: 'Customers mapped to Autotask companies',
+      done: o.mappings.customers > 0 && o.mappings.unmapped === 0 && o.mappings.invalid === 0,
+      state: `${o.mappings.mapped} of ${o.mappings.customers} active customers mapped; ${o.mappings.invalid} invalid, ${o.mappings.renamed} renamed`,
+    },
+    {
+      label: 'Two-way sync enabled (if desired)',
+      done: true,
+      state: 'Not applicable: the integration is one-way by design (Autotask is the authority)',
+    },
+    { label: 'Field mappings documented', done: true, state: 'See "Field mappings" in the Markdown export' },
+  ];
+
+  const operations: ChecklistItem[] = [
+    {
+      label: 'Check sync status regularly',
+      done: m.lastSync !== null && m.lastSync.ok,
+      state: m.lastSync
+        ? `Last synchronisation ${fmt(m.lastSync.startedAt)}: ${m.lastSync.ok ? 'succeeded' : `failed${m.lastSync.message ? ` (${m.lastSync.message})` : ''}`}`
+        : 'No synchronisation has run yet',
+    },
+    {
+      label: 'Monitor error log',
+      done: m.failedLast24h === 0 && m.failedSyncsLast24h === 0,
+      state: `${m.failedLast24h} failed Autotask call${m.failedLast24h === 1 ? '' : 's'} and ${m.failedSyncsLast24h} failed sync${m.failedSyncsLast24h === 1 ? '' : 's'} in the last 24 hours; last failed call ${when(m.lastFailed?.at, fmt)}`,
+    },
+    {
+      label: 'Perform matching regularly',
+      done: o.mappings.unmapped === 0 && o.mappings.invalid === 0,
+      state: `${o.mappings.unmapped} active customer${o.mappings.unmapped === 1 ? '' : 's'} not mapped, ${o.mappings.invalid} with an invalid mapping`,
+    },
+    {
+      label: 'Clean up duplicates',
+      done: true,
+      state:
+        'Prevented: an Autotask company maps to one customer at most, and a run has at most one ticket (database constraints)',
+    },
+  ];
+
+  const documentation: ChecklistItem[] = [
+    {
+      label: 'API credentials stored securely',
+      done: s.secretEncrypted !== null,
+      state: s.secretEncrypted
+        ? 'Secret stored encrypted (AES-256-GCM, APP_ENCRYPTION_KEY); never shown or logged'
+        : 'No secret stored',
+    },
+    { label: 'Configuration documented', done: true, state: 'This export' },
+    { label: 'Ticket rules documented (Autotask)', done: true, state: 'See "Ticket rules"' },
+    {
+      label: 'LiveLinks documented',
+      done: s.baseUrl !== null,
+      state: s.baseUrl ? 'See "LiveLinks"' : 'Set the Backupchecks base URL first: LiveLinks need an absolute address',
+    },
+  ];
+  return { setup, operations, documentation };
+}
+
+export async function loadOverview(
+  db: Db,
+  settings: IntegrationSettings,
+  fmt: (d: Date) => string,
+  now: Date = new Date(),
+): Promise<IntegrationOverview> {
+  const [monitoring, mappings, tickets] = await Promise.all([
+    loadMonitoring(db, now),
+    countMappings(db),
+    countTickets(db),
+  ]);
+  const picklists = cachedPicklists(settings);
+  const status = integrationStatus(settings);
+  const base = {
+    settings,
+    picklists,
+    stale: staleValues(settings, picklists),
+    psaType: 'Autotask' as const,
+    environmentLabel: ENVIRONMENT_LABELS[settings.environment],
+    status,
+    statusLabel: STATUS_LABELS[status],
+    statusReason: status === 'misconfigured' ? (integrationBlocker(settings)?.message ?? null) : null,
+    monitoring,
+    mappings,
+    tickets,
+    periodicSync: periodicSyncText(settings.syncIntervalMinutes),
+  };
+  return { ...base, checklist: buildChecklist(base, fmt) };
+}

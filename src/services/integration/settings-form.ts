@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { TICKET_STATUS_COMPLETE } from '../../autotask/client.ts';
+import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
+import { ValidationError } from '../../errors/catalogue.ts';
+import { checkbox } from '../../shared/validation.ts';
+import { audit, type Actor } from '../accounts/audit.ts';
+import { getIntegrationSettings, SETTINGS_ID } from './settings.ts';
+import {
+  cachedPicklists,
+  describeValue,
+  findValue,
+  PICKLIST_FIELDS,
+  picklistFieldNames,
+  type PicklistField,
+} from './picklists.ts';
+import { encryptSecret } from '../../shared/secret-box.ts';
+
+/**
+ * Saving Settings → Autotask. The API secret is write-only: a blank field keeps the stored one, a
+ * typed one is encrypted (AES-256-GCM) before it reaches the database, and neither the audit trail
+ * nor any page ever holds it — the audit says "secret changed", nothing more.
+ */
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+
+const optionalText = (max: number, what: string) =>
+  z.preprocess(
+    (v) => blankToUndefined(trimmed(v)),
+    z.string().max(max, `The ${what} is at most ${max} characters.`).optional(),
+  );
+
+const pickedId = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ error: 'Choose a value from the list.' })
+    .int('Choose a value from the list.')
+    .positive('Choose a value from the list.')
+    // The column is a 32-bit integer; Autotask ids fit.
+    .max(2_147_483_647, 'Choose a value from the list.')
+    .optional(),
+);
+
+export const SYNC_INTERVAL_CHOICES = [15, 30, 60, 120, 240, 720, 1440] as const;
+
+export const settingsFormSchema = z.object({
+  enabled: z.unknown().optional().transform(checkbox),
+  environment: z.enum(['sandbox', 'production'], { error: 'Choose Sandbox or Production.' }),
+  apiUsername: optionalText(100, 'API username'),
+  // Not trimmed: a secret is used exactly as typed. Only an all-blank field means "keep".
+  secret: z
+    .string()
+    .max(200, 'The API secret is at most 200 characters.')
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+  integrationCode: optionalText(100, 'tracking identifier'),
+  baseUrl: z.preprocess(
+    (v) => blankToUndefined(trimmed(v)),
+    z
+      .url({
+        protocol: /^https?$/,
+        hostname: z.regexes.hostname,
+        error: 'Enter an absolute http(s) address such as https://backupchecks.example.com.',
+      })
+      .max(500, 'The base URL is at most 500 characters.')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  queueId: pickedId,
+  issueTypeId: pickedId,
+  subIssueTypeId: pickedId,
+  sourceId: pickedId,
+  priorityErrorId: pickedId,
+  priorityWarningId: pickedId,
+  newStatusId: pickedId,
+  noteTypeId: pickedId,
+  allowResolve: z.unknown().optional().transform(checkbox),
+  apiLogLevel: z.enum(['off', 'errors', 'all'], { error: 'Choose off, errors or all.' }),
+  syncIntervalMinutes: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'Choose how often to sync, or Off.' })
+      .int('Choose how often to sync, or Off.')
+      .min(5, 'Sync at most every 5 minutes.')
+      .max(10_080, 'Sync at least once a week, or choose Off.')
+      .optional(),
+  ),
+});
+
+export type SettingsForm = z.infer<typeof settingsFormSchema>;
+
+/** The form as strings, for re-rendering: from the saved row. The secret is never among them. */
+export type FormValues = Record<string, string | boolean>;
+
+export function formValuesOf(s: IntegrationSettings): FormValues {
+  const id = (v: number | null) => (v === null ? '' : String(v));
+  return {
+    enabled: s.enabled,
+    environment: s.environment,
+    apiUsername: s.apiUsername ?? '',
+    integrationCode: s.integrationCode ?? '',
+    baseUrl: s.baseUrl ?? '',
+    queueId: id(s.queueId),
+    issueTypeId: id(s.issueTypeId),
+    subIssueTypeId: id(s.subIssueTypeId),
+    sourceId: id(s.sourceId),
+    priorityErrorId: id(s.priorityErrorId),
+    priorityWarningId: id(s.priorityWarningId),
+    newStatusId: id(s.newStatusId),
+    noteTypeId: id(s.noteTypeId),
+    allowResolve: s.allowResolve,
+    apiLogLevel: s.apiLogLevel,
+    syncIntervalMinutes: id(s.syncIntervalMinutes),
+  };
+}
+
+/** What the user typed, for re-rendering after an error or a test. The secret is left out on purpose. */
+export function formValuesFromBody(body: unknown): FormValues {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const text = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+  const out: FormValues = { enabled: checkbox(b.enabled), allowResolve: checkbox(b.allowResolve) };
+  for (const k of [
+    'environment',
+    'apiUsername',
+    'integrationCode',
+    'baseUrl',
+    'apiLogLevel',
+    'syncIntervalMinutes',
+    ...picklistFieldNames,
+  ]) {
+    out[k] = text(k);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules across fields
+
+/**
+ * Checks that need the saved row and the cached lists. A picklist value must be active in Autotask
+ * unless it is the value already saved (then it is flagged on the page, not refused, so an admin
+ * can save other changes first); the sub-issue type must belong to the issue type; Complete is not
+ * a status for a new ticket; the integration is switched on only with complete credentials.
+ */
+export function crossFieldErrors(form: SettingsForm, current: IntegrationSettings): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const lists = cachedPicklists(current);
+  const chosen = (f: PicklistField) => form[f] ?? null;
+
+  if (lists) {
+    for (const field of picklistFieldNames) {
+      const value = chosen(field);
+      if (value === null || value === current[field]) continue;
+      const found = findValue(lists[PICKLIST_FIELDS[field].list], value);
+      if (!found)
+        errors[field] = 'This value is not in the list loaded from Autotask. Refresh the lists and choose again.';
+      else if (!found.isActive) errors[field] = `“${found.label}” is inactive in Autotask. Choose an active value.`;
+    }
+  }
+
+  const issue = chosen('issueTypeId');
+  const sub = chosen('subIssueTypeId');
+  if (sub !== null && issue === null) {
+    errors.subIssueTypeId ??= 'Choose the issue type this sub-issue type belongs to, or no sub-issue type.';
+  } else if (sub !== null && issue !== null && lists) {
+    const subValue = findValue(lists.subIssueType, sub);
+    if (subValue && subValue.parentValue !== issue) {
+      const parent = findValue(lists.issueType, subValue.parentValue);
+      const issueValue = findValue(lists.issueType, issue);
+      errors.subIssueTypeId ??= `“${subValue.label}” is a sub-issue type of ${parent ? `“${parent.label}”` : 'another issue type'}, not of ${
+        issueValue ? `“${issueValue.label}”` : `issue type ${issue}`
+      }. Choose one that belongs to the chosen issue type, or none.`;
+    }
+  }
+
+  if (chosen('newStatusId') === TICKET_STATUS_COMPLETE) {
+    errors.newStatusId ??= 'A new ticket cannot start as Complete. Choose an open status such as New.';
+  }
+
+  if (form.enabled) {
+    const hasSecret = form.secret !== undefined || current.secretEncrypted !== null;
+    if (!form.apiUsername || !form.integrationCode || !hasSecret) {
+      errors.enabled = 'Enter the API username, secret and tracking identifier before switching the integration on.';
+    }
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving
+
+const FIELD_LABELS: Record<string, string> = {
+  enabled: 'Integration enabled',
+  environment: 'Environment',
+  apiUsername: 'API username',
+  integrationCode: 'Tracking identifier',
+  baseUrl: 'Backupchecks base URL',
+  allowResolve: 'Allow resolving tickets',
+  apiLogLevel: 'API logging level',
+  syncIntervalMinutes: 'Periodic company-name sync',
+  ...Object.fromEntries(picklistFieldNames.map((f) => [f, PICKLIST_FIELDS[f].label])),
+};
+
+type SavedFields = Omit<
+  Prisma.IntegrationSettingsUncheckedUpdateInput,
+  'id' | 'secretEncrypted' | 'picklists' | 'picklistsLoadedAt' | 'updatedAt'
+>;
+
+export interface SaveResult {
+  readonly settings: IntegrationSettings;
+  /** Labels of the fields that changed (the secret as "API secret"). */
+  readonly changed: readonly string[];
+}
+
+/** Validates across fields, saves, clears the zone cache when it no longer applies, and audits. */
+export async function saveAutotaskSettings(
+  db: Db,
+  encryptionKey: string,
+  actor: Actor,
+  form: SettingsForm,
+): Promise<SaveResult> {
+  const current = await getIntegrationSettings(db);
+  const errors = crossFieldErrors(form, current);
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+
+  const next = {
+    enabled: form.enabled,
+    environment: form.environment,
+    apiUsername: form.apiUsername ?? null,
+    integrationCode: form.integrationCode ?? null,
+    baseUrl: form.baseUrl ?? null,
+    queueId: form.queueId ?? null,
+    issueTypeId: form.issueTypeId ?? null,
+    subIssueTypeId: form.subIssueTypeId ?? null,
+    sourceId: form.sourceId ?? null,
+    priorityErrorId: form.priorityErrorId ?? null,
+    priorityWarningId: form.priorityWarningId ?? null,
+    newStatusId: form.newStatusId ?? null,
+    noteTypeId: form.noteTypeId ?? null,
+    allowResolve: form.allowResolve,
+    apiLogLevel: form.apiLogLevel,
+    syncIntervalMinutes: form.syncIntervalMinutes ?? null,
+  } satisfies Partial<IntegrationSettings>;
+  const lists = cachedPicklists(current);
+  const shown = (field: string, value: unknown): string => {
+    if (value === null || value === undefined) return 'not set';
+    if (field in PICKLIST_FIELDS) return describeValue(lists, field as PicklistField, value as number);
+    if (field === 'syncIntervalMinutes') return `every ${String(value)} minutes`;
+    return String(value);
+  };
+
+  const changes: Record<string, { from: string; to: string } | 'changed'> = {};
+  for (const [field, to] of Object.entries(next)) {
+    const from = current[field as keyof IntegrationSettings];
+    if (from === to) continue;
+    // The tracking identifier is a credential too (the client scrubs it from logs): its change is
+    // recorded, its value is not.
+    changes[field] = field === 'integrationCode' ? 'changed' : { from: shown(field, from), to: shown(field, to) };
+  }
+  const secretChanged = form.secret !== undefined;
+  const changedLabels = Object.keys(changes).map((f) => FIELD_LABELS[f] ?? f);
+  if (secretChanged) changedLabels.push('API secret');
+
+  const credentialsMoved =
+    next.apiUsername !== current.apiUsername || next.environment !== current.environment || secretChanged;
+  const data: SavedFields & { secretEncrypted?: string } = {
+    ...next,
+    updatedById: actor.id,
+    ...(secretChanged ? { secretEncrypted: encryptSecret(form.secret!, encryptionKey) } : {}),
+    // The cached zone belongs to a username in one environment; it is looked up again when either changes.
+    ...(credentialsMoved ? { zoneName: null, zoneApiUrl: null, zoneWebUrl: null, zoneCheckedAt: null } : {}),
+  };
+
+  const settings = await db.$transaction(async (tx) => {
+    const saved = await tx.integrationSettings.update({ where: { id: SETTINGS_ID }, data });
+    if (Object.keys(changes).length > 0) {
+      await audit(tx, actor, {
+        action: 'autotask.settings.updated',
+        summary: `Changed Autotask settings: ${Object.keys(changes)
+          .map((f) => FIELD_LABELS[f] ?? f)
+          .join(', ')}`,
+        targetType: 'integration',
+        targetId: 'autotask',
+        details: { changes } as Prisma.InputJsonValue,
+      });
+    }
+    if (secretChanged) {
+      await audit(tx, actor, {
+        action: 'autotask.secret.changed',
+        summary: 'Autotask API secret changed',
+        targetType: 'integration',
+        targetId: 'autotask',
+      });
+    }
+    if (current.enabled !== next.enabled) {
+      await audit(tx, actor, {
+        action: next.enabled ? 'autotask.enabled' : 'autotask.disabled',
+        summary: next.enabled
+          ? 'Switched the Autotask integration on'
+          : 'Switched the Autotask integration off: ticket actions are hidden and refused',
+        targetType: 'integration',
+        targetId: 'autotask',
+      });
+    }
+    return saved;
+  });
+  return { settings, changed: changedLabels };
+}

@@ -1,0 +1,269 @@
+import { AutotaskError, TICKET_STATUS_COMPLETE, type AutotaskClient, type PicklistValue } from '../../autotask/client.ts';
+import type { Db, IntegrationSettings } from '../../db/database.ts';
+import { RuleError } from '../../errors/catalogue.ts';
+import type { AutotaskAccess } from './autotask-access.ts';
+import { connectionFailureMessage } from './connection-test.ts';
+import { hasCredentials } from './settings.ts';
+import {
+  cachedPicklists,
+  fetchPicklists,
+  findValue,
+  PICKLIST_FIELDS,
+  staleValueMessage,
+  storePicklists,
+  type CachedPicklists,
+  type PicklistField,
+} from './picklists.ts';
+
+/**
+ * "Validate configuration": a checklist over the saved settings, checked against Autotask where
+ * that is possible (credentials, fresh picklists, reading time entries). Reads only; the picklist
+ * cache is refreshed on the way because the lists were just read anyway.
+ */
+
+export type CheckState = 'ok' | 'failed' | 'warning';
+
+export interface CheckItem {
+  readonly label: string;
+  readonly state: CheckState;
+  readonly message: string;
+  /** Autotask's own text, verbatim. */
+  readonly detail?: string | undefined;
+}
+
+export interface ValidationResult {
+  /** No item failed (warnings allowed). */
+  readonly ok: boolean;
+  readonly items: readonly CheckItem[];
+  readonly checkedAt: Date;
+}
+
+/** Kept on the page at all times: the API cannot tell whether this right is granted. */
+export const NON_BILLABLE_WARNING =
+  'The API user\'s security level must allow "view non-billable time entries". Without it Autotask hides those entries from the API, and the check before resolving a ticket can miss them. Autotask does not report this right through the API, so check it in Admin → Security Levels.';
+
+export interface ValidationDeps {
+  readonly db: Db;
+  readonly access: AutotaskAccess;
+  /** APP_BASE_URL: what ticket links use when the settings have no base URL. */
+  readonly fallbackBaseUrl?: string | undefined;
+}
+
+const ok = (label: string, message: string): CheckItem => ({ label, state: 'ok', message });
+const failed = (label: string, message: string, detail?: string): CheckItem => ({
+  label,
+  state: 'failed',
+  message,
+  detail,
+});
+const warning = (label: string, message: string): CheckItem => ({ label, state: 'warning', message });
+
+/** One picklist setting: set (when required), present and active. */
+function picklistItem(
+  label: string,
+  field: PicklistField,
+  settings: IntegrationSettings,
+  lists: CachedPicklists | null,
+  options: { required: boolean; unsetMessage: string; extra?: (v: PicklistValue) => string | null },
+): CheckItem {
+  const value = settings[field];
+  if (value === null) return options.required ? failed(label, options.unsetMessage) : ok(label, options.unsetMessage);
+  if (!lists) return warning(label, `Set to ${value}, but not checked: the lists could not be loaded from Autotask.`);
+  const found = findValue(lists[PICKLIST_FIELDS[field].list], value);
+  if (!found || !found.isActive) return failed(label, staleValueMessage(field, value, found));
+  const problem = options.extra?.(found) ?? null;
+  if (problem) return failed(label, problem);
+  return ok(label, `“${found.label}” (${value}) is active in Autotask.`);
+}
+
+export function baseUrlItem(baseUrl: string | null, fallback: string | undefined): CheckItem {
+  const label = 'Backupchecks base URL is an absolute http(s) address';
+  const check = (url: string): CheckItem | null => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return failed(label, `“${url}” is not an absolute address. Enter one such as https://backupchecks.example.com.`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      return failed(label, `“${url}” is not an http(s) address.`);
+    }
+    if (/^(localhost|127\.|\[::1\])/i.test(parsed.host)) {
+      return warning(label, `${url} points to this machine: links in tickets open only here, not for colleagues.`);
+    }
+    return null;
+  };
+  if (!baseUrl) {
+    if (fallback) return check(fallback) ?? warning(label, `Not set; ticket links use APP_BASE_URL (${fallback}).`);
+    return failed(label, 'Not set: tickets cannot link back to the run in Backupchecks.');
+  }
+  return check(baseUrl) ?? ok(label, `Ticket links start with ${baseUrl}.`);
+}
+
+/** The checks that need no Autotask call, given the lists to check against. */
+export function settingsItems(
+  s: IntegrationSettings,
+  lists: CachedPicklists | null,
+  fallbackBaseUrl?: string,
+): CheckItem[] {
+  const items: CheckItem[] = [
+    picklistItem('Default queue is set and active', 'queueId', s, lists, {
+      required: true,
+      unsetMessage: 'No default queue is set: tickets cannot be created without one.',
+    }),
+    picklistItem('Priority for Error runs is set and active', 'priorityErrorId', s, lists, {
+      required: true,
+      unsetMessage: 'No priority is set for Error runs.',
+    }),
+    picklistItem('Priority for Warning runs is set and active', 'priorityWarningId', s, lists, {
+      required: true,
+      unsetMessage: 'No priority is set for Warning runs.',
+    }),
+    picklistItem('New-ticket status is active and not Complete', 'newStatusId', s, lists, {
+      required: true,
+      unsetMessage: 'No status for new tickets is set.',
+      extra: (v) =>
+        v.value === TICKET_STATUS_COMPLETE
+          ? `“${v.label}” is Autotask's Complete status: a new ticket would be closed at once. Choose an open status such as New.`
+          : null,
+    }),
+    issuePairItem(s, lists),
+    picklistItem('Default source is active', 'sourceId', s, lists, {
+      required: false,
+      unsetMessage: 'Not set: Autotask applies its own default source.',
+    }),
+    picklistItem('Note type of the closing note is set and active', 'noteTypeId', s, lists, {
+      required: s.allowResolve,
+      unsetMessage: s.allowResolve
+        ? 'Resolving is allowed, but no note type is set for the closing note: resolving will stop before the note.'
+        : 'Not set; needed only when resolving tickets is allowed.',
+    }),
+    baseUrlItem(s.baseUrl, fallbackBaseUrl),
+  ];
+  return items;
+}
+
+function issuePairItem(s: IntegrationSettings, lists: CachedPicklists | null): CheckItem {
+  const label = 'Issue type and sub-issue type belong together';
+  const issue = s.issueTypeId;
+  const sub = s.subIssueTypeId;
+  if (issue === null && sub === null) return ok(label, 'Neither is set: tickets go without an issue type.');
+  if (issue === null) return failed(label, `A sub-issue type (${sub}) is set without an issue type.`);
+  if (!lists) return warning(label, 'Set, but not checked: the lists could not be loaded from Autotask.');
+  const issueValue = findValue(lists.issueType, issue);
+  if (!issueValue?.isActive) return failed(label, staleValueMessage('issueTypeId', issue, issueValue));
+  if (sub === null) return ok(label, `Issue type “${issueValue.label}” without a sub-issue type.`);
+  const subValue = findValue(lists.subIssueType, sub);
+  if (!subValue?.isActive) return failed(label, staleValueMessage('subIssueTypeId', sub, subValue));
+  if (subValue.parentValue !== issue) {
+    return failed(
+      label,
+      `Sub-issue type “${subValue.label}” does not belong to issue type “${issueValue.label}”. Autotask would refuse the ticket.`,
+    );
+  }
+  return ok(label, `“${issueValue.label}” / “${subValue.label}”.`);
+}
+
+/** A ticket id to count time entries on: the newest one created here, else any id (a count of 0 proves the right as well). */
+async function someTicketId(db: Db): Promise<number> {
+  const row = await db.runTicket.findFirst({
+    where: { ticketId: { not: null } },
+    orderBy: { id: 'desc' },
+    select: { ticketId: true },
+  });
+  return row?.ticketId ?? 1;
+}
+
+export async function validateConfiguration(deps: ValidationDeps, s: IntegrationSettings): Promise<ValidationResult> {
+  const items: CheckItem[] = [];
+  items.push(
+    s.enabled
+      ? ok('Integration is switched on', 'Ticket actions are offered to admins and operators.')
+      : warning(
+          'Integration is switched on',
+          'The integration is switched off: ticket actions are hidden and refused.',
+        ),
+  );
+
+  // Credentials: present, decryptable, accepted.
+  let client: AutotaskClient | null = null;
+  const present = 'API credentials are saved';
+  if (!hasCredentials(s)) {
+    const missing = [
+      s.apiUsername ? null : 'API username',
+      s.secretEncrypted ? null : 'API secret',
+      s.integrationCode ? null : 'tracking identifier',
+    ].filter(Boolean);
+    items.push(failed(present, `Missing: ${missing.join(', ')}.`));
+  } else {
+    try {
+      client = deps.access.client(s);
+      items.push(ok(present, 'Username, secret (stored encrypted) and tracking identifier are saved.'));
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      items.push(failed(present, e.message));
+    }
+  }
+
+  const accepted = 'Autotask accepts the credentials';
+  let reachable = false;
+  if (!client) {
+    items.push(failed(accepted, 'Not checked: the credentials are incomplete.'));
+  } else {
+    try {
+      await client.getThresholdInformation();
+      reachable = true;
+      items.push(ok(accepted, 'An authenticated call succeeded.'));
+    } catch (e) {
+      if (!(e instanceof AutotaskError)) throw e;
+      items.push(failed(accepted, connectionFailureMessage(e), e.detail));
+    }
+  }
+
+  // Fresh lists when Autotask answers; else the cache, said so.
+  let lists = cachedPicklists(s);
+  let listsNote: CheckItem | null = null;
+  if (client && reachable) {
+    try {
+      lists = await fetchPicklists(client);
+      await storePicklists(deps.db, lists);
+    } catch (e) {
+      if (!(e instanceof AutotaskError)) throw e;
+      listsNote = warning(
+        'Picklists loaded from Autotask',
+        `${connectionFailureMessage(e)} The values below are checked against the lists loaded earlier.`,
+      );
+    }
+  } else if (lists) {
+    listsNote = warning(
+      'Picklists loaded from Autotask',
+      'Autotask could not be asked; the values below are checked against the lists loaded earlier.',
+    );
+  }
+  if (listsNote) items.push(listsNote);
+  items.push(...settingsItems(s, lists, deps.fallbackBaseUrl));
+
+  const readable = 'Time entries are readable';
+  if (!client || !reachable) {
+    items.push(failed(readable, 'Not checked: Autotask did not accept the credentials.'));
+  } else {
+    try {
+      await client.countTimeEntries(await someTicketId(deps.db));
+      items.push(
+        ok(readable, 'Counting the time entries of a ticket succeeded, so the check before resolving can run.'),
+      );
+    } catch (e) {
+      if (!(e instanceof AutotaskError)) throw e;
+      items.push(
+        failed(
+          readable,
+          `${connectionFailureMessage(e)} Without reading time entries no ticket can be resolved from Backupchecks.`,
+          e.detail,
+        ),
+      );
+    }
+  }
+  items.push(warning('API user may view non-billable time entries', NON_BILLABLE_WARNING));
+
+  return { ok: items.every((i) => i.state !== 'failed'), items, checkedAt: new Date() };
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { Ticket } from '../../autotask/client.ts';
+import { Prisma, type Db, type RunTicket } from '../../db/database.ts';
+
+/**
+ * The run ticket's state machine, in the database. Every transition is one conditional UPDATE on
+ * (id, state, attemptStartedAt): whoever changes the row first wins and everyone else sees zero rows
+ * changed. That, and the unique run id on insert, is what keeps two requests, tabs or app
+ * instances from both posting a ticket for the same run.
+ *
+ *   (none) ──insert──▶ pending ──created──▶ created
+ *                        │  ▲
+ *        rejected /      │  │ retry click (same row, same reference)
+ *        confirmed absent▼  │
+ *                        failed
+ *
+ * A pending row whose outcome is unknown stays pending until a lookup by its reference settles it.
+ */
+
+/** `BC-RUN-<run id>-<random>`: unique per row, written into the ticket's externalID. */
+export function newReference(runId: number): string {
+  return `BC-RUN-${runId}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * How old a pending attempt must be before anyone may look for its ticket and, when Autotask has
+ * none, let it be posted again. Twice the client timeout: one for the POST itself and one for the
+ * time it may have waited behind the per-endpoint thread limit (the client's timeout starts when
+ * the request is sent, not when it was queued) or Autotask may still be finishing a request the
+ * client gave up on. Younger pending rows are "being created" and nobody touches them.
+ */
+export function settleAfterMs(timeoutMs: number): number {
+  return 2 * timeoutMs;
+}
+
+export function isSettleable(
+  row: Pick<RunTicket, 'state' | 'attemptStartedAt'>,
+  now: Date,
+  timeoutMs: number,
+): boolean {
+  return row.state === 'pending' && now.getTime() - row.attemptStartedAt.getTime() >= settleAfterMs(timeoutMs);
+}
+
+/** An operator sentence and, separately, Autotask's own words; kept together in `lastError`. */
+export interface Problem {
+  readonly message: string;
+  readonly detail?: string | undefined;
+}
+
+/** Readable as it stands in the column too; split again for the page. */
+const DETAIL_SEPARATOR = '\nAutotask said: ';
+
+export function encodeProblem(p: Problem): string {
+  return p.detail ? `${p.message}${DETAIL_SEPARATOR}${p.detail}` : p.message;
+}
+
+export function decodeProblem(text: string | null): Problem | null {
+  if (!text) return null;
+  const at = text.indexOf(DETAIL_SEPARATOR);
+  return at === -1
+    ? { message: text }
+    : { message: text.slice(0, at), detail: text.slice(at + DETAIL_SEPARATOR.length) };
+}
+
+type Attempt = Pick<RunTicket, 'id' | 'attemptStartedAt'>;
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
+/**
+ * Inserts the pending row: the unique run id lets exactly one concurrent caller through. Returns
+ * null to the others (the row that won is then read with `findRunTicket`).
+ */
+export async function claimNew(
+  db: Db,
+  runId: number,
+  reference: string,
+  createdById: number | null,
+  now: Date,
+): Promise<RunTicket | null> {
+  try {
+    return await db.runTicket.create({
+      data: { runId, state: 'pending', reference, attemptStartedAt: now, createdById },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return null;
+    throw e;
+  }
+}
+
+/**
+ * failed → pending for a retry, keeping the row and its reference (a failed row has no ticket in
+ * Autotask, so the reference is free). Only one of several simultaneous retries gets the row.
+ */
+export async function claimRetry(
+  db: Db,
+  row: Attempt,
+  createdById: number | null,
+  now: Date,
+): Promise<RunTicket | null> {
+  const { count } = await db.runTicket.updateMany({
+    where: { id: row.id, state: 'failed', attemptStartedAt: row.attemptStartedAt },
+    data: { state: 'pending', attemptStartedAt: now, lastError: null, createdById },
+  });
+  return count === 1 ? db.runTicket.findUnique({ where: { id: row.id } }) : null;
+}
+
+export interface CreatedFields {
+  readonly ticketId: number;
+  readonly ticketNumber: string | null;
+  readonly url: string | null;
+  readonly statusId: number | null;
+  readonly statusLabel: string | null;
+  /** Null when the status was not read from Autotask (read-back failed): the next view reads it. */
+  readonly statusCheckedAt: Date | null;
+  readonly createdAt: Date;
+}
+
+/** pending → created for this attempt. False when the row was settled by someone else meanwhile. */
+export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): Promise<boolean> {
+  const { count } = await db.runTicket.updateMany({
+    where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
+    data: { state: 'created', lastError: null, ...fields },
+  });
+  return count === 1;
+}
+
+/** pending → failed for this attempt: Autotask definitely holds no ticket from it. */
+export async function markFailed(db: Db, row: Attempt, problem: Problem): Promise<boolean> {
+  const { count } = await db.runTicket.updateMany({
+    where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
+    data: { state: 'failed', lastError: encodeProblem(problem) },
+  });
+  return count === 1;
+}
+
+/** Stays pending (outcome still unknown); only the message shown with it changes. */
+export async function notePending(db: Db, row: Attempt, problem: Problem): Promise<void> {
+  await db.runTicket.updateMany({
+    where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
+    data: { lastError: encodeProblem(problem) },
+  });
+}
+
+export function findRunTicket(db: Db, runId: number): Promise<RunTicket | null> {
+  return db.runTicket.findUnique({ where: { runId } });
+}
+
+/** The fields a ticket read from Autotask gives the row; `label` from the cached picklists. */
+export function createdFieldsFrom(ticket: Ticket, url: string | null, label: string | null, now: Date): CreatedFields {
+  return {
+    ticketId: ticket.id,
+    ticketNumber: ticket.ticketNumber,
+    url,
+    statusId: ticket.status,
+    statusLabel: label,
+    statusCheckedAt: now,
+    createdAt: ticket.createDate ?? now,
+  };
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { AutotaskClient } from '../../autotask/client.ts';
+import { AutotaskError } from '../../autotask/errors.ts';
+import type { Db, RunTicket } from '../../db/database.ts';
+import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from '../integration/sync-log.ts';
+
+/**
+ * The last known status of created tickets (seed §5: a snapshot, not a live view). Pages show the
+ * stored status with the time it was read; opening a page refreshes snapshots older than five
+ * minutes with one batched query per 500 tickets. A failed refresh changes nothing: the page keeps
+ * showing the old status "as of" its time.
+ */
+
+export const STATUS_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * Status labels from the picklists the settings service caches in `IntegrationSettings.picklists`
+ * (`{ status: [{ value, label }, …], … }`). Read leniently: the cache may be absent, older, or hold
+ * values as strings the way Autotask's metadata does.
+ */
+const cachedPicklists = z.object({
+  status: z.array(z.object({ value: z.coerce.number(), label: z.string() }).loose()),
+});
+
+export function statusLabelFrom(picklists: unknown, statusId: number | null): string | null {
+  if (statusId === null) return null;
+  const parsed = cachedPicklists.safeParse(picklists);
+  if (!parsed.success) return null;
+  return parsed.data.status.find((s) => s.value === statusId)?.label ?? null;
+}
+
+/** What a page prints: the label when known, else the number Autotask uses. */
+export function statusText(picklists: unknown, ticket: Pick<RunTicket, 'statusId' | 'statusLabel'>): string | null {
+  if (ticket.statusId === null) return null;
+  return statusLabelFrom(picklists, ticket.statusId) ?? ticket.statusLabel ?? `status ${ticket.statusId}`;
+}
+
+type Snapshot = Pick<RunTicket, 'state' | 'ticketId' | 'ticketNumber' | 'url' | 'statusCheckedAt'>;
+
+/** A created ticket whose snapshot is old or incomplete (number or link missing after a failed read-back). */
+export function needsStatusRefresh(t: Snapshot, now: Date): boolean {
+  if (t.state !== 'created' || t.ticketId === null) return false;
+  if (t.ticketNumber === null || t.url === null || t.statusCheckedAt === null) return true;
+  return now.getTime() - t.statusCheckedAt.getTime() >= STATUS_MAX_AGE_MS;
+}
+
+export interface StatusRefreshDeps {
+  readonly db: Db;
+  readonly client: AutotaskClient;
+  readonly picklists: unknown;
+}
+
+export interface StatusRefreshResult {
+  readonly checked: number;
+  /** Tickets Autotask did not return (deleted, or no longer visible to the API user). */
+  readonly missing: number;
+}
+
+type Refreshable = Pick<
+  RunTicket,
+  'id' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'lastError'
+>;
+
+export const missingTicketText =
+  'Autotask did not return this ticket when its status was last checked (deleted, or not visible to the API user).';
+
+/**
+ * Reads the tickets from Autotask (the client sends one `in` query per 500 ids) and stores status,
+ * label and check time. Throws when Autotask cannot be read; nothing is changed then.
+ */
+export async function refreshTicketStatuses(
+  deps: StatusRefreshDeps,
+  rows: readonly Refreshable[],
+  now: Date = new Date(),
+): Promise<StatusRefreshResult> {
+  const { db, client, picklists } = deps;
+  const withIds = rows.filter((r): r is Refreshable & { ticketId: number } => r.ticketId !== null);
+  if (withIds.length === 0) return { checked: 0, missing: 0 };
+  // Each refresh is a read-only sync from Autotask: it goes into the sync log with its counts.
+  const log = await startSyncLog(db, TICKET_STATUS_SYNC_KIND, 'page-view');
+  let tickets: Awaited<ReturnType<AutotaskClient['getTickets']>>;
+  try {
+    tickets = await client.getTickets(withIds.map((r) => r.ticketId));
+  } catch (e) {
+    const message = e instanceof AutotaskError ? (e.detail ?? e.message) : String(e);
+    await finishSyncLog(db, log, { checked: 0, renamed: 0, invalid: 0, errors: 1, message });
+    throw e;
+  }
+  const byId = new Map(tickets.map((t) => [t.id, t]));
+
+  const unchanged: number[] = [];
+  const updates = [];
+  let missing = 0;
+  for (const row of withIds) {
+    const ticket = byId.get(row.ticketId);
+    if (!ticket) {
+      missing += 1;
+      updates.push(
+        db.runTicket.updateMany({
+          where: { id: row.id, ticketId: row.ticketId },
+          data: { statusCheckedAt: now, lastError: missingTicketText },
+        }),
+      );
+      continue;
+    }
+    const label = statusLabelFrom(picklists, ticket.status);
+    const url = row.url ?? (await client.ticketUrl(ticket.id).catch(() => null));
+    const same =
+      row.statusId === ticket.status &&
+      row.statusLabel === label &&
+      row.ticketNumber === ticket.ticketNumber &&
+      row.url === url &&
+      row.lastError === null;
+    if (same) {
+      unchanged.push(row.id);
+      continue;
+    }
+    updates.push(
+      db.runTicket.updateMany({
+        // Guarded by the ticket id: a row is never given another ticket's status.
+        where: { id: row.id, ticketId: row.ticketId },
+        data: {
+          statusId: ticket.status,
+          statusLabel: label,
+          statusCheckedAt: now,
+          ticketNumber: ticket.ticketNumber,
+          url,
+          lastError: null,
+        },
+      }),
+    );
+  }
+  // The usual case is "nothing changed": one statement for all of those.
+  if (unchanged.length > 0) {
+    await db.runTicket.updateMany({ where: { id: { in: unchanged } }, data: { statusCheckedAt: now } });
+  }
+  if (updates.length > 0) await db.$transaction(updates);
+  const changed = updates.length - missing;
+  await finishSyncLog(db, log, {
+    checked: withIds.length,
+    renamed: 0,
+    invalid: missing,
+    errors: 0,
+    message: changed > 0 ? `${changed} ticket status${changed === 1 ? '' : 'es'} changed` : null,
+  });
+  return { checked: withIds.length - missing, missing };
+}
