@@ -80,8 +80,9 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   // Public, session-less routes first: health checks and the token-authenticated API. Mounting the
   // API before the session middleware is what guarantees a session cookie cannot authenticate it.
-  app.use(publicRoutes(context));
-  app.use('/api/v1', express.json({ limit: '1mb' }), apiRoutes(context));
+  app.use(publicRoutes());
+  app.use('/api/v1', express.json({ limit: '1mb' }));
+  app.use(apiRoutes());
   app.use('/api', notFound);
 
   const sessionStore = new PrismaSessionStore(db, {

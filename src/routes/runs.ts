@@ -1,30 +1,17 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { NotFoundError } from '../errors/catalogue.ts';
-import { getRunDetail } from '../services/runs/run-detail.ts';
-import { resolveStateFor } from '../services/tickets/resolve-ticket.ts';
+import * as review from '../controllers/runs/review.ts';
+import * as runChecks from '../controllers/runs/run-checks.ts';
+import * as run from '../controllers/runs/run.ts';
+import { requireRole } from '../middleware/auth.ts';
+import { paths, pattern } from '../paths.ts';
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-
-/** /runs/:id — one run's own page; its address goes into ticket descriptions, so it must stay stable. */
-export function runRoutes({ database, autotask }: AppContext): Router {
+/** Run Checks and the run page: everyone signed in reads them; reviewing is for admins and operators. */
+export function runRoutes(): Router {
   const router = Router();
-  router.get('/:id', async (req, res) => {
-    // A mistyped run address is a missing page, not a form error.
-    const parsed = idParam.safeParse(req.params);
-    if (!parsed.success) throw new NotFoundError('This run does not exist. The link may be wrong.');
-    const { id } = parsed.data;
-    const detail = await getRunDetail(database.prisma, id);
-    const resolveActions = await resolveStateFor({ db: database.prisma, autotask }, req.user?.role, [
-      detail.run.ticket,
-    ]);
-    res.render('runs/show', {
-      title: `Run #${detail.run.id} · ${detail.run.customer.name} / ${detail.run.job.name}`,
-      ...detail,
-      resolveActions,
-      here: req.originalUrl,
-    });
-  });
+  const reviewer = requireRole('admin', 'operator');
+  router.get(paths.runChecks.index, runChecks.get);
+  router.post(pattern(paths.runChecks.reviewRun), reviewer, review.postRun);
+  router.post(pattern(paths.runChecks.reviewJob), reviewer, review.postJob);
+  router.get(pattern(paths.runs.show), run.get);
   return router;
 }

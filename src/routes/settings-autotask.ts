@@ -13,7 +13,11 @@ import {
   SYNC_INTERVAL_CHOICES,
   type FormValues,
 } from '../services/integration/settings-form.ts';
-import { NON_BILLABLE_WARNING, validateConfiguration, type ValidationResult } from '../services/integration/validate-configuration.ts';
+import {
+  NON_BILLABLE_WARNING,
+  validateConfiguration,
+  type ValidationResult,
+} from '../services/integration/validate-configuration.ts';
 import { testConnection, type ConnectionTestResult } from '../services/integration/connection-test.ts';
 import { diagnosticsQuerySchema, loadDiagnostics } from '../services/integration/diagnostics.ts';
 import {
@@ -25,7 +29,12 @@ import {
 import { integrationMarkdown } from '../services/integration/export.ts';
 import { loadOverview, syncKindLabel } from '../services/integration/overview.ts';
 import { CLOSING_NOTE_TEXT, getIntegrationSettings, hasCredentials } from '../services/integration/settings.ts';
-import { cachedPicklists, picklistFieldNames, refreshPicklists, selectModel } from '../services/integration/picklists.ts';
+import {
+  cachedPicklists,
+  picklistFieldNames,
+  refreshPicklists,
+  selectModel,
+} from '../services/integration/picklists.ts';
 import { formatDateTime } from '../shared/time.ts';
 import { parseForm, parseOrThrow } from '../shared/validation.ts';
 

@@ -1,0 +1,63 @@
+import type { Request, Response } from 'express';
+import { contextOf } from '../../context.ts';
+import { currentUser } from '../../middleware/auth.ts';
+import { flash } from '../../middleware/flash.ts';
+import { actorOf } from '../../services/accounts/audit.ts';
+import { createTicketForRun, type CreateOutcome } from '../../services/tickets/create-ticket.ts';
+import { idParam } from '../../shared/ids.ts';
+import type { FlashMessage } from '../../shared/session-types.ts';
+import { backToRunOf } from '../runs/return-to.ts';
+
+export const RUN_MISSING = 'This run does not exist. The link may be wrong.';
+
+/**
+ * "Create Autotask ticket" on a run. Every outcome goes back to the page the click came from as a
+ * message; refusals (integration off, mapping missing or invalid, Autotask unreachable before
+ * anything was sent) arrive there through the route's flashOnFailure step.
+ */
+export async function post(req: Request, res: Response): Promise<void> {
+  const { database, autotask, config } = contextOf(req);
+  const runId = idParam(req.params['id'], RUN_MISSING);
+  const outcome = await createTicketForRun(
+    {
+      db: database.prisma,
+      autotask,
+      timeoutMs: config.autotask.timeoutMs,
+      timezone: config.timezone,
+      fallbackBaseUrl: config.baseUrl,
+    },
+    actorOf(currentUser(req)),
+    runId,
+  );
+  flash(req, outcomeFlash(outcome));
+  res.redirect(backToRunOf(req));
+}
+
+function outcomeFlash(o: CreateOutcome): FlashMessage {
+  const number = o.ticket.ticketNumber ?? (o.ticket.ticketId ? `ID ${o.ticket.ticketId}` : '');
+  switch (o.kind) {
+    case 'created':
+      return { type: 'success', text: `Created Autotask ticket ${number} for ${o.label}.` };
+    case 'reconciled':
+      return {
+        type: 'success',
+        text: `Autotask had created ticket ${number} for ${o.label} although its answer was lost; it is now linked to the run. No second ticket was created.`,
+      };
+    case 'exists':
+      return {
+        type: 'info',
+        text: `${capital(o.label)} already has Autotask ticket ${number}. No second ticket was created.`,
+      };
+    case 'in_progress':
+      return {
+        type: 'info',
+        text: `A ticket for ${o.label} is being created by another click right now. Refresh the page in a moment to see it.`,
+      };
+    case 'failed':
+      return { type: 'error', text: o.problem.message, ...(o.problem.detail ? { detail: o.problem.detail } : {}) };
+    case 'unknown':
+      return { type: 'warning', text: o.problem.message, ...(o.problem.detail ? { detail: o.problem.detail } : {}) };
+  }
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

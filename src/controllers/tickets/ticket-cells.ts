@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import { contextOf } from '../../context.ts';
+import { getIntegrationSettings } from '../../services/integration/settings.ts';
+import { upkeepShownTickets } from '../../services/tickets/upkeep.ts';
+import { createTicketViews, type TicketViews } from '../../services/tickets/view-model.ts';
+import { deferWork } from '../../shared/deferred-work.ts';
+
+/**
+ * The ticket cell of every run a page shows (views/tickets/run-ticket.ejs), for Run Checks and the
+ * run page. The page renders from what the database holds; the tickets it showed that need upkeep
+ * (a pending attempt to settle, a status older than five minutes) are handled after the response
+ * is sent, so a slow or unreachable Autotask never delays or breaks the page. The next view shows
+ * the result; a status is always labelled with the time it was read.
+ */
+export async function ticketCellsFor(req: Request, res: Response): Promise<TicketViews> {
+  const { database, config, autotask, logger } = contextOf(req);
+  const db = database.prisma;
+  const views = createTicketViews({
+    role: req.user?.role ?? null,
+    settings: await getIntegrationSettings(db),
+    timeoutMs: config.autotask.timeoutMs,
+    now: new Date(),
+  });
+  res.on('finish', () => {
+    const ids = views.upkeepIds();
+    if (ids.length === 0 || res.statusCode >= 400) return;
+    deferWork(
+      async () => {
+        const result = await upkeepShownTickets({ db, autotask, timeoutMs: config.autotask.timeoutMs }, ids);
+        if (result.statusError) {
+          logger.warn({ err: result.statusError }, 'ticket status refresh failed; the old statuses stay shown');
+        }
+      },
+      (err) => logger.error({ err }, 'ticket upkeep after a page view failed'),
+    );
+  });
+  return views;
+}
