@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The app's tests, and those of the workspace packages (packages/*).
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Child processes, not worker threads: each test file gets its own process state and its own
     // PGlite and Prisma WASM instances.
     pool: 'forks',

@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createAutotaskClient } from '../src/autotask/client.ts';
-import { startSimulator } from '../src/autotask/simulator/index.ts';
+import { startSimulator } from '@backupchecks/autotask-simulator';
 import { systemActor } from '../src/services/accounts/audit.ts';
 import { refreshAllMappings } from '../src/services/mapping/map-customer.ts';
 import type { Measurement } from './support/harness.ts';

@@ -15,7 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from '../src/app.ts';
-import { startSimulator, type RequestLogEntry, type Simulator } from '../src/autotask/simulator/index.ts';
+import { startSimulator, type RequestLogEntry, type Simulator } from '@backupchecks/autotask-simulator';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
@@ -96,8 +96,9 @@ export async function run(ctx: BenchContext): Promise<Measurement[]> {
       );
     }
     console.log(
-      '  Note: issue 7 targets 2 Autotask requests (create + read back); issue 6 adds the company re-read before every',
-      'create, so 3 is the expected total. The run page may add time-entry counts (resolve gate) for the new ticket.',
+      '  Note: a creation is the create and its read-back, plus the re-read of the mapped company before every create',
+      '(docs/architecture.md, "Create ticket"), so 3 is the expected total. The run page may add time-entry counts',
+      '(resolve gate) for the new ticket.',
     );
     return out;
   } finally {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import pg from 'pg';
-import { startSimulator, type Simulator } from '../src/autotask/simulator/index.ts';
+import { startSimulator, type Simulator } from '@backupchecks/autotask-simulator';
 import { boot, type Running } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';

@@ -9,7 +9,7 @@ import { applyMigrations } from './db/migrate.ts';
 import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
-import { startPeriodicCompanySync } from './services/mapping/company-sync.ts';
+import { startPeriodicCompanySync } from './services/mapping/background-sync.ts';
 import { seedDemoDataIfEmpty } from './services/demo/seed-demo-data.ts';
 import { ensureAdmin } from './services/accounts/users.ts';
 
@@ -72,7 +72,9 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     if (seeded) logger.info(seeded, 'demo customers, jobs and runs seeded');
   }
 
-  // Demo without AUTOTASK_ZONE_LOOKUP_URL: the local Autotask simulator stands in for Autotask.
+  // Demo without AUTOTASK_ZONE_LOOKUP_URL: the local Autotask simulator stands in for Autotask. It is
+  // a development package that startDemoAutotask imports on demand; an install without it (the
+  // production image) gets one warning and no demo Autotask.
   const demoAutotask = await startDemoAutotask({
     config,
     db: database.prisma,

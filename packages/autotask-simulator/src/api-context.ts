@@ -15,7 +15,7 @@ export interface ApiContext {
   origin: string;
   /** The authenticated API user; null on the unauthenticated routes (zone and version lookup). */
   user: SimUser | null;
-  /** §2: the optional `ImpersonationResourceId` header. */
+  /** The optional `ImpersonationResourceId` header: the resource a write is done on behalf of. */
   impersonationResourceId: number | null;
 }
 

@@ -1,9 +1,9 @@
 /**
- * Credential headers (fact sheet §2): `UserName`, `Secret`, `ApiIntegrationCode` on every call
- * except the zone and version lookups. Header names are case-insensitive (Node lower-cases them).
+ * Credential headers (docs/autotask.md, Authentication headers): `UserName`, `Secret`,
+ * `ApiIntegrationCode` on every call except the zone and version lookups. Header names are case-insensitive (Node lower-cases them).
  *
- * Observed behaviour (AG issue #19, §2 table): a valid user with a wrong secret gets 401; an
- * unknown user name and a wrong integration code both get 500, not 401.
+ * What clients have observed: a valid user with a wrong secret gets 401; an unknown user name and a
+ * wrong integration code both get 500, not 401.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { SimError } from './errors.ts';

@@ -1,5 +1,6 @@
 /**
- * §0: request bodies, filter items and query parameters are matched without regard to case
+ * Autotask matches request bodies, filter items and query parameters without regard to case
+ * (docs/autotask.md, Wire basics)
  * (`"filter"`/`"Filter"`, `"QueueID"`/`"queueId"`, `search=`/`Search=`). These helpers turn what a
  * client sent into predictable lower-case keys before zod sees it.
  */

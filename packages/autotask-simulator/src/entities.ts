@@ -1,7 +1,8 @@
 /**
  * Field metadata per entity. It drives four things so they cannot drift apart: the
- * `entityInformation/fields` answer (fact sheet §5), case-insensitive field lookup for bodies and
- * filters (§0), type coercion of filter and body values, and the camelCase order of output keys.
+ * `entityInformation/fields` answer (docs/autotask.md, Picklists), case-insensitive field lookup
+ * for bodies and filters, type coercion of filter and body values, and the camelCase order of
+ * output keys.
  */
 import type { EntityName } from './types.ts';
 
@@ -13,7 +14,7 @@ export interface FieldSpec {
   length?: number;
   isRequired?: boolean;
   isReadOnly?: boolean;
-  /** Default true. Tickets' creatorType and lastActivityPersonType are not queryable (§4). */
+  /** Default true. Tickets' creatorType and lastActivityPersonType are not queryable. */
   isQueryable?: boolean;
   /** Entity type of a reference field, e.g. "Company" for companyID. */
   reference?: string;
@@ -110,7 +111,8 @@ const ticketFields: FieldSpec[] = [
 const ticketNoteFields: FieldSpec[] = [
   id,
   { name: 'ticketID', dataType: 'integer', isRequired: true, reference: 'Ticket' },
-  // §4: title is 250 characters in KT's model; the description limit is the usual 32000.
+  // A 250-character title, as one open-source client models it; no source gives the description
+  // limit, so it is the usual 32000.
   { name: 'title', dataType: 'string', length: 250, isRequired: true },
   { name: 'description', dataType: 'string', length: 32000, isRequired: true },
   { name: 'noteType', dataType: 'integer', isRequired: true, isPickList: true },
@@ -148,7 +150,7 @@ const timeEntryFields: FieldSpec[] = [
   { name: 'lastModifiedUserID', dataType: 'integer', isReadOnly: true, reference: 'Resource' },
 ];
 
-/** Verbs per entity follow the swagger (§3 "Which verbs exist"). */
+/** Verbs per entity follow Autotask's published swagger (docs/autotask.md, Entity URLs). */
 export const ENTITIES: Record<EntityName, EntityDescriptor> = {
   Companies: {
     name: 'Companies',
@@ -198,14 +200,14 @@ export const ENTITIES: Record<EntityName, EntityDescriptor> = {
 
 const byLowerName = new Map(Object.values(ENTITIES).map((e) => [e.name.toLowerCase(), e]));
 
-/** §0: entity names in paths are case-insensitive (`tickets`, `Tickets`, `TICKETS`). */
+/** Entity names in paths are case-insensitive (`tickets`, `Tickets`, `TICKETS`). */
 export function findEntity(name: string): EntityDescriptor | undefined {
   return byLowerName.get(name.toLowerCase());
 }
 
 const fieldIndex = new Map<EntityDescriptor, Map<string, FieldSpec>>();
 
-/** §0: field names in bodies, filters and IncludeFields are matched case-insensitively. */
+/** Field names in bodies, filters and IncludeFields are matched case-insensitively. */
 export function findField(entity: EntityDescriptor, name: string): FieldSpec | undefined {
   let index = fieldIndex.get(entity);
   if (!index) {

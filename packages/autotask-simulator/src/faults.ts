@@ -7,9 +7,10 @@
  * - hang: the next N matching calls are never answered (optionally after applying them); the
  *   socket stays open until the client gives up or the simulator closes
  * - drop: the next N matching calls are applied, then the socket is destroyed without an answer —
- *   the ticket exists but the client never hears of it (DESIGN "ambiguous outcome")
- * - rate limit: 429 with Retry-After, for the next N calls or until cleared (§6 assumes 429 +
- *   Retry-After; the exact form is uncertain)
+ *   the ticket exists but the client never hears of it: the outcome the app must settle by looking
+ *   before it writes again
+ * - rate limit: 429 with Retry-After, for the next N calls or until cleared (the form clients
+ *   assume; no Autotask page confirms it, see docs/autotask.md, Rate-limit answers)
  *
  * One-shot faults are kept in registration order and a request consumes the first one it matches.
  * Faults without an entity skip `zoneInformation` and `versionInformation`, because a client

@@ -1,11 +1,11 @@
 /**
- * Filter parsing and evaluation (fact sheet §3 "Filter item", "Operators").
+ * Filter parsing and evaluation (docs/autotask.md, Queries and filters).
  *
- * - An item is `{op, field, value, udf?, items?}`; keys and field names are case-insensitive (§0),
+ * - An item is `{op, field, value, udf?, items?}`; keys and field names are case-insensitive,
  *   operator names too (clients write `beginsWith` and `beginswith`).
  * - Top-level items are ANDed; `{op:"and"|"or", items:[…]}` groups nest.
  * - `exist`/`notExist` take no value; `in`/`notIn` take an array (a lone scalar is accepted).
- * - Values are coerced to the field's type, so `"true"` and `"5"` work (§3, §5).
+ * - Values are coerced to the field's type, so `"true"` and `"5"` work (clients send both).
  *
  * Semantics follow SQL Server, which is what the API sits on: string comparison is
  * case-insensitive, and a comparison with a NULL field value is never true — so `noteq` and
@@ -39,7 +39,7 @@ export type Operator = (typeof OPERATORS)[number];
 
 const operatorByLower = new Map<string, Operator>(OPERATORS.map((op) => [op.toLowerCase(), op]));
 
-/** §3: at most 500 OR conditions per query (stated for SOAP; N8 applies it to `in` lists too). */
+/** At most 500 OR conditions per query: documented for SOAP; clients apply it to `in` lists too. */
 export const MAX_OR_CONDITIONS = 500;
 
 export interface RawFilter {
@@ -133,7 +133,7 @@ function compileItem(ctx: CompileContext, item: RawFilter): Predicate {
   }
 
   if (item.value === undefined || item.value === null) {
-    // §3: "null is rejected" as a filter value.
+    // Autotask rejects null as a filter value.
     throw invalid(`A value is required for operator '${op}' on field ${item.field}.`);
   }
   if (Array.isArray(item.value))
@@ -199,7 +199,7 @@ function fieldReader(entity: EntityDescriptor, name: string): Reader {
   };
 }
 
-/** §3: `udf: true` targets a user-defined field by name; UDF values are strings. */
+/** `udf: true` targets a user-defined field by name; UDF values are strings. */
 function udfReader(name: string): Reader {
   const wanted = name.toLowerCase();
   return {

@@ -1,6 +1,7 @@
 /**
- * A local Autotask PSA REST simulator that follows the wire format of the shared fact sheet
- * (`autotask-api.md`), for `npm start`'s demo and for tests.
+ * A local Autotask PSA REST simulator that follows Autotask's documented wire format (the facts are
+ * collected in the app's docs/autotask.md), for `npm start`'s demo and for tests. It is built
+ * from that description, not from the app's client, so it can catch the client's mistakes.
  *
  *   const sim = await startSimulator();            // port 0 → an ephemeral port on 127.0.0.1
  *   // client: GET `${sim.zoneLookupUrl}/V1.0/zoneInformation?user=…` → { url: sim.apiUrl, … }
@@ -14,7 +15,8 @@ import { createSimulatorApp } from './app.ts';
 import { Faults } from './faults.ts';
 import type { RequestLogEntry } from './request-log.ts';
 import { ticketPageUrl } from './routes/web.ts';
-import { createState, type StateOptions, type SimulatorState } from './store.ts';
+import type { StateOptions } from './settings.ts';
+import { createState, type SimulatorState } from './store.ts';
 import { ThreadLimiter } from './thread-limit.ts';
 
 export interface StartSimulatorOptions extends StateOptions {
@@ -52,7 +54,7 @@ export interface Simulator {
   readonly threads: ThreadLimiter;
   /** Same array as `state.requestLog`. */
   readonly requestLog: RequestLogEntry[];
-  /** The web UI link for a ticket (§7 ExecuteCommand). */
+  /** The web UI link for a ticket (Autotask's ExecuteCommand page). */
   ticketUrl(ticketId: number): string;
   /** Back to the seed; clears faults (ending hung requests), the request log and counters. */
   reset(): void;
@@ -134,18 +136,18 @@ export {
   type FaultsSnapshot,
 } from './faults.ts';
 export { ThreadLimiter, THREAD_LIMIT_MESSAGE } from './thread-limit.ts';
+export { createState, SimulatorState } from './store.ts';
 export {
-  createState,
-  SimulatorState,
   DEFAULT_SETTINGS,
   type SimulatorSettings,
   type StateOptions,
   type SeedName,
   type SimulatorSnapshot,
-} from './store.ts';
+} from './settings.ts';
 export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
 export type * from './types.ts';
-export { DEMO_USER, QUEUE, ISSUE, SUB_ISSUE, API_ROOT_COMPANY_ID } from './seed-data.ts';
+export { DEMO_USER, API_ROOT_COMPANY_ID } from './seed-data.ts';
+export { QUEUE, ISSUE, SUB_ISSUE } from './seed-picklists.ts';
 export { INVALID_INTEGRATION_CODE, INVALID_USER } from './auth.ts';
 export { ZONE_NOT_DETERMINED } from './routes/discovery.ts';
 export { QUEUE_REQUIRED_MESSAGE, RESOURCE_ROLE_MESSAGE, NO_MATCHING_RECORD } from './routes/tickets.ts';

@@ -1,12 +1,12 @@
 /**
- * Paging (fact sheet §3 "Paging"). `nextPageUrl` is an absolute URL to `{Entity}/query/next` with
- * a `paging` token shaped like the one KA documents (`{"pageSize","previousIds","nextIds"}`);
+ * Paging (docs/autotask.md, Paging). `nextPageUrl` is an absolute URL to `{Entity}/query/next` with
+ * a `paging` token shaped like the one a public client documents (`{"pageSize","previousIds","nextIds"}`);
  * clients must treat it as opaque. Pages are keyset pages over ascending id: `nextIds[0]` is the
  * id after which the page starts, `previousIds` the starts of the pages before it.
  *
  * How the origin is told apart: a GET-originated query carries its `search` in the next URL and is
  * followed with GET; a POST-originated one does not, and must be followed by POSTing the same body.
- * A GET without `search` is answered 405, which is what clients see from Autotask (§3).
+ * A GET without `search` is answered 405, which is what clients see from Autotask.
  */
 import { z } from 'zod';
 import { invalid } from './errors.ts';

@@ -1,6 +1,6 @@
 /**
  * Routing of `/ATServicesRest/...` by hand rather than with Express patterns, so the simulator
- * controls exactly what is case-insensitive (fact sheet §0: `ATServicesRest`/`atservicesrest`,
+ * controls exactly what is case-insensitive (clients use `ATServicesRest`/`atservicesrest`,
  * `V1.0`/`v1.0`, entity names, a trailing slash) and what is a 404 (an unknown entity, `V2.0/…`,
  * an empty path segment such as `ATServicesRest//V1.0`, which real clients get wrong when they join
  * the zone `url` — it already ends in `/` — with `/V1.0`).
@@ -33,7 +33,7 @@ export function classify(path: string): ApiRoute {
   if (lower[0] !== API_ROOT) return { kind: 'unknown' };
   const rest = lower.slice(1);
 
-  // §1: unauthenticated version discovery lives outside V1.0.
+  // Unauthenticated version discovery lives outside V1.0.
   if (rest.length === 1 && rest[0] === 'versioninformation') return { kind: 'versionInformation' };
   if (rest[0] !== 'v1.0') return { kind: 'unknown' };
   const [first, second, third, fourth, ...extra] = rest.slice(1);
@@ -61,7 +61,7 @@ export function classify(path: string): ApiRoute {
   if (!/^\d+$/.test(second)) return { kind: 'unknown' };
   const id = Number(second);
   if (third === undefined) return { kind: 'byId', entity, id };
-  // §3: child entities are written through the parent: POST /V1.0/Tickets/{id}/Notes.
+  // Child entities are written through the parent: POST /V1.0/Tickets/{id}/Notes.
   if (entity.name === 'Tickets' && third === 'notes' && fourth === undefined)
     return { kind: 'ticketNotes', ticketId: id };
   return { kind: 'unknown' };

@@ -1,6 +1,6 @@
 /**
- * The query model (fact sheet §3 "Request model", SW `QueryModel`): `filter`, `IncludeFields`,
- * `MaxRecords` (and an unused `Xml`). Keys are case-insensitive (§0): clients send `filter` and
+ * The query model (docs/autotask.md, Queries and filters): `filter`, `IncludeFields`, `MaxRecords`
+ * (and an unused `Xml`). Keys are case-insensitive: clients send `filter` and
  * `Filter`, `MaxRecords` and `maxRecords`, `IncludeFields` and `includeFields`.
  */
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { findField, type EntityDescriptor } from './entities.ts';
 import { invalid } from './errors.ts';
 import { filterItemSchema, normalizeFilterKeys, type RawFilter } from './filters.ts';
 
-/** §3: MaxRecords is 1–500 and the default page size is 500. */
+/** MaxRecords is 1–500 and the default page size is 500. */
 export const MAX_RECORDS = 500;
 
 export interface ParsedQuery {
@@ -41,7 +41,7 @@ export function parseQuery(entity: EntityDescriptor, body: unknown): ParsedQuery
   const parsed = querySchema.safeParse(lowered);
   if (!parsed.success) throw invalid(parsed.error.issues.map(describeIssue));
   const { filter, includefields, maxrecords } = parsed.data;
-  // A query without conditions is rejected; "return everything" is spelled `{"op":"exist","field":"id"}` (§3).
+  // A query without conditions is rejected; "return everything" is spelled `{"op":"exist","field":"id"}`.
   if (filter.length === 0) throw invalid('The query must contain at least one filter.');
   return {
     filter,
@@ -64,7 +64,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /**
  * The wire form of one record: every field in metadata order (camelCase), or only IncludeFields.
- * `userDefinedFields` comes back even with IncludeFields (§3, AG sample).
+ * `userDefinedFields` comes back even with IncludeFields, as clients see from Autotask.
  */
 export function project(
   entity: EntityDescriptor,

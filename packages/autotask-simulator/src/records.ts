@@ -1,6 +1,6 @@
 /**
  * Full records from partial input. Autotask returns every field of an entity, null when unset
- * (fact sheet §3/§4 examples), so each builder fills the complete shape.
+ * (as every published example shows), so each builder fills the complete shape.
  */
 import { API_RESOURCE_ID } from './seed-data.ts';
 import type { Company, Ticket, TicketNote, TimeEntry } from './types.ts';

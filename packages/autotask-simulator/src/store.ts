@@ -4,13 +4,21 @@
  * or delete a company; add or remove time entries; complete a ticket).
  *
  * Helpers bypass API validation on purpose: they model what an Autotask user does in the web UI.
- * Collections are arrays sorted by id (the API answers in ascending id order, §3 "Order") and are
+ * Collections are arrays sorted by id (the API answers in ascending id order) and are
  * mutated in place on reset so references held by tests stay valid.
  */
 import { ENTITIES } from './entities.ts';
 import { buildCompany, buildNote, buildTicket, buildTimeEntry } from './records.ts';
 import type { RequestLogEntry } from './request-log.ts';
-import { DEMO_USER, demoCompanies, demoNotes, demoPicklists, demoTickets, demoTimeEntries } from './seed-data.ts';
+import { DEMO_USER, demoCompanies, demoNotes, demoTickets, demoTimeEntries } from './seed-data.ts';
+import { demoPicklists } from './seed-picklists.ts';
+import {
+  DEFAULT_SETTINGS,
+  type SeedName,
+  type SimulatorSettings,
+  type SimulatorSnapshot,
+  type StateOptions,
+} from './settings.ts';
 import { RequestCounter } from './threshold.ts';
 import type {
   Clock,
@@ -23,50 +31,6 @@ import type {
   TicketNote,
   TimeEntry,
 } from './types.ts';
-
-export type SeedName = 'demo' | 'empty';
-
-export interface SimulatorSettings {
-  /** Concurrent requests per (integration code + entity endpoint); §6 says 3. */
-  threadLimit: number;
-  /** Status of a thread-limit rejection. The real status is uncertain (§6), so tests can pick 429 or 500. */
-  threadLimitStatus: number;
-  /** Requests per rolling window before 429 (§6: 10,000 per 60 minutes). */
-  requestThreshold: number;
-  requestThresholdTimeframeMinutes: number;
-  /** The request log keeps at most this many entries (oldest dropped first). */
-  requestLogLimit: number;
-  zoneName: string;
-  ci: number;
-}
-
-export const DEFAULT_SETTINGS: SimulatorSettings = {
-  threadLimit: 3,
-  threadLimitStatus: 429,
-  requestThreshold: 10_000,
-  requestThresholdTimeframeMinutes: 60,
-  requestLogLimit: 10_000,
-  zoneName: 'Simulator',
-  ci: 30595,
-};
-
-export interface StateOptions {
-  seed?: SeedName;
-  /** API users; the first one is the one `Simulator.credentials` reports. Default: the demo user. */
-  users?: SimUser[];
-  clock?: Clock;
-  settings?: Partial<SimulatorSettings>;
-}
-
-/** What `SimulatorState.snapshot()` returns and `restore()` takes. */
-export interface SimulatorSnapshot {
-  version: 1;
-  companies: Company[];
-  tickets: Ticket[];
-  ticketNotes: TicketNote[];
-  timeEntries: TimeEntry[];
-  picklists: Picklists;
-}
 
 export class NotFoundInStateError extends Error {
   constructor(what: string, id: number) {
@@ -221,7 +185,7 @@ export class SimulatorState {
     return id;
   }
 
-  /** §4: `T` + UTC `YYYYMMDD` + `.` + a 4-digit sequence that restarts every day. */
+  /** `T` + UTC `YYYYMMDD` + `.` + a 4-digit sequence that restarts every day (docs/autotask.md, Ticket number). */
   nextTicketNumber(at: Date = this.now()): string {
     const day = at.toISOString().slice(0, 10).replaceAll('-', '');
     const prefix = `T${day}.`;
@@ -385,7 +349,7 @@ export class SimulatorState {
   }
 }
 
-/** Complete is status 5 with completedDate set (§5); moving away from Complete clears it. */
+/** Complete is status 5 with completedDate set; moving away from Complete clears it. */
 export function applyStatus(ticket: Ticket, status: number, nowIso: string, resourceId: number | null): void {
   const wasComplete = ticket.status === 5;
   ticket.status = status;

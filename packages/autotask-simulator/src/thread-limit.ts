@@ -1,5 +1,5 @@
 /**
- * Autotask's thread limit (fact sheet §6): at most 3 concurrent requests per (tracking identifier +
+ * Autotask's thread limit (docs/autotask.md, Thread limit): at most 3 concurrent requests per (tracking identifier +
  * object endpoint); ZoneInformation is exempt and metadata calls share their entity's bucket. The
  * next request over the limit is rejected at once, not queued.
  */

@@ -1,6 +1,7 @@
 /**
  * Counts authenticated API requests in a rolling window for `ThresholdInformation` and for the
- * hourly request threshold (fact sheet §6: 10,000 requests per rolling 60 minutes per database).
+ * hourly request threshold (10,000 requests per rolling 60 minutes per database; docs/autotask.md,
+ * Hourly request threshold).
  * Times come from the state's clock, so tests can move time forward to watch the window roll.
  */
 export class RequestCounter {

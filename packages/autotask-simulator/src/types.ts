@@ -1,18 +1,18 @@
 /**
- * Record shapes the simulator stores and returns. Keys are the camelCase wire names (fact sheet §0:
- * responses are camelCase even though the swagger says PascalCase).
+ * Record shapes the simulator stores and returns. Keys are the camelCase wire names (responses are
+ * camelCase even though the swagger says PascalCase; docs/autotask.md, Wire basics).
  */
 
 /** Returns "now". Injected so ticket numbers, createDate and completedDate are deterministic in tests. */
 export type Clock = () => Date;
 
-/** One `{name, value}` pair; Autotask sends `userDefinedFields: []` when an entity has none (§0). */
+/** One `{name, value}` pair; Autotask sends `userDefinedFields: []` when an entity has none. */
 export interface UserDefinedField {
   name: string;
   value: string | null;
 }
 
-/** A picklist entry exactly as `entityInformation/fields` shows it (§5): `value` is a string. */
+/** A picklist entry exactly as `entityInformation/fields` shows it: `value` is a string. */
 export interface PicklistValue {
   value: string;
   label: string;
@@ -129,7 +129,7 @@ export interface TimeEntry {
   lastModifiedUserID: number | null;
 }
 
-/** An API-only user the simulator accepts (§2: UserName + Secret + ApiIntegrationCode headers). */
+/** An API-only user the simulator accepts (UserName + Secret + ApiIntegrationCode headers). */
 export interface SimUser {
   username: string;
   secret: string;

@@ -1,9 +1,9 @@
 /**
  * Coercion of incoming values to a field's data type, for body fields and filter values alike.
- * Clients send numbers as strings and booleans as "true" (§3: KA and KT send `"true"` for isActive
- * and it works; §5: picklist ids are strings in metadata and numbers on entities), so strings are
- * accepted where they convert cleanly. Anything else fails the way SQL Server does (§3 mentions
- * "Conversion failed when converting varchar 'false' to data type int").
+ * Clients send numbers as strings and booleans as "true" (open-source clients send `"true"` for
+ * isActive and it works; picklist ids are strings in metadata and numbers on entities), so strings
+ * are accepted where they convert cleanly. Anything else fails the way SQL Server does ("Conversion
+ * failed when converting varchar 'false' to data type int"; docs/autotask.md, Error shape).
  */
 import type { DataType, FieldSpec } from './entities.ts';
 import { invalid } from './errors.ts';
@@ -52,7 +52,7 @@ function toBoolean(field: FieldSpec, value: unknown): boolean {
   throw conversionFailed(field, value);
 }
 
-/** §0: times are UTC; a filter value may omit the zone (`"2090-09-01T00:00:00"`), which means UTC. */
+/** Times are UTC; a filter value may omit the zone (`"2090-09-01T00:00:00"`), which means UTC. */
 function toDateTime(field: FieldSpec, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw conversionFailed(field, value);
   const text = value.trim();

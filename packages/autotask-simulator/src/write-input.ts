@@ -1,11 +1,11 @@
 /**
  * Shared parsing and checks for create/update bodies. Keys are matched case-insensitively to the
- * entity's fields (§0; PM mixes `"QueueID"` with `"dueDateTime"`); unknown keys are ignored, as a
+ * entity's fields (Datto's own examples mix `"QueueID"` with `"dueDateTime"`); unknown keys are ignored, as a
  * JSON.NET model binder does. Read-only fields are ignored on writes.
  *
- * Messages: Autotask reports validation failures as HTTP 500 with `errors[]` (§2). The wording of
- * the reference message is Autotask's own (§2 samples); the other wordings are not documented and
- * follow ASP.NET's defaults, which is what the API is built on.
+ * Messages: Autotask reports validation failures as HTTP 500 with `errors[]`. The wording of the
+ * reference and picklist messages is Autotask's own; the other wordings are not documented and
+ * follow ASP.NET's defaults, which is what the API is built on (docs/autotask.md, Simulator wording).
  */
 import { isPlainObject } from './case-insensitive.ts';
 import { findField, type EntityDescriptor, type FieldSpec } from './entities.ts';
@@ -68,17 +68,17 @@ export function lengthMessage(field: FieldSpec): string {
   return `The field ${field.name} must be a string with a maximum length of ${field.length ?? 0}.`;
 }
 
-/** §2 sample: the exact message Autotask gives for a missing or inactive referenced record. */
+/** The exact message Autotask gives for a missing or inactive referenced record. */
 export function referenceMessage(field: string, type: string): string {
   return `Reference value on field: ${field} of type: ${type} does not exist or is invalid.`;
 }
 
-/** §2 sample "Value does not reference an existing entity for taskType": an unknown or inactive picklist value. */
+/** Autotask's message for an unknown or inactive picklist value ("…existing entity for taskType"). */
 export function picklistMessage(field: string): string {
   return `Value does not reference an existing entity for ${field}.`;
 }
 
-/** Length limits from metadata (§4: title 255, description 8000). */
+/** Length limits from metadata (e.g. a ticket's title 255, description 8000). */
 export function checkLengths(entity: EntityDescriptor, values: Map<string, FieldValue>, errors: string[]): void {
   for (const [name, value] of values) {
     const field = findField(entity, name);
@@ -87,7 +87,7 @@ export function checkLengths(entity: EntityDescriptor, values: Map<string, Field
   }
 }
 
-/** Picklist values must exist and be active (§9: inactive values stay in the list but cannot be used). */
+/** Picklist values must exist and be active (inactive values stay in the list but cannot be used). */
 export function checkPicklists(
   state: SimulatorState,
   entity: EntityDescriptor,

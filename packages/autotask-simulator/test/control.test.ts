@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSimulatorApp, createState, type SimulatorApp } from '../../../src/autotask/simulator/index.ts';
+import { createSimulatorApp, createState, type SimulatorApp } from '../src/index.ts';
 import { testClock } from './helpers.ts';
 
 let app: SimulatorApp;
@@ -165,7 +165,7 @@ describe('/__sim/ control API', () => {
   });
 });
 
-describe('web UI link target (§7)', () => {
+describe('web UI link target', () => {
   it('shows a ticket by TicketID and by TicketNumber, escaping everything', async () => {
     const ticket = app.simulator.state.addTicket({
       companyID: 100,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { call, get, post, queryIds, startTestSimulator, validTicket } from './helpers.ts';
 
 let sim: Simulator;

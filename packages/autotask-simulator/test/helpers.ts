@@ -1,5 +1,5 @@
 /** Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client. */
-import { startSimulator, type Simulator, type StartSimulatorOptions } from '../../../src/autotask/simulator/index.ts';
+import { startSimulator, type Simulator, type StartSimulatorOptions } from '../src/index.ts';
 
 export interface TestClock {
   (): Date;

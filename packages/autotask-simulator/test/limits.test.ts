@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { call, get, post, startTestSimulator, testClock, type TestClock } from './helpers.ts';
 
 let sim: Simulator;
@@ -18,7 +18,7 @@ afterAll(async () => {
 const THREAD_MESSAGE = 'Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been exceeded.';
 const anyCompany = { filter: [{ op: 'eq', field: 'id', value: 105 }] };
 
-describe('ThresholdInformation (§6)', () => {
+describe('ThresholdInformation', () => {
   it('counts authenticated requests in a rolling hour, including itself', async () => {
     const first = await get(sim, 'V1.0/ThresholdInformation');
     expect(first.json).toEqual({
@@ -54,7 +54,7 @@ describe('ThresholdInformation (§6)', () => {
   });
 });
 
-describe('thread limit (§6)', () => {
+describe('thread limit', () => {
   it('rejects a 4th concurrent request on the same entity', async () => {
     sim.faults.setLatency(300, { entity: 'Companies' });
     const results = await Promise.all(Array.from({ length: 4 }, () => post(sim, 'V1.0/Companies/query', anyCompany)));

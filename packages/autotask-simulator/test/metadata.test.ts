@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { get, startTestSimulator } from './helpers.ts';
 
 let sim: Simulator;
@@ -31,7 +31,7 @@ const byName = (list: Field[], name: string) => {
 };
 const labels = (field: Field) => Object.fromEntries((field.picklistValues ?? []).map((p) => [p.value, p.label]));
 
-describe('entityInformation/fields (§5)', () => {
+describe('entityInformation/fields', () => {
   it('describes each field with the documented keys', async () => {
     const title = byName(await fields('Tickets'), 'title');
     expect(title).toEqual({

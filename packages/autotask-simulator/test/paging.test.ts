@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { call, getQuery, post, startTestSimulator } from './helpers.ts';
 
 let sim: Simulator;
@@ -14,7 +14,7 @@ afterAll(async () => {
 const ids = (json: { items: { id: number }[] }) => json.items.map((i) => i.id);
 const body = { filter: [{ op: 'gte', field: 'id', value: 0 }], MaxRecords: 5, IncludeFields: ['id', 'companyName'] };
 
-describe('paging (§3)', () => {
+describe('paging', () => {
   it('pages a POST query across 3 pages by POSTing the same body to nextPageUrl', async () => {
     const first = await post(sim, 'V1.0/Companies/query', body);
     expect(ids(first.json)).toEqual([1, 2, 3, 4, 5]);

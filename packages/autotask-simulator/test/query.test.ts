@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { get, getQuery, post, queryIds, startTestSimulator } from './helpers.ts';
 
 let sim: Simulator;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const f = (op: string, field: string, value?: unknown) => (value === undefined ? { op, field } : { op, field, value });
 
-describe('filter operators (§3)', () => {
+describe('filter operators', () => {
   it.each([
     ['eq (strings compare case-insensitively)', [f('eq', 'companyName', 'ALPHA DENTAL')], [1]],
     ['noteq (a null field never matches)', [f('noteq', 'city', 'Utrecht')], [2, 5]],

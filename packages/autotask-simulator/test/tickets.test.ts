@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { call, get, post, queryIds, startTestSimulator, testClock, validTicket, type TestClock } from './helpers.ts';
 
 let sim: Simulator;
@@ -22,7 +22,7 @@ async function createTicket(body: Record<string, unknown> = validTicket): Promis
   return res.json.itemId as number;
 }
 
-describe('ticket create (§4)', () => {
+describe('ticket create', () => {
   it('creates a ticket and answers {itemId}; the ticket reads back with a server-made number', async () => {
     const id = await createTicket({ ...validTicket, externalID: 'bc-run-42', description: 'Line 1\nLine 2' });
     const { json } = await get(sim, `V1.0/Tickets/${id}`);
@@ -193,7 +193,7 @@ describe('ticket update', () => {
   });
 });
 
-describe('ticket notes (§4)', () => {
+describe('ticket notes', () => {
   const note = { Title: 'Resolved', Description: 'Ticket resolved via Backupchecks.', NoteType: 1, Publish: 2 };
 
   it('creates a note via POST /Tickets/{id}/Notes with ticketID from the path', async () => {
@@ -240,7 +240,7 @@ describe('ticket notes (§4)', () => {
   });
 });
 
-describe('time entries (§4)', () => {
+describe('time entries', () => {
   it('counts billable and non-billable time entries on a ticket', async () => {
     const id = await createTicket();
     const count = async (extra: unknown[] = []) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/autotask/simulator/index.ts';
+import type { Simulator } from '../src/index.ts';
 import { call, get, post, startTestSimulator } from './helpers.ts';
 
 let sim: Simulator;
@@ -10,7 +10,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-describe('zone lookup (fact sheet §1)', () => {
+describe('zone lookup', () => {
   it('answers the zone of a known user without credentials, with trailing slashes', async () => {
     const url = `${sim.zoneLookupUrl}/V1.0/zoneInformation?user=${encodeURIComponent(sim.credentials.username)}`;
     const res = await call(sim, 'GET', url, { anonymous: true });
@@ -43,7 +43,7 @@ describe('zone lookup (fact sheet §1)', () => {
   });
 });
 
-describe('credential headers (§2)', () => {
+describe('credential headers', () => {
   it('accepts the right headers in any letter case', async () => {
     const res = await get(sim, 'V1.0/Companies/105', {
       anonymous: true,
@@ -79,7 +79,7 @@ describe('credential headers (§2)', () => {
   });
 });
 
-describe('case-insensitive paths and keys (§0)', () => {
+describe('case-insensitive paths and keys', () => {
   it.each([
     'ATServicesRest/V1.0/Companies/105',
     'atservicesrest/v1.0/companies/105',

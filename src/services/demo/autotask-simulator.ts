@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Simulator, SimulatorSnapshot } from '@backupchecks/autotask-simulator';
 import type { AutotaskClient, PicklistValue } from '../../autotask/client.ts';
-import { startSimulator, type Simulator, type SimulatorSnapshot } from '../../autotask/simulator/index.ts';
 import type { Config } from '../../config.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
@@ -13,13 +13,54 @@ import { activeValues, fetchPicklists, type CachedPicklists } from '../integrati
 import { encryptSecret } from '../../shared/secret-box.ts';
 
 /**
- * The demo's Autotask (issue 5, point 9): with demo data on and no AUTOTASK_ZONE_LOOKUP_URL, `npm
- * start` runs the local simulator and — on a settings row nobody has set up — configures the
- * integration against it with defaults picked from its picklists, so a new user can create a ticket
- * at once. The simulator's tenant is kept in the data folder, so demo tickets survive a restart.
+ * The demo's Autotask: with demo data on and no AUTOTASK_ZONE_LOOKUP_URL, `npm start` runs the
+ * local simulator and — on a settings row nobody has set up — configures the integration against it
+ * with defaults picked from its picklists, so a new user can create a ticket at once. The
+ * simulator's tenant is kept in the data folder, so demo tickets survive a restart.
  *
  * With AUTOTASK_ZONE_LOOKUP_URL set there is no simulator and nothing is pre-configured.
+ *
+ * The simulator is a development workspace package, loaded with `import()` only here, so the
+ * production build neither contains nor imports it. A production install (`npm ci --omit=dev` in
+ * the image, which has no `packages/`) does not have it: demo mode then says so in one log line and
+ * the app runs without a demo Autotask.
  */
+
+export const SIMULATOR_PACKAGE = '@backupchecks/autotask-simulator';
+
+type SimulatorPackage = typeof import('@backupchecks/autotask-simulator');
+
+const TYPESCRIPT_ONLY = 'is TypeScript source that runs under `npm start` only, not the compiled build';
+
+/** Error codes of an install that cannot load the package, each with the reason an admin reads. */
+const UNAVAILABLE: Record<string, string> = {
+  ERR_MODULE_NOT_FOUND: 'is not installed (production installs leave it out)',
+  ERR_UNKNOWN_FILE_EXTENSION: TYPESCRIPT_ONLY,
+  ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING: TYPESCRIPT_ONLY,
+};
+
+/**
+ * The simulator package, or null after one warning when this install cannot load it. Any other
+ * failure (a bug inside the package, a missing dependency of it) is thrown as it is.
+ */
+export async function loadSimulatorPackage(
+  logger: Logger,
+  specifier: string = SIMULATOR_PACKAGE,
+): Promise<SimulatorPackage | null> {
+  try {
+    return (await import(specifier)) as SimulatorPackage;
+  } catch (err) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    const reason = typeof code === 'string' ? UNAVAILABLE[code] : undefined;
+    // "Cannot find package 'x'" names the package that is missing: only our own counts here.
+    const ours = code !== 'ERR_MODULE_NOT_FOUND' || String(message).includes(`'${specifier}'`);
+    if (!reason || !ours) throw err;
+    logger.warn(
+      `demo Autotask: the simulator package ${specifier} ${reason}, so the demo runs without an Autotask; set one up under Settings`,
+    );
+    return null;
+  }
+}
 
 export const SIMULATOR_STATE_FILE = 'autotask-simulator.json';
 
@@ -78,6 +119,9 @@ function saveSnapshot(file: string, snapshot: SimulatorSnapshot): void {
 export async function startDemoAutotask(options: DemoAutotaskOptions): Promise<DemoAutotask | null> {
   const { config, db, logger } = options;
   if (!demoAutotaskWanted(config)) return null;
+  const simulatorPackage = await loadSimulatorPackage(logger);
+  if (!simulatorPackage) return null;
+  const { startSimulator } = simulatorPackage;
 
   fs.mkdirSync(config.dataDir, { recursive: true });
   const file = path.join(config.dataDir, SIMULATOR_STATE_FILE);

@@ -2,10 +2,10 @@
  * The `/ATServicesRest/...` pipeline. Order matters and mirrors what a client can observe:
  *
  *   log → route (404) → [zone/version: no auth] → credentials (401/500) → rate limit (429)
- *   → thread limit (429 or 500, §6) → one-shot fault → latency → handler → send / drop / hang
+ *   → thread limit (429 or 500) → one-shot fault → latency → handler → send / drop / hang
  *
  * The thread slot is taken before latency and held until the response closes, so slow or hung
- * calls occupy a thread exactly like they would at Autotask (§6 "3 concurrent requests").
+ * calls occupy a thread exactly like they would at Autotask (docs/autotask.md, Thread limit).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
@@ -86,7 +86,7 @@ async function handle(
       impersonationResourceId: impersonation(req),
     };
 
-    // §1: zone and version lookups need no credentials, are not thread-limited and not counted.
+    // Zone and version lookups need no credentials, are not thread-limited and not counted.
     if (route.kind === 'zoneInformation' || route.kind === 'versionInformation') {
       await run(runtime, ctx, entity, req, res, entry);
       return;
@@ -214,7 +214,7 @@ function dispatch(ctx: ApiContext): ApiResult {
       return allow(['GET'], () => userDefinedFields(ctx, route.entity));
     case 'byId':
       if (method === 'GET') return getById(ctx, route.entity, route.id);
-      // §3: only TimeEntries of these entities can be deleted; Tickets have no DELETE.
+      // Only TimeEntries of these entities can be deleted; Tickets have no DELETE.
       if (method === 'DELETE' && route.entity.name === 'TimeEntries') return deleteTimeEntry(ctx, route.id);
       throw methodNotAllowed(method);
     case 'ticketNotes':
@@ -240,7 +240,7 @@ function collection(ctx: ApiContext, route: Extract<ApiRoute, { kind: 'collectio
   throw methodNotAllowed(ctx.method);
 }
 
-/** §6: over the rolling-hour threshold (or in rate-limit mode) calls get 429 with Retry-After. */
+/** Over the rolling-hour threshold (or in rate-limit mode) calls get 429 with Retry-After. */
 function checkRequestThreshold(state: SimulatorState, runtime: ApiRuntime): void {
   const mode = runtime.faults.rateLimited;
   if (mode) throw new SimError(429, mode.message, { 'Retry-After': String(mode.retryAfterSeconds) });

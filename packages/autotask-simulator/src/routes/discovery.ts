@@ -1,8 +1,8 @@
 /**
- * Discovery and monitoring (fact sheet §1, §6). `zoneInformation?user=` answers the zone of an API
+ * Discovery and monitoring (docs/autotask.md, Zone lookup). `zoneInformation?user=` answers the zone of an API
  * user — here always this simulator — with `url` and `webUrl` ending in `/`; an unknown or blank
  * user is a 500 with "Zone information could not be determined". `versioninformation` lists
- * V1.0 and V2.0, and V2.0 has no routes (404), as in the real API since 2026 (§1, KA PR #76).
+ * V1.0 and V2.0, and V2.0 has no routes (404), as in the real API since 2026: clients must ask for V1.0.
  */
 import type { ApiContext, ApiResult } from '../api-context.ts';
 import { queryParam } from '../case-insensitive.ts';
@@ -27,7 +27,7 @@ export function zoneInformation(ctx: ApiContext): ApiResult {
   };
 }
 
-/** §6: `ThresholdInformation`; the call itself is counted before this runs. */
+/** `ThresholdInformation`; the call itself is counted before this runs. */
 export function thresholdInformation(ctx: ApiContext): ApiResult {
   const { requestThreshold, requestThresholdTimeframeMinutes } = ctx.state.settings;
   return {

@@ -1,5 +1,5 @@
 /**
- * Metadata (fact sheet §5): `entityInformation` → `{info}`, `entityInformation/fields` →
+ * Metadata (docs/autotask.md, Picklists): `entityInformation` → `{info}`, `entityInformation/fields` →
  * `{fields}` with picklists, `entityInformation/userDefinedFields` → `{fields: []}`. Picklist
  * values are strings, inactive values stay in the list, and `picklistValues` is null for fields
  * that are not picklists.

@@ -1,7 +1,8 @@
 /**
- * Reads (fact sheet §3): GET by id → `{item}` (`{"item":null}` with 200 when missing); query by GET
- * `?search=` or POST body → `{items, pageDetails}`; `query/count` → `{queryCount}`; `query/next`
- * follows a page link. Results are in ascending id order (§3 "Order").
+ * Reads (docs/autotask.md, Entity URLs; Queries and filters): GET by id → `{item}` (`{"item":null}`
+ * with 200 when missing); query by GET `?search=` or POST body → `{items, pageDetails}`;
+ * `query/count` → `{queryCount}`; `query/next` follows a page link. Results are in ascending id
+ * order.
  */
 import type { ApiContext, ApiResult } from '../api-context.ts';
 import { queryParam } from '../case-insensitive.ts';
@@ -30,7 +31,7 @@ export function count(ctx: ApiContext, entity: EntityDescriptor): ApiResult {
 
 /**
  * `query/next`: GET works only for GET-originated links (they carry `search`); a POST-originated
- * link must be POSTed with the original body, and a GET there is a 405 (§3).
+ * link must be POSTed with the original body, and a GET there is a 405.
  */
 export function next(ctx: ApiContext, entity: EntityDescriptor): ApiResult {
   const search = queryParam(ctx.params, 'search');
@@ -74,7 +75,7 @@ function page(
   search: string | undefined,
 ): ApiResult {
   const records = matching(ctx, entity, parsed);
-  // §3 (official advanced-query page): with more than 500 results, IncludeFields must include id.
+  // Autotask's advanced-query documentation: with more than 500 results, IncludeFields must include id.
   if (parsed.includeFields && !parsed.includeFields.includes('id') && records.length > MAX_RECORDS) {
     throw invalid('IncludeFields must include id when a query returns more than 500 records.');
   }

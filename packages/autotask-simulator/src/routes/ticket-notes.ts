@@ -1,5 +1,5 @@
 /**
- * TicketNotes (fact sheet §4): created only through the parent, `POST /V1.0/Tickets/{id}/Notes`;
+ * TicketNotes (docs/autotask.md, Ticket notes): created only through the parent, `POST /V1.0/Tickets/{id}/Notes`;
  * `ticketID` comes from the path. Required: title, description, noteType, publish
  * (publish 1 = All Autotask Users, 2 = Internal). Queried with `TicketNotes/query`.
  */
@@ -25,7 +25,7 @@ export function createTicketNote(ctx: ApiContext, ticketId: number): ApiResult {
   const input = parseWriteBody(entity, ctx.body);
   const ticket = ctx.state.ticket(ticketId);
   if (!ticket) throw invalid(referenceMessage('ticketID', 'Ticket'));
-  // The body may repeat the parent id (PM sends `TicketID`); a different one is a client bug.
+  // The body may repeat the parent id (Datto's own examples send `TicketID`); a different one is a client bug.
   const bodyTicketId = input.values.get('ticketID');
   if (bodyTicketId !== undefined && bodyTicketId !== null && bodyTicketId !== ticketId) {
     throw invalid(

@@ -1,6 +1,6 @@
 /**
- * Ticket writes (fact sheet §3/§4): POST creates, PATCH updates only the fields sent (body must
- * carry `id`), PUT replaces (omitted fields become null, per AG). There is no DELETE.
+ * Ticket writes (docs/autotask.md, Create and update answers): POST creates, PATCH updates only the
+ * fields sent (body must carry `id`), PUT replaces (omitted fields become null). There is no DELETE.
  */
 import { actingResourceId, type ApiContext, type ApiResult } from '../api-context.ts';
 import { ENTITIES } from '../entities.ts';
@@ -20,14 +20,14 @@ import {
 
 const entity = ENTITIES.Tickets;
 
-/** §4: isRequired in metadata. queueID is checked separately (it has an alternative). */
+/** isRequired in metadata. queueID is checked separately (it has an alternative). */
 const REQUIRED = ['companyID', 'title', 'status', 'priority'] as const;
 
-/** §4: "Either queueID, or both assignedResourceID and assignedResourceRoleID". */
+/** A ticket needs either a queueID, or both assignedResourceID and assignedResourceRoleID. */
 export const QUEUE_REQUIRED_MESSAGE =
   'A ticket must be assigned to a queue (queueID) or to a resource (assignedResourceID and assignedResourceRoleID).';
 
-/** §2 sample, verbatim. */
+/** Autotask's own wording, verbatim. */
 export const RESOURCE_ROLE_MESSAGE =
   'When assigning a Resource, you must assign both a assignedResourceID and assignedResourceRoleID.';
 
@@ -118,12 +118,12 @@ function validateComplete(
   const companyId = Number(values.get('companyID'));
   if (!unchanged('companyID')) {
     const company = state.company(companyId);
-    // §2/§9: an inactive referenced record fails the same way as a missing one.
+    // An inactive referenced record fails the same way as a missing one.
     if (!company || !company.isActive) errors.push(referenceMessage('companyID', 'Company'));
   }
   checkPicklists(state, entity, values, errors, { unchanged });
 
-  // §5: sub-issue types depend on their issue type (picklistParentValueField "issueType").
+  // Sub-issue types depend on their issue type (picklistParentValueField "issueType").
   const issueType = values.get('issueType');
   const subIssueType = values.get('subIssueType');
   if (subIssueType !== null && subIssueType !== undefined && (!unchanged('subIssueType') || !unchanged('issueType'))) {

@@ -1,7 +1,7 @@
 /**
- * TimeEntries (fact sheet §4): top-level POST and DELETE exist in the swagger. The app only reads
- * them (resolve is refused while a ticket has any), so writes here are kept simple; tests and the
- * control API usually add them with `state.addTimeEntry`.
+ * TimeEntries (docs/autotask.md, Time entries): top-level POST and DELETE exist in the swagger. The
+ * app only reads them (resolve is refused while a ticket has any), so writes here are kept simple;
+ * tests and the control API usually add them with `state.addTimeEntry`.
  */
 import { actingResourceId, type ApiContext, type ApiResult } from '../api-context.ts';
 import { ENTITIES } from '../entities.ts';
@@ -49,7 +49,7 @@ export function createTimeEntry(ctx: ApiContext): ApiResult {
 }
 
 export function deleteTimeEntry(ctx: ApiContext, id: number): ApiResult {
-  // §2: deleting a missing record is a 500 "No matching records found…".
+  // Deleting a missing record is a 500 "No matching records found…".
   if (!ctx.state.timeEntries.some((e) => e.id === id)) throw invalid('No matching records found.');
   ctx.state.removeTimeEntry(id);
   return { body: { itemId: id } };

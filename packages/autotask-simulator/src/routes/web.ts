@@ -1,5 +1,5 @@
 /**
- * The Autotask web UI link target (fact sheet §7):
+ * The Autotask web UI link target (docs/autotask.md, Ticket links):
  * `{webUrl}Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenTicketDetail&TicketID={id}` (or
  * `&TicketNumber=`). The real one needs a logged-in user and opens the ticket; this renders a small
  * read-only page so links from the app work in a browser during the demo.
