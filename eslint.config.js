@@ -20,7 +20,51 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['scripts/**', 'bench/**', 'e2e/**', 'src/autotask/simulator/main.ts'],
+    files: ['scripts/**', 'bench/**', 'e2e/**', 'packages/autotask-simulator/src/main.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The Autotask client is a self-contained library: its own folder, zod, axios and Node's
+    // built-ins, nothing of the app. What it needs from the app (zone cache, API call recorder,
+    // logger) it declares as an interface, and the app passes an implementation in.
+    // test/foundation/architecture.test.ts checks the same, dynamic imports included.
+    files: ['src/autotask/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)\\.\\.(/|$)',
+              message:
+                'The Autotask client imports only from its own folder: declare an interface here and let the app pass an implementation in.',
+            },
+            {
+              regex: '^(?!\\./|\\.\\./|node:|zod$|axios$)',
+              message: 'The Autotask client depends only on its own folder, zod, axios and node:* built-ins.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The Autotask simulator stands in for Autotask, built from its documented wire format: nothing
+    // of the app (whose client it has to catch out), only its own files, express, zod and Node.
+    files: ['packages/autotask-simulator/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./(?!\\.\\./)|node:|express$|zod$)',
+              message:
+                'The simulator depends only on its own files, express, zod and node:* built-ins, never on the app.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -164,8 +164,5 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
 export * from './errors.ts';
 export * from './types.ts';
 export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
-export { InMemoryZoneCache, ZONE_LOOKUP_BASES, type ZoneCache } from './zone.ts';
-export { createEndpointLimiter, type EndpointLimiter } from './concurrency.ts';
-export { ticketUrl as buildTicketUrl } from './links.ts';
-export type { CompanySearchOptions } from './companies.ts';
-export type { RetryOptions } from './http.ts';
+export { InMemoryZoneCache, type ZoneCache } from './zone.ts';
+export { createEndpointLimiter } from './concurrency.ts';

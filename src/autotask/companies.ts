@@ -7,7 +7,7 @@ import { booleanish, intish, itemEnvelope, optionalInt, optionalString, parseAns
 
 /** Companies: search by name, get one, get many. Companies are only read, never written. */
 
-export const companyWire = z
+const companyWire = z
   .object({
     id: intish,
     companyName: z.string(),

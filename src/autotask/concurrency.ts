@@ -1,13 +1,12 @@
-import pLimit, { type LimitFunction } from 'p-limit';
-
 /**
  * Autotask's thread limit: at most 3 requests in flight per tracking identifier (integration code)
  * and object endpoint; more are refused with "thread threshold exceeded". Metadata calls such as
  * `Tickets/entityInformation/fields` count toward their entity, so the bucket is the first path
  * segment after `V1.0/` (child URLs like `Tickets/{id}/Notes` fall in the parent's bucket).
+ * The limit itself: docs/autotask.md, Thread limit.
  */
 
-export const AUTOTASK_THREADS_PER_ENDPOINT = 3;
+const AUTOTASK_THREADS_PER_ENDPOINT = 3;
 
 export interface EndpointLimiter {
   /** Runs `task` once a slot of `bucket` is free. */
@@ -17,19 +16,48 @@ export interface EndpointLimiter {
 }
 
 export function createEndpointLimiter(concurrency: number = AUTOTASK_THREADS_PER_ENDPOINT): EndpointLimiter {
-  const limits = new Map<string, LimitFunction>();
-  const limitFor = (bucket: string): LimitFunction => {
+  const buckets = new Map<string, Slots>();
+  const slotsFor = (bucket: string): Slots => {
     const key = bucket.toLowerCase();
-    let limit = limits.get(key);
-    if (!limit) {
-      limit = pLimit(concurrency);
-      limits.set(key, limit);
+    let slots = buckets.get(key);
+    if (!slots) {
+      slots = createSlots(concurrency);
+      buckets.set(key, slots);
     }
-    return limit;
+    return slots;
   };
   return {
-    run: (bucket, task) => limitFor(bucket)(task),
-    active: (bucket) => limits.get(bucket.toLowerCase())?.activeCount ?? 0,
+    run: (bucket, task) => slotsFor(bucket).run(task),
+    active: (bucket) => buckets.get(bucket.toLowerCase())?.active() ?? 0,
+  };
+}
+
+interface Slots {
+  run<T>(task: () => Promise<T>): Promise<T>;
+  active(): number;
+}
+
+/**
+ * A first-come, first-served semaphore of `size` slots. Written out here (a dozen lines) so the
+ * client depends on nothing but zod and axios.
+ */
+function createSlots(size: number): Slots {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(task) {
+      if (active < size) active++;
+      // A finishing task hands its slot straight to the next waiter, so `active` stays the same.
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      }
+    },
+    active: () => active,
   };
 }
 

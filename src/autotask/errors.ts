@@ -1,5 +1,5 @@
 /**
- * One error class per way an Autotask call can fail (stripe-node style). Every class extends
+ * One error class per way an Autotask call can fail, so callers branch on the class. Every class extends
  * `AutotaskError`, which carries the HTTP status (null when no answer came), Autotask's own
  * `errors[]` text verbatim in `messages`, and the client operation that failed.
  *
@@ -174,10 +174,6 @@ function unavailableMessage(reason: UnavailableReason): string {
   }
 }
 
-export function isAutotaskError(e: unknown): e is AutotaskError {
-  return e instanceof AutotaskError;
-}
-
 /**
  * True when a write may or may not have taken effect (timeout, dropped connection, 5xx without
  * errors, unreadable answer). Settle it by looking the record up (tickets: by `externalID`; notes:
@@ -193,8 +189,8 @@ export function isOutcomeUnknown(e: unknown): e is AutotaskUnavailableError {
 // Mapping an HTTP answer to an error. Pure, so the rules can be read (and tested) in one place.
 
 const INVALID_INTEGRATION_CODE = /integration ?code is invalid/i;
-// An unknown UserName header comes back as HTTP 500 "User name is invalid." (apigrate issue #19),
-// not 401: it is a credentials problem all the same.
+// An unknown UserName header comes back as HTTP 500, not 401 (docs/autotask.md, Authentication
+// headers); the exact text is not documented, hence the loose match. A credentials problem all the same.
 const INVALID_USER_NAME = /user ?name is invalid/i;
 const ZONE_UNKNOWN = /zone information could not be determined/i;
 const NO_PERMISSION = /does not have the adequate permissions/i;
@@ -202,10 +198,10 @@ const THREAD_THRESHOLD = /thread threshold|Itgenatr005|request threshold|thresho
 const NO_MATCHING_RECORDS = /no matching records found/i;
 
 /**
- * Autotask's `errors[]` as strings. Normally an array of strings; `{message, field}` objects
- * (seen by one client) are reduced to their text so nothing is lost.
+ * Autotask's `errors[]` as strings. Normally an array of strings; `{message, field}` objects, which
+ * may occur (docs/autotask.md, Error shape), are reduced to their text so nothing is lost.
  */
-export function extractMessages(body: unknown): string[] {
+function extractMessages(body: unknown): string[] {
   if (body === null || typeof body !== 'object') return [];
   const errors = (body as Record<string, unknown>)['errors'] ?? (body as Record<string, unknown>)['Errors'];
   if (!Array.isArray(errors)) return [];
@@ -231,7 +227,7 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-export interface HttpFailure {
+interface HttpFailure {
   readonly status: number;
   /** Parsed JSON body, or undefined when the body was not JSON. */
   readonly body: unknown;

@@ -1,15 +1,20 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { createApiLog, createRedactor, type ApiCallRecorder } from './api-log.ts';
+import type { AxiosInstance } from 'axios';
+import { createApiLog, createRedactor, type ApiCallRecorder, type ApiLog } from './api-log.ts';
 import { endpointBucket, type EndpointLimiter } from './concurrency.ts';
+import { AutotaskAuthenticationError, type AutotaskErrorContext } from './errors.ts';
+import { decideRetry, DEFAULT_RETRY_TUNING, mayFollowZoneMove, type RetryTuning } from './retry-policy.ts';
 import {
-  AutotaskAuthenticationError,
-  AutotaskError,
-  AutotaskRateLimitedError,
-  AutotaskUnavailableError,
-  errorFromResponse,
-  parseRetryAfter,
-  type AutotaskErrorContext,
-} from './errors.ts';
+  ANONYMOUS_HEADERS,
+  createAxios,
+  credentialHeaders,
+  pathOf,
+  readAnswer,
+  sendWithDeadline,
+  transportError,
+  type HttpMethod,
+  type Outcome,
+} from './transport.ts';
+import type { ApiLogLevel, AutotaskCredentials, AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.ts';
 import { parseAnswer } from './wire.ts';
 import {
   apiBaseUrl,
@@ -20,28 +25,21 @@ import {
   type ZoneCache,
   type ZoneResolver,
 } from './zone.ts';
-import type { ApiLogLevel, AutotaskCredentials, AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.ts';
 
 /**
- * The one place that sends HTTP to Autotask: axios instance, credential headers, timeout, the
- * per-endpoint thread limit, retries of reads, the 401 zone re-resolve, error mapping and the API
- * call log. Entity modules describe a request; this module decides how it travels.
+ * The one place that sends HTTP to Autotask. Entity modules describe a request; this module
+ * decides how it travels, in these steps:
  *
- * Retry rules (stripe-node's: retry only what is safe): reads (GET, POST queries) are retried on a
- * dropped connection, 429/thread threshold and 503, at most 3 tries, with exponential backoff and
- * jitter, honouring `Retry-After`. Writes are never retried: Autotask has no idempotency key, so a
- * second POST makes a second ticket. The one exception is a 401, which Autotask answers before
- * doing anything: the zone is looked up again and, if it moved, the request goes once more to the
- * new zone.
+ *   send            credentials present? → the zone → the retry loop; once more to a new zone on 401
+ *   withRetries     the thread-limit slot, one try, and `retry-policy.ts` deciding about another
+ *   tryOnce         the wire request (`transport.ts`) → its outcome → the debug log and API call log
  *
- * A small loop rather than axios-retry: each try must be its own API log entry, must give its
- * thread slot back while waiting, and must see our mapped errors (thread threshold arrives as a
- * 500), which axios-retry's interceptor cannot do without the same amount of glue.
+ * A small loop rather than an axios retry interceptor: each try must be its own API log entry, must
+ * give its thread slot back while waiting, and must see our mapped errors (the thread threshold
+ * arrives as a 500), which an interceptor cannot do without the same amount of glue.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
-
-export interface AutotaskRequest {
+interface AutotaskRequest {
   /** Client operation name for errors and the API log, e.g. `companies.get`. */
   readonly operation: string;
   readonly method: HttpMethod;
@@ -52,20 +50,13 @@ export interface AutotaskRequest {
   readonly read: boolean;
 }
 
-export interface RetryOptions {
-  /** Tries in total for a read, first one included. Default 3. */
-  readonly maxAttempts?: number;
-  /** First backoff step; doubles per try, with jitter. Default 500 ms. */
-  readonly baseDelayMs?: number;
-  readonly maxDelayMs?: number;
-  /** A `Retry-After` longer than this is not waited for: the rate-limited error goes to the caller. Default 30 s. */
-  readonly maxRetryAfterMs?: number;
+export interface RetryOptions extends Partial<RetryTuning> {
   /** Replaceable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
 
-export interface HttpOptions {
+interface HttpOptions {
   readonly credentials: AutotaskCredentials;
   readonly environment: AutotaskEnvironment;
   readonly zoneLookupUrl: string | undefined;
@@ -85,236 +76,205 @@ export interface AutotaskHttp {
   readonly zones: ZoneResolver;
 }
 
+/** How one try travels: with credentials or anonymously, and whether it is the zone lookup. */
+interface Route {
+  readonly auth: boolean;
+  readonly isZoneLookup: boolean;
+}
+
+/** Everything the steps below share; built once per client. */
+interface Wiring {
+  readonly options: HttpOptions;
+  readonly instance: AxiosInstance;
+  readonly authHeaders: Readonly<Record<string, string>>;
+  readonly redact: (text: string) => string;
+  readonly apiLog: ApiLog;
+  readonly tuning: RetryTuning;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
 export function createHttp(options: HttpOptions): AutotaskHttp {
-  const { credentials, timeoutMs, logger, limiter } = options;
-  const retry = {
-    maxAttempts: options.retry?.maxAttempts ?? 3,
-    baseDelayMs: options.retry?.baseDelayMs ?? 500,
-    maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
-    sleep: options.retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
-    random: options.retry?.random ?? Math.random,
-  };
-  const redact = createRedactor([credentials.secret, credentials.integrationCode]);
-  const apiLog = createApiLog({ recorder: options.recorder, level: options.logLevel, redact, logger });
-  // Retry-After of a 503 (not a rate-limit error, so not on the error itself).
-  const retryAfterHints = new WeakMap<AutotaskError, number>();
-
-  const instance: AxiosInstance = axios.create({
-    timeout: timeoutMs,
-    // Statuses are ours to judge; axios must not build errors that carry the request headers.
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    // A redirect would carry the Secret header to wherever it points.
-    maxRedirects: 0,
-  });
-
-  const authHeaders = {
-    ApiIntegrationCode: credentials.integrationCode,
-    UserName: credentials.username,
-    Secret: credentials.secret,
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-  };
-
-  interface Attempt {
-    readonly auth: boolean;
-    readonly isZoneLookup: boolean;
-  }
-
-  async function sendOnce(request: AutotaskRequest, url: string, attempt: Attempt): Promise<unknown> {
-    const path = pathOf(url);
-    const context: AutotaskErrorContext = {
-      operation: request.operation,
-      method: request.method,
-      path,
-      read: request.read,
-    };
-    const at = new Date();
-    const started = performance.now();
-    const controller = new AbortController();
-    // axios' timeout is a socket idle timeout in Node; this one bounds the whole exchange.
-    const deadline = setTimeout(() => controller.abort(), timeoutMs);
-    let response: AxiosResponse<string> | undefined;
-    let error: AutotaskError | undefined;
-    let result: unknown;
-    try {
-      response = await instance.request<string>({
-        url,
-        method: request.method,
-        headers: attempt.auth ? authHeaders : { Accept: 'application/json' },
-        data: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: controller.signal,
-      });
-    } catch (e) {
-      error = transportError(e, context, timeoutMs);
-    } finally {
-      clearTimeout(deadline);
-    }
-
-    if (response) {
-      const text = typeof response.data === 'string' ? response.data : '';
-      const json = parseJson(text);
-      if (response.status >= 200 && response.status < 300) {
-        if (json === NOT_JSON) {
-          error = new AutotaskUnavailableError(
-            'bad_response',
-            response.status,
-            [],
-            context,
-            'Autotask answered with something that is not JSON.',
-          );
-        } else {
-          result = json;
-        }
-      } else {
-        const retryAfter = headerValue(response, 'retry-after');
-        error = errorFromResponse(
-          {
-            status: response.status,
-            body: json === NOT_JSON ? undefined : json,
-            retryAfter,
-            isZoneLookup: attempt.isZoneLookup,
-            redact,
-          },
-          context,
-        );
-        const hint = parseRetryAfter(retryAfter);
-        if (hint !== null) retryAfterHints.set(error, hint);
-      }
-    }
-
-    const durationMs = Math.round(performance.now() - started);
-    const status = response?.status ?? null;
-    logger?.debug({ operation: request.operation, method: request.method, path, status, durationMs }, 'autotask call');
-    await apiLog.write({
-      at,
-      operation: request.operation,
-      method: request.method,
-      path,
-      status,
-      ok: error === undefined,
-      durationMs,
-      error: error ? describe(error) : null,
-    });
-    if (error) throw error;
-    return result;
-  }
-
-  /** The delay before another try of a read, or null when it must not be tried again. */
-  function retryDelay(error: unknown, tryNumber: number): number | null {
-    let retryAfterSeconds: number | null;
-    if (error instanceof AutotaskRateLimitedError) retryAfterSeconds = error.retryAfterSeconds;
-    else if (error instanceof AutotaskUnavailableError && (error.reason === 'network' || error.status === 503)) {
-      retryAfterSeconds = retryAfterHints.get(error) ?? null;
-    } else return null;
-
-    const jitterSpan = retry.baseDelayMs / 2;
-    if (retryAfterSeconds !== null && retryAfterSeconds > 0) {
-      const ms = retryAfterSeconds * 1000;
-      if (ms > retry.maxRetryAfterMs) return null;
-      return Math.round(ms + retry.random() * jitterSpan);
-    }
-    const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (tryNumber - 1));
-    return Math.round(step / 2 + (retry.random() * step) / 2);
-  }
-
-  async function withRetries(
-    request: AutotaskRequest,
-    url: string,
-    attempt: Attempt,
-    limited: boolean,
-  ): Promise<unknown> {
-    const tries = request.read ? Math.max(1, retry.maxAttempts) : 1;
-    const bucket = endpointBucket(url);
-    for (let tryNumber = 1; ; tryNumber++) {
-      try {
-        return limited
-          ? await limiter.run(bucket, () => sendOnce(request, url, attempt))
-          : await sendOnce(request, url, attempt);
-      } catch (e) {
-        const delay = tryNumber < tries ? retryDelay(e, tryNumber) : null;
-        if (delay === null) throw e;
-        logger?.warn(
-          {
-            operation: request.operation,
-            try: tryNumber,
-            delayMs: delay,
-            status: e instanceof AutotaskError ? e.status : null,
-          },
-          'autotask: read failed, trying again',
-        );
-        await retry.sleep(delay);
-      }
-    }
-  }
-
+  const wiring = wiringFor(options);
   const zones = createZoneResolver({
-    username: credentials.username,
+    username: options.credentials.username,
     cache: options.zoneCache,
     ttlMs: options.zoneTtlMs,
-    logger,
-    lookup: async () => {
-      const request: AutotaskRequest = { operation: 'zone.lookup', method: 'GET', path: '', read: true };
-      const url = zoneLookupUrl(options.environment, credentials.username, options.zoneLookupUrl);
-      // The lookup is anonymous and exempt from the thread limit.
-      const data = await withRetries(request, url, { auth: false, isZoneLookup: true }, false);
-      const answer = parseAnswer(zoneInformationSchema, data, {
-        operation: request.operation,
-        method: 'GET',
-        path: pathOf(url),
-        read: true,
-      });
-      return zoneFromAnswer(answer, new Date());
-    },
+    logger: options.logger,
+    lookup: () => lookUpZone(wiring),
   });
+  return { zones, send: (request) => send(wiring, zones, request) };
+}
 
-  function missingCredentials(request: AutotaskRequest): AutotaskAuthenticationError | null {
-    const missing = [
-      credentials.username.trim() ? null : 'API username',
-      credentials.secret ? null : 'secret',
-      credentials.integrationCode.trim() ? null : 'integration code',
-    ].filter((m): m is string => m !== null);
-    if (missing.length === 0) return null;
-    return new AutotaskAuthenticationError(
-      null,
-      [],
-      { operation: request.operation, method: request.method },
-      `The Autotask ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not filled in. Complete the Autotask settings.`,
-    );
-  }
-
+function wiringFor(options: HttpOptions): Wiring {
+  const { credentials, retry } = options;
+  const redact = createRedactor([credentials.secret, credentials.integrationCode]);
   return {
-    zones,
-    async send(request) {
-      const incomplete = missingCredentials(request);
-      if (incomplete) throw incomplete;
-      let zone = await zones.current();
-      let zoneRetried = false;
-      for (;;) {
-        try {
-          return await withRetries(
-            request,
-            urlFor(request.path, zone, logger),
-            { auth: true, isZoneLookup: false },
-            true,
-          );
-        } catch (e) {
-          if (zoneRetried || !(e instanceof AutotaskAuthenticationError) || e.status !== 401) throw e;
-          zoneRetried = true;
-          const next = await zones.refresh(zone);
-          // Same zone: the credentials are wrong. Sending them again only risks locking the account.
-          if (next.apiUrl === zone.apiUrl) throw e;
-          logger?.warn(
-            { from: zone.zoneName, to: next.zoneName },
-            'autotask: the tenant moved zones; sending the request to the new zone',
-          );
-          zone = next;
-        }
-      }
+    options,
+    instance: createAxios(options.timeoutMs),
+    authHeaders: credentialHeaders(credentials),
+    redact,
+    apiLog: createApiLog({ recorder: options.recorder, level: options.logLevel, redact, logger: options.logger }),
+    tuning: {
+      maxAttempts: retry?.maxAttempts ?? DEFAULT_RETRY_TUNING.maxAttempts,
+      baseDelayMs: retry?.baseDelayMs ?? DEFAULT_RETRY_TUNING.baseDelayMs,
+      maxDelayMs: retry?.maxDelayMs ?? DEFAULT_RETRY_TUNING.maxDelayMs,
+      maxRetryAfterMs: retry?.maxRetryAfterMs ?? DEFAULT_RETRY_TUNING.maxRetryAfterMs,
     },
+    sleep: retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    random: retry?.random ?? Math.random,
   };
+}
+
+/** An authenticated request to the current zone; once more to a new zone when the tenant moved. */
+async function send(wiring: Wiring, zones: ZoneResolver, request: AutotaskRequest): Promise<unknown> {
+  const incomplete = missingCredentials(wiring.options.credentials, request);
+  if (incomplete) throw incomplete;
+  const { logger } = wiring.options;
+  const route: Route = { auth: true, isZoneLookup: false };
+  let zone = await zones.current();
+  let zoneFollowed = false;
+  for (;;) {
+    try {
+      return await withRetries(wiring, request, urlFor(request.path, zone, logger), route, true);
+    } catch (e) {
+      if (!mayFollowZoneMove(e, zoneFollowed)) throw e;
+      zoneFollowed = true;
+      const next = await zones.refresh(zone);
+      // Same zone: the credentials are wrong. Sending them again only risks locking the account.
+      if (next.apiUrl === zone.apiUrl) throw e;
+      logger?.warn(
+        { from: zone.zoneName, to: next.zoneName },
+        'autotask: the tenant moved zones; sending the request to the new zone',
+      );
+      zone = next;
+    }
+  }
+}
+
+/** `GET zoneInformation`: anonymous, and exempt from the thread limit. */
+async function lookUpZone(wiring: Wiring): Promise<AutotaskZone> {
+  const { credentials, environment } = wiring.options;
+  const request: AutotaskRequest = { operation: 'zone.lookup', method: 'GET', path: '', read: true };
+  const url = zoneLookupUrl(environment, credentials.username, wiring.options.zoneLookupUrl);
+  const data = await withRetries(wiring, request, url, { auth: false, isZoneLookup: true }, false);
+  const answer = parseAnswer(zoneInformationSchema, data, {
+    operation: request.operation,
+    method: 'GET',
+    path: pathOf(url),
+    read: true,
+  });
+  return zoneFromAnswer(answer, new Date());
+}
+
+/** Tries until one succeeds or the retry policy says stop; waits between tries outside the thread slot. */
+async function withRetries(
+  wiring: Wiring,
+  request: AutotaskRequest,
+  url: string,
+  route: Route,
+  limited: boolean,
+): Promise<unknown> {
+  const { limiter, logger } = wiring.options;
+  const bucket = endpointBucket(url);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = limited
+      ? await limiter.run(bucket, () => tryOnce(wiring, request, url, route))
+      : await tryOnce(wiring, request, url, route);
+    if (outcome.ok) return outcome.data;
+    const decision = decideRetry(
+      {
+        kind: request.read ? 'read' : 'write',
+        attempt,
+        error: outcome.error,
+        retryAfterSeconds: outcome.retryAfterSeconds,
+      },
+      wiring.tuning,
+      wiring.random,
+    );
+    if (!decision.retry) throw outcome.error;
+    logger?.warn(
+      { operation: request.operation, try: attempt, delayMs: decision.delayMs, status: outcome.error.status },
+      'autotask: read failed, trying again',
+    );
+    await wiring.sleep(decision.delayMs);
+  }
+}
+
+/** One request on the wire, its outcome, and the log entries for it. */
+async function tryOnce(wiring: Wiring, request: AutotaskRequest, url: string, route: Route): Promise<Outcome> {
+  const { timeoutMs } = wiring.options;
+  const path = pathOf(url);
+  const context: AutotaskErrorContext = {
+    operation: request.operation,
+    method: request.method,
+    path,
+    read: request.read,
+  };
+  const at = new Date();
+  const started = performance.now();
+  const sent = await sendWithDeadline(
+    wiring.instance,
+    {
+      url,
+      method: request.method,
+      headers: route.auth ? wiring.authHeaders : ANONYMOUS_HEADERS,
+      body: request.body,
+    },
+    timeoutMs,
+  );
+  const outcome: Outcome =
+    'answer' in sent
+      ? readAnswer(sent.answer, context, { isZoneLookup: route.isZoneLookup, redact: wiring.redact })
+      : { ok: false, status: null, error: transportError(sent.failure, context, timeoutMs), retryAfterSeconds: null };
+  await logTry(wiring, request, path, at, Math.round(performance.now() - started), outcome);
+  return outcome;
+}
+
+async function logTry(
+  wiring: Wiring,
+  request: AutotaskRequest,
+  path: string,
+  at: Date,
+  durationMs: number,
+  outcome: Outcome,
+): Promise<void> {
+  const { operation, method } = request;
+  const { status } = outcome;
+  wiring.options.logger?.debug({ operation, method, path, status, durationMs }, 'autotask call');
+  await wiring.apiLog.write({
+    at,
+    operation,
+    method,
+    path,
+    status,
+    ok: outcome.ok,
+    durationMs,
+    error: outcome.ok ? null : describe(outcome.error),
+  });
+}
+
+function describe(error: { readonly message: string; readonly messages: readonly string[] }): string {
+  return error.messages.length > 0 ? `${error.message} ${error.messages.join(' | ')}` : error.message;
+}
+
+/** Checked before anything is sent, so the operator learns which setting is empty rather than getting Autotask's refusal. */
+function missingCredentials(
+  credentials: AutotaskCredentials,
+  request: AutotaskRequest,
+): AutotaskAuthenticationError | null {
+  const missing = [
+    credentials.username.trim() ? null : 'API username',
+    credentials.secret ? null : 'secret',
+    credentials.integrationCode.trim() ? null : 'integration code',
+  ].filter((m): m is string => m !== null);
+  if (missing.length === 0) return null;
+  return new AutotaskAuthenticationError(
+    null,
+    [],
+    { operation: request.operation, method: request.method },
+    `The Autotask ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not filled in. Complete the Autotask settings.`,
+  );
 }
 
 /**
@@ -322,7 +282,7 @@ export function createHttp(options: HttpOptions): AutotaskHttp {
  * always go to the zone's own host: credentials are only ever sent there, and a page link from
  * before a zone move still works.
  */
-export function urlFor(path: string, zone: AutotaskZone, logger?: AutotaskLogger): string {
+function urlFor(path: string, zone: AutotaskZone, logger?: AutotaskLogger): string {
   const base = apiBaseUrl(zone);
   if (!/^https?:\/\//i.test(path)) return `${base}${path.replace(/^\/+/, '')}`;
   const target = new URL(path);
@@ -330,56 +290,4 @@ export function urlFor(path: string, zone: AutotaskZone, logger?: AutotaskLogger
   if (target.origin === origin) return target.toString();
   logger?.debug({ from: target.origin, to: origin }, 'autotask: page link points to another host; using the zone host');
   return `${origin}${target.pathname}${target.search}`;
-}
-
-/** Path without host and query string: what the API log and errors show. */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split('?')[0] ?? url;
-  }
-}
-
-const NOT_JSON = Symbol('not-json');
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-function headerValue(response: AxiosResponse, name: string): string | undefined {
-  const value: unknown = (response.headers as Record<string, unknown>)[name];
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
-}
-
-/** A failure before any HTTP answer. The axios error is dropped: its config holds the Secret header. */
-function transportError(e: unknown, context: AutotaskErrorContext, timeoutMs: number): AutotaskUnavailableError {
-  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : undefined;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || axios.isCancel(e)) {
-    return new AutotaskUnavailableError(
-      'timeout',
-      null,
-      [],
-      context,
-      `Autotask did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}.`,
-    );
-  }
-  return new AutotaskUnavailableError(
-    'network',
-    null,
-    [],
-    context,
-    `Autotask could not be reached${code ? ` (${code})` : ''}.`,
-  );
-}
-
-function describe(error: AutotaskError): string {
-  return error.messages.length > 0 ? `${error.message} ${error.messages.join(' | ')}` : error.message;
 }

@@ -6,7 +6,7 @@ import { intish, itemIdEnvelope, optionalDate, optionalInt, optionalString, pars
 
 /** Ticket notes: written through the parent ticket (`Tickets/{id}/Notes`), read through `TicketNotes/query`. */
 
-export const ticketNoteWire = z
+const ticketNoteWire = z
   .object({
     id: intish,
     ticketID: intish,

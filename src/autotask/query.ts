@@ -9,9 +9,10 @@ import { countEnvelope, itemsEnvelope, parseAnswer } from './wire.ts';
  * Queries are always POSTed (long `in` lists do not fit a URL). Paging follows
  * `pageDetails.nextPageUrl` by POSTing the same body to it (a GET there answers 405) until it is
  * null. `in` lists are cut into batches of 500, Autotask's cap on OR conditions per query.
+ * The Autotask side of all this: docs/autotask.md, Queries and filters, and Paging.
  */
 
-export type FilterValue = string | number | boolean | readonly (string | number)[];
+type FilterValue = string | number | boolean | readonly (string | number)[];
 
 export type Filter =
   | {
@@ -35,7 +36,7 @@ export const filter = {
 };
 
 /** The body of `POST {Entity}/query`, as Autotask spells it. */
-export interface QueryBody {
+interface QueryBody {
   readonly filter: readonly Filter[];
   readonly IncludeFields?: readonly string[];
   readonly MaxRecords?: number;
@@ -43,11 +44,11 @@ export interface QueryBody {
 
 /** Autotask's page size and its cap on values in one `in`. */
 export const MAX_PAGE_SIZE = 500;
-export const MAX_IN_VALUES = 500;
+const MAX_IN_VALUES = 500;
 /** A guard against a server that keeps handing out page links. */
 const MAX_PAGES = 1000;
 
-export interface QueryOptions<T> {
+interface QueryOptions<T> {
   readonly operation: string;
   /** Entity collection, e.g. `Companies`, `TicketNotes`. */
   readonly entity: string;

@@ -5,7 +5,7 @@ import { intish, parseAnswer } from './wire.ts';
 
 /** `ThresholdInformation`: the tenant's hourly request budget. Cheap and authenticated, so also the connection test. */
 
-export const thresholdWire = z
+const thresholdWire = z
   .object({
     externalRequestThreshold: intish,
     requestThresholdTimeframe: intish,

@@ -16,7 +16,7 @@ import {
 
 /** Tickets: create, read, find by our reference, read many, change status. Never deleted. */
 
-export const ticketWire = z
+const ticketWire = z
   .object({
     id: intish,
     ticketNumber: z.string(),
@@ -55,7 +55,7 @@ export const ticketWire = z
   }));
 
 /** The create body in Autotask's field names; unset optional fields are left out. */
-export function ticketCreateBody(input: NewTicket): Record<string, unknown> {
+function ticketCreateBody(input: NewTicket): Record<string, unknown> {
   const body: Record<string, unknown> = {
     companyID: validId(input.companyId, 'company'),
     title: input.title,

@@ -47,8 +47,6 @@ export interface Company {
 
 /** Autotask's system status "Complete"; the same in every tenant. */
 export const TICKET_STATUS_COMPLETE = 5;
-/** Autotask's system status "New". */
-export const TICKET_STATUS_NEW = 1;
 
 export interface Ticket {
   readonly id: number;
@@ -97,8 +95,7 @@ export interface CreatedTicket {
   readonly readBackError: Error | null;
 }
 
-/** Autotask's ticket note `publish` values. */
-export const NOTE_PUBLISH_ALL_USERS = 1;
+/** Autotask's ticket note `publish` value "internal only" (1 would be all Autotask users). */
 export const NOTE_PUBLISH_INTERNAL = 2;
 
 export interface NewTicketNote {

@@ -51,7 +51,7 @@ export function itemEnvelope<T extends z.ZodType>(item: T) {
   return z.object({ item: item.nullable().optional() });
 }
 
-export const pageDetailsSchema = z
+const pageDetailsSchema = z
   .object({
     count: intish.optional(),
     requestCount: intish.optional(),

@@ -6,13 +6,13 @@ import type { AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.
  * Zone discovery. Every Autotask tenant lives in one zone (data centre) with its own API host;
  * `GET {lookup}/V1.0/zoneInformation?user=…` (no credentials) says which. The answer is cached for
  * about 12 hours through a `ZoneCache` and looked up again when a call gets HTTP 401, because
- * tenants do move zones.
+ * tenants do move zones (docs/autotask.md, Zone lookup).
  */
 
-export const API_VERSION = 'V1.0';
+const API_VERSION = 'V1.0';
 
 /** Zone lookup roots per environment. Sandboxes are separate databases found through the same lookup. */
-export const ZONE_LOOKUP_BASES: Readonly<Record<AutotaskEnvironment, string>> = {
+const ZONE_LOOKUP_BASES: Readonly<Record<AutotaskEnvironment, string>> = {
   production: 'https://webservices.autotask.net/ATServicesRest',
   sandbox: 'https://webservices2.autotask.net/ATServicesRest',
 };

@@ -1,6 +1,4 @@
-import type { ApiCallEntry, ApiCallRecorder } from '../autotask/api-log.ts';
-import type { AutotaskZone } from '../autotask/types.ts';
-import type { ZoneCache } from '../autotask/zone.ts';
+import type { ApiCallEntry, ApiCallRecorder, AutotaskZone, ZoneCache } from '../autotask/client.ts';
 import type { Db } from './database.ts';
 
 /**

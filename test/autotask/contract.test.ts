@@ -10,7 +10,7 @@ import {
   isOutcomeUnknown,
 } from '../../src/autotask/errors.ts';
 import { InMemoryApiCallRecorder } from '../../src/autotask/api-log.ts';
-import { QUEUE, startSimulator, type Simulator } from '../../src/autotask/simulator/index.ts';
+import { QUEUE, startSimulator, type Simulator } from '@backupchecks/autotask-simulator';
 import { NOTE_PUBLISH_INTERNAL, TICKET_STATUS_COMPLETE } from '../../src/autotask/types.ts';
 
 /**

@@ -1,0 +1,106 @@
+import { AutotaskAuthenticationError, AutotaskRateLimitedError, AutotaskUnavailableError } from './errors.ts';
+
+/**
+ * When a failed Autotask request may be sent again, and after how long. Pure: no I/O and no
+ * clock; the randomness for the jitter is handed in, so every decision can be tested as a table.
+ *
+ * Only what is safe is sent again:
+ * - Reads (GET, POST queries, the zone lookup) change nothing, so a second copy is harmless. They
+ *   are tried again when Autotask did not get to them: a dropped connection, a 429 or thread
+ *   threshold, a 503. At most `maxAttempts` tries, with exponential backoff and jitter, honouring
+ *   `Retry-After` unless it asks for longer than `maxRetryAfterMs` (then the caller gets the
+ *   rate-limited error and can tell the operator when to try again).
+ * - A read that timed out is not tried again: it already waited the whole timeout, and more tries
+ *   would keep the operator waiting several times as long for an Autotask that is not answering.
+ * - Writes (create, update) are never sent again: Autotask has no idempotency key, so a second
+ *   POST makes a second ticket. A write whose outcome is unknown is settled by a lookup instead
+ *   (`isOutcomeUnknown` in `errors.ts`).
+ * - The one exception is a 401, which Autotask answers before doing anything (docs/autotask.md,
+ *   Timeouts and retries): the tenant may have moved zones, so the request may go once more, to
+ *   the new zone (`mayFollowZoneMove`).
+ */
+
+/** `read`: idempotent, safe to send twice. `write`: not idempotent (creates and updates). */
+export type OperationKind = 'read' | 'write';
+
+export interface RetryTuning {
+  /** Tries in total for a read, first one included. */
+  readonly maxAttempts: number;
+  /** First backoff step; doubles per try, with jitter. */
+  readonly baseDelayMs: number;
+  /** Cap on one backoff step. */
+  readonly maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for. */
+  readonly maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_TUNING: RetryTuning = {
+  maxAttempts: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 30_000,
+};
+
+export interface FailedAttempt {
+  readonly kind: OperationKind;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** What the try failed with (one of the classes of `errors.ts`, or anything else thrown). */
+  readonly error: unknown;
+  /** The answer's `Retry-After` in seconds; null when there was none or no answer at all. */
+  readonly retryAfterSeconds: number | null;
+}
+
+export type NoRetryReason =
+  /** A write: sending it again could do it twice. */
+  | 'not_idempotent'
+  /** The read has had all its tries. */
+  | 'attempts_used'
+  /** The failure will not go away by asking again (a refusal, a timeout, a bad answer, …). */
+  | 'not_transient'
+  /** Autotask asked to wait longer than `maxRetryAfterMs`. */
+  | 'retry_after_too_long';
+
+export type RetryDecision =
+  { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason: NoRetryReason };
+
+/** Whether to try again after `failed`, and the wait before doing so. */
+export function decideRetry(failed: FailedAttempt, tuning: RetryTuning, random: () => number): RetryDecision {
+  if (failed.kind === 'write') return { retry: false, reason: 'not_idempotent' };
+  if (failed.attempt >= Math.max(1, tuning.maxAttempts)) return { retry: false, reason: 'attempts_used' };
+  const transient = transientFailure(failed);
+  if (!transient) return { retry: false, reason: 'not_transient' };
+
+  const jitterSpan = tuning.baseDelayMs / 2;
+  const { retryAfterSeconds } = transient;
+  if (retryAfterSeconds !== null && retryAfterSeconds > 0) {
+    const ms = retryAfterSeconds * 1000;
+    if (ms > tuning.maxRetryAfterMs) return { retry: false, reason: 'retry_after_too_long' };
+    return { retry: true, delayMs: Math.round(ms + random() * jitterSpan) };
+  }
+  // Half the step plus up to another half: tries from many clients do not line up.
+  const step = Math.min(tuning.maxDelayMs, tuning.baseDelayMs * 2 ** (failed.attempt - 1));
+  return { retry: true, delayMs: Math.round(step / 2 + (random() * step) / 2) };
+}
+
+/**
+ * The failures Autotask did not act on and may answer differently a moment later, with the wait it
+ * asked for; null for every other failure.
+ */
+function transientFailure(failed: FailedAttempt): { readonly retryAfterSeconds: number | null } | null {
+  const { error } = failed;
+  if (error instanceof AutotaskRateLimitedError) return { retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof AutotaskUnavailableError && (error.reason === 'network' || error.status === 503)) {
+    return { retryAfterSeconds: failed.retryAfterSeconds };
+  }
+  return null;
+}
+
+/**
+ * Whether a request refused with `error` may go once more to a freshly looked-up zone: only for a
+ * 401 (refused before anything was done, so safe even for a write), and only once per request.
+ * Whether the zone really moved is for the caller to check: same zone means wrong credentials.
+ */
+export function mayFollowZoneMove(error: unknown, alreadyFollowed: boolean): boolean {
+  return !alreadyFollowed && error instanceof AutotaskAuthenticationError && error.status === 401;
+}
