@@ -13,7 +13,7 @@ import {
 } from './harness.ts';
 
 /**
- * The journeys of issue 9, walked by visible labels as each role would. They share one app and
+ * The browser journeys, walked by visible labels as each role would. They share one app and
  * one simulator and run in order: the admin sets up what the operator then uses.
  */
 export interface Journey {
@@ -42,7 +42,7 @@ async function customerId(h: Harness, name: string): Promise<number> {
 }
 
 /**
- * The time-entry count behind "Resolve ticket" is cached for up to 60 s (issue 8). Rather than
+ * The time-entry count behind "Resolve ticket" is cached for up to 60 s (src/services/tickets/time-entry-gate.ts). Rather than
  * sleep a minute, the journey ages the cache as if that minute had passed.
  */
 async function ageTimeEntryCache(h: Harness): Promise<void> {
@@ -98,7 +98,7 @@ const adminSetsUp: Journey = {
       await admin.getByLabel('Sandbox').check();
       await admin.getByLabel('API username').fill(h.sim.credentials.username);
       await admin.getByLabel('API secret').fill(h.sim.credentials.secret);
-      await admin.getByLabel('Tracking identifier (API integration code)').fill(h.sim.credentials.integrationCode);
+      await admin.getByLabel('API tracking identifier').fill(h.sim.credentials.integrationCode);
       await admin.getByRole('button', { name: 'Test connection' }).click();
       await admin
         .locator('#connection-test')

@@ -23,7 +23,8 @@ export const paths = {
   },
   liveLinks: {
     byTicketId: (ticketId: Id) => `/links/autotask/tickets/${ticketId}`,
-    byTicketNumber: (ticketNumber: string) => `/links/autotask/ticket-numbers/${encodeURIComponent(ticketNumber)}`,
+    // Autotask ticket numbers look like T20260113.0042: nothing in them needs encoding.
+    byTicketNumber: (ticketNumber: string) => `/links/autotask/ticket-numbers/${ticketNumber}`,
   },
 
   customers: {

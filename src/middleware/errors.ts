@@ -52,10 +52,19 @@ const FAILURE_VIEW = 'failureView';
  * rendering the error page, so handlers need no try blocks for expected failures.
  */
 export function renderOnFailure(view: FailureView): RequestHandler {
-  return (_req, res, next) => {
-    res.locals[FAILURE_VIEW] = view;
+  return (req, res, next) => {
+    // The ladder runs outside this router, where Express has reset `req.params`: keep this
+    // route's params so the view can still name the record (`/runs/:id` → back to run 5).
+    const params = { ...req.params };
+    const registered: RegisteredView = { view, params };
+    res.locals[FAILURE_VIEW] = registered;
     next();
   };
+}
+
+interface RegisteredView {
+  readonly view: FailureView;
+  readonly params: Request['params'];
 }
 
 /**
@@ -119,13 +128,14 @@ function wantsJson(req: Request): boolean {
 export function errorHandler(logger: Logger, options: { showStack: boolean }): ErrorRequestHandler {
   return async (rawErr: unknown, req, res, _next) => {
     const err = asAppError(rawErr);
-    const view = res.locals[FAILURE_VIEW] as FailureView | undefined;
-    const failure = view && !res.headersSent && !wantsJson(req) ? failureOf(err) : null;
-    if (view && failure) {
+    const registered = res.locals[FAILURE_VIEW] as RegisteredView | undefined;
+    const failure = registered && !res.headersSent && !wantsJson(req) ? failureOf(err) : null;
+    if (registered && failure) {
       delete res.locals[FAILURE_VIEW];
       try {
+        req.params = registered.params;
         res.status(failure.status);
-        await view(req, res, failure);
+        await registered.view(req, res, failure);
         return;
       } catch (viewErr) {
         // The page could not even show the failure: fall through to the error page with that error.

@@ -4,15 +4,12 @@ import * as healthz from '../controllers/health/healthz.ts';
 import type { AppContext } from '../context.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { paths } from '../paths.ts';
-import { apiTokenRoutes } from './api-tokens.ts';
-import { auditRoutes } from './audit.ts';
-import { authRoutes } from './auth.ts';
-import { customerMappingRoutes } from './customer-mapping.ts';
+import { accountRoutes } from './accounts.ts';
 import { customerRoutes } from './customers.ts';
+import { mappingRoutes } from './mapping.ts';
 import { runRoutes } from './runs.ts';
-import { settingsAutotaskRoutes } from './settings-autotask.ts';
+import { integrationRoutes } from './integration.ts';
 import { ticketRoutes } from './tickets.ts';
-import { userRoutes } from './users.ts';
 
 export { apiRoutes } from './api.ts';
 
@@ -26,18 +23,15 @@ export function publicRoutes(): Router {
 /** Browser pages: sign-in is open, everything else needs a signed-in user. */
 export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use(authRoutes(ctx));
+  router.use(accountRoutes());
   router.use(requireUser);
   router.get(paths.home, (_req, res) => res.redirect(paths.runChecks.index));
   // Pages that act on Autotask show which environment they act on (sandbox or production).
   router.use(AUTOTASK_PAGES, autotaskBadge);
-  router.use('/users', userRoutes(ctx));
-  router.use('/audit', auditRoutes(ctx));
-  router.use('/customers', customerMappingRoutes(ctx));
-  router.use('/customers', customerRoutes(ctx));
+  router.use(customerRoutes());
+  router.use(mappingRoutes());
   router.use(runRoutes());
   router.use(ticketRoutes());
-  router.use('/settings/api-tokens', apiTokenRoutes(ctx));
-  router.use('/settings', settingsAutotaskRoutes(ctx));
+  router.use(integrationRoutes());
   return router;
 }

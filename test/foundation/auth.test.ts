@@ -100,4 +100,67 @@ describe('sign-in', () => {
       .send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword, next: '//evil.example/' });
     expect(res.headers.location).toBe('/run-checks');
   });
+
+  /** Signs in from `/login?<query>` the way a browser does: the page's hidden `next` is sent back. */
+  async function signInFrom(query: string): Promise<string> {
+    const user = await addUser(ctx.db, 'operator');
+    const agent = request.agent(built.app);
+    const page = await agent.get(`/login?${query}`);
+    const next = /name="next" value="([^"]*)"/.exec(page.text)![1]!;
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword, next: unescapeHtml(next) });
+    expect(res.status).toBe(302);
+    return String(res.headers.location);
+  }
+
+  it.each([
+    'next=/%5Cevil.example',
+    'next=/%5C/x',
+    'next=/%5C%5Cx',
+    'next=//evil',
+    'next=https://evil.example',
+    'next=/%2F%2Fevil',
+  ])('after sign-in from /login?%s goes to Run Checks, not to another site', async (query) => {
+    expect(await signInFrom(query)).toBe('/run-checks');
+  });
+
+  it('after sign-in goes back to the page that sent the visitor to sign in', async () => {
+    expect(await signInFrom(`next=${encodeURIComponent('/runs/5?x=1')}`)).toBe('/runs/5?x=1');
+  });
+
+  async function signInPosting(next: string): Promise<string> {
+    const user = await addUser(ctx.db, 'operator');
+    const agent = request.agent(built.app);
+    const page = await agent.get('/login');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: user.email, password: testPassword, next });
+    expect(res.status).toBe(302);
+    return String(res.headers.location);
+  }
+
+  it.each(['/\\evil.example', '/\\/x', '/\\\\x', '//evil', '///evil', 'https://evil.example'])(
+    'a posted next=%s is not followed',
+    async (next) => {
+      expect(await signInPosting(next)).toBe('/run-checks');
+    },
+  );
+
+  it('a posted next with encoded slashes stays a path of this site', async () => {
+    const location = await signInPosting('/%2F%2Fevil');
+    expect(location).toMatch(/^\/(?![/\\])/);
+    expect(new URL(location, 'http://app.invalid').origin).toBe('http://app.invalid');
+  });
 });
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -68,6 +68,25 @@ describe('Users page (admin)', () => {
   });
 });
 
+describe('Users page: the user in the address', () => {
+  it.each([
+    ['/users/2147483648/role', { role: 'operator' }],
+    ['/users/%20%201/password', {}],
+    ['/users/0x10/active', { active: 'false' }],
+    ['/users/999999/role', { role: 'operator' }],
+    ['/users/999999/active', { active: 'false' }],
+    ['/users/999999/password', {}],
+  ])('%s is a missing page (404), not a failure', async (url, form) => {
+    const { agent, csrf } = await signInAs(built.app, ctx.db, 'admin');
+    const res = await agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrf, ...form });
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('This user does not exist.');
+  });
+});
+
 describe('Audit log', () => {
   it('lists events newest first and filters by actor and action', async () => {
     const { agent, user } = await signInAs(built.app, ctx.db, 'admin');
@@ -93,5 +112,9 @@ describe('Audit log', () => {
     const byActor = await agent.get(`/audit?actor=${user.id}&action=test.second`);
     expect(byActor.text).toContain('Second thing');
     expect(byActor.text).not.toContain('System thing');
+    // An actor id no database column can hold is ignored like any other bad filter.
+    const tooLarge = await agent.get('/audit?actor=2147483648&action=test.second');
+    expect(tooLarge.status).toBe(200);
+    expect(tooLarge.text).toContain('System thing');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { AutotaskClient } from '../../src/autotask/client.ts';
-import type { Simulator } from '../../src/autotask/simulator/index.ts';
+import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { BuiltApp } from '../../src/app.ts';
 import type { Database, MappingStatus } from '../../src/db/database.ts';
 import { nameKeyOf } from '../../src/services/customers/customers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNames, normaliseName, searchTermFor } from '../../src/services/mapping/suggestions.ts';
+import { compareNames, normaliseName, searchTermFor } from '../../src/services/mapping/name-matching.ts';
 
 const kind = (a: string, b: string) => compareNames(a, b)?.kind ?? null;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { claimBackgroundSync, COMPANY_SYNC_KIND, startPeriodicCompanySync } from '../../src/services/mapping/company-sync.ts';
+import { claimBackgroundSync, startPeriodicCompanySync } from '../../src/services/mapping/background-sync.ts';
+import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
 import { configureAutotask } from '../support/autotask.ts';
 import { addCustomer, companyRequests, eventually, mappingOf, useMappingSuite } from './helpers.ts';
 

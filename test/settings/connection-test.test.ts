@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { INVALID_INTEGRATION_CODE, ZONE_NOT_DETERMINED } from '../../src/autotask/simulator/index.ts';
+import { INVALID_INTEGRATION_CODE, ZONE_NOT_DETERMINED } from '@backupchecks/autotask-simulator';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';
@@ -88,7 +88,7 @@ describe('Test connection', () => {
   it("invalid integration code: says the tracking identifier is wrong, with Autotask's text", async () => {
     const html = await test({ integrationCode: 'WRONGCODE0000000000000000000' });
     expect(steps(html)).toEqual(['ok: Zone lookup', 'failed: Authenticated call', 'skipped: API usage this hour']);
-    expect(panel(html)).toContain('Autotask does not accept the tracking identifier (API integration code)');
+    expect(panel(html)).toContain('Autotask does not accept the API tracking identifier');
     expect(panel(html)).toContain(`Autotask said: <q>${INVALID_INTEGRATION_CODE}</q>`);
   });
 

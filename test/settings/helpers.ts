@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp, type BuiltApp } from '../../src/app.ts';
-import type { Simulator } from '../../src/autotask/simulator/index.ts';
+import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { Database } from '../../src/db/database.ts';
 import { redactPaths } from '../../src/logger.ts';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { QUEUE } from '../../src/autotask/simulator/index.ts';
+import { QUEUE } from '@backupchecks/autotask-simulator';
 import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { ISSUE, QUEUE, SUB_ISSUE } from '../../src/autotask/simulator/index.ts';
+import { ISSUE, QUEUE, SUB_ISSUE } from '@backupchecks/autotask-simulator';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';
@@ -39,13 +39,15 @@ describe('before credentials are saved', () => {
   it('the page works and says how to fill the lists; Refresh asks Autotask nothing', async () => {
     const html = await page();
     expect(html).toContain(
-      'Save the API username, secret and tracking identifier first; the lists are then loaded at once.',
+      'Save the API username, secret and API tracking identifier first; the lists are then loaded at once.',
     );
     expect(optionLabels(html, 'queueId')).toEqual(['— load the lists from Autotask first —']);
     expect(selectHtml(html, 'queueId')).not.toContain('Monitoring Alerts');
 
     const res = decode((await refresh()).text);
-    expect(res).toContain('Save the API username, secret and tracking identifier first; then the lists can be loaded');
+    expect(res).toContain(
+      'Save the API username, secret and API tracking identifier first; then the lists can be loaded',
+    );
     expect(simCtx.sim.requestLog).toEqual([]);
   });
 });
@@ -196,7 +198,7 @@ describe('other form rules', () => {
     const noUser = await postSettings(agent, settingsForm(simCtx.sim, csrf, { apiUsername: '' }));
     expect(noUser.status).toBe(422);
     expect(decode(noUser.text)).toContain(
-      'Enter the API username, secret and tracking identifier before switching the integration on.',
+      'Enter the API username, secret and API tracking identifier before switching the integration on.',
     );
     const relative = await postSettings(agent, settingsForm(simCtx.sim, csrf, { baseUrl: '/relative' }));
     expect(relative.status).toBe(422);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { DEMO_USER, startSimulator, type Simulator } from '../../src/autotask/simulator/index.ts';
+import { DEMO_USER, startSimulator, type Simulator } from '@backupchecks/autotask-simulator';
 import { decryptSecret } from '../../src/shared/secret-box.ts';
 import { signInAs, testSecrets, type Agent } from '../support/app.ts';
 import { useTestDatabase } from '../support/db.ts';

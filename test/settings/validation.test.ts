@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
-import { ISSUE, QUEUE, SUB_ISSUE } from '../../src/autotask/simulator/index.ts';
+import { ISSUE, QUEUE, SUB_ISSUE } from '@backupchecks/autotask-simulator';
 import type { Prisma } from '../../src/db/database.ts';
 import { NON_BILLABLE_WARNING, validateConfiguration, type CheckItem } from '../../src/services/integration/validate-configuration.ts';
 import { getIntegrationSettings } from '../../src/services/integration/settings.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { ISSUE, QUEUE, startSimulator, SUB_ISSUE, type Simulator } from '../../src/autotask/simulator/index.ts';
+import { ISSUE, QUEUE, startSimulator, SUB_ISSUE, type Simulator } from '@backupchecks/autotask-simulator';
 import type { Database, Prisma } from '../../src/db/database.ts';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import { encryptSecret } from '../../src/shared/secret-box.ts';

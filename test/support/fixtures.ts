@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Simulator } from '../../src/autotask/simulator/index.ts';
+import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { Database, RunStatus } from '../../src/db/database.ts';
 import { nameKeyOf } from '../../src/services/customers/customers.ts';
 import { demoDefaults } from './autotask.ts';

@@ -1,4 +1,4 @@
-import type { Simulator } from '../../src/autotask/simulator/index.ts';
+import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { Database } from '../../src/db/database.ts';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import type { Agent } from '../support/app.ts';

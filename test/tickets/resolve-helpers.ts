@@ -1,4 +1,4 @@
-import type { RequestLogEntry, Simulator, SimulatorState } from '../../src/autotask/simulator/index.ts';
+import type { RequestLogEntry, Simulator, SimulatorState } from '@backupchecks/autotask-simulator';
 import type { Agent } from '../support/app.ts';
 
 /** Helpers shared by the resolve tests: what Autotask was sent, and what the operator was told. */

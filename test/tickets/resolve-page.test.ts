@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
-import { resolveStateFor } from '../../src/services/tickets/resolve-ticket.ts';
+import { resolveStateFor } from '../../src/services/tickets/resolve/offer.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { useTestDatabase } from '../support/db.ts';

@@ -15,8 +15,13 @@ export function backToRunChecks(value: unknown): string {
  * run. Run Checks is long, so the operator lands on the run that was acted on.
  */
 export function backToRun(value: unknown, runId: number): string {
-  const page = safeReturnTo(value, paths.runs.show(runId), RUN_PAGES);
+  const page = runPageOf(value, runId);
   return page.startsWith(paths.runChecks.index) && !page.includes('#') ? `${page}#run-${runId}` : page;
+}
+
+/** The page a ticket action came from, as a form passes it on (no anchor added). */
+export function runPageOf(value: unknown, runId: number): string {
+  return safeReturnTo(value, paths.runs.show(runId), RUN_PAGES);
 }
 
 /** `backToRun` for the run named in the URL, from a form's or the query's `returnTo`. */

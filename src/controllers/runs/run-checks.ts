@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { contextOf } from '../../context.ts';
 import { loadRunChecks, reviewedWindowDays, statuses } from '../../services/runs/run-checks.ts';
-import { resolveStateFor } from '../../services/tickets/resolve-ticket.ts';
+import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idSchema } from '../../shared/ids.ts';
 import { checkbox, parseOrThrow } from '../../shared/validation.ts';
 import { ticketCellsFor } from '../tickets/ticket-cells.ts';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
 import { getRunDetail } from '../../services/runs/run-detail.ts';
-import { resolveStateFor } from '../../services/tickets/resolve-ticket.ts';
+import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idParam } from '../../shared/ids.ts';
 import { ticketCellsFor } from '../tickets/ticket-cells.ts';
 import { RUN_MISSING } from '../tickets/create-ticket.ts';

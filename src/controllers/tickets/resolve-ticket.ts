@@ -3,9 +3,11 @@ import { contextOf } from '../../context.ts';
 import { currentUser } from '../../middleware/auth.ts';
 import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
-import { loadResolveConfirmation, resolveTicket, type ResolutionDeps } from '../../services/tickets/resolve-ticket.ts';
+import { loadResolveConfirmation } from '../../services/tickets/resolve/confirmation.ts';
+import type { ResolutionDeps } from '../../services/tickets/resolve/flow.ts';
+import { resolveTicket } from '../../services/tickets/resolve/resolve-ticket.ts';
 import { idParam } from '../../shared/ids.ts';
-import { backToRunOf } from '../runs/return-to.ts';
+import { backToRunOf, runPageOf } from '../runs/return-to.ts';
 import { RUN_MISSING } from './create-ticket.ts';
 
 function depsOf(req: Request): ResolutionDeps {
@@ -20,7 +22,7 @@ export async function get(req: Request, res: Response): Promise<void> {
   res.render('tickets/resolve-confirm', {
     title: `Resolve ticket ${confirmation.ticket.ticketNumber ?? ''}`.trim(),
     ...confirmation,
-    returnTo: backToRunOf(req),
+    returnTo: runPageOf(req.query['returnTo'], runId),
   });
 }
 

@@ -51,9 +51,11 @@ export function listApiTokens(db: Db) {
   });
 }
 
+export const TOKEN_MISSING = 'This API token does not exist.';
+
 export async function revokeApiToken(db: Db, actor: Actor, id: number): Promise<ApiToken> {
   const token = await db.apiToken.findUnique({ where: { id } });
-  if (!token) throw new NotFoundError('This API token does not exist.');
+  if (!token) throw new NotFoundError(TOKEN_MISSING);
   if (token.revokedAt) return token;
   const revoked = await db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
   await audit(db, actor, {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Prisma, type Db, type Role, type User } from '../../db/database.ts';
-import { ConflictError, RuleError } from '../../errors/catalogue.ts';
+import { ConflictError, NotFoundError, RuleError } from '../../errors/catalogue.ts';
 import { audit, type Actor } from './audit.ts';
 import { generatePassword, hashPassword, unusableHash, verifyPassword } from './passwords.ts';
 
@@ -43,7 +43,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUser, bcryptCos
     return user;
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
-      throw new ConflictError(`A user with e-mail ${input.email} already exists.`);
+      throw new ConflictError(`A user with e-mail ${input.email} already exists.`, 'email');
     }
     throw e;
   }
@@ -63,13 +63,22 @@ export async function authenticate(
   return { ok: true, user };
 }
 
+export const USER_MISSING = 'This user does not exist. The link may be wrong.';
+
+/** The user an admin acts on; a missing one is a missing page (404), not a database failure. */
+async function findUserOrThrow(db: Db, userId: number): Promise<User> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user) throw new NotFoundError(USER_MISSING);
+  return user;
+}
+
 async function assertKeepsAnAdmin(db: Db, userId: number): Promise<void> {
   const otherAdmins = await db.user.count({ where: { role: 'admin', active: true, id: { not: userId } } });
   if (otherAdmins === 0) throw new RuleError('This is the last active admin. Make someone else admin first.');
 }
 
 export async function setRole(db: Db, actor: Actor, userId: number, role: Role): Promise<void> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const user = await findUserOrThrow(db, userId);
   if (user.role === role) return;
   if (user.role === 'admin') await assertKeepsAnAdmin(db, userId);
   await db.user.update({ where: { id: userId }, data: { role } });
@@ -82,7 +91,7 @@ export async function setRole(db: Db, actor: Actor, userId: number, role: Role):
 }
 
 export async function setActive(db: Db, actor: Actor, userId: number, active: boolean): Promise<void> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const user = await findUserOrThrow(db, userId);
   if (user.active === active) return;
   if (!active) {
     if (actor.id === userId) throw new RuleError('You cannot deactivate your own account.');
@@ -99,11 +108,9 @@ export async function setActive(db: Db, actor: Actor, userId: number, active: bo
 
 /** Sets a new random password and returns it once, for the admin to hand over. */
 export async function resetPassword(db: Db, actor: Actor, userId: number, bcryptCost: number): Promise<string> {
+  const user = await findUserOrThrow(db, userId);
   const password = generatePassword();
-  const user = await db.user.update({
-    where: { id: userId },
-    data: { passwordHash: await hashPassword(password, bcryptCost) },
-  });
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password, bcryptCost) } });
   await audit(db, actor, {
     action: 'user.password_reset',
     summary: `Reset the password of ${user.email}`,

@@ -3,6 +3,8 @@ import { Prisma, type Customer, type Db, type MappingStatus, type RunStatus } fr
 import { ConflictError, NotFoundError } from '../../errors/catalogue.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 
+export const CUSTOMER_MISSING = 'This customer does not exist.';
+
 /** The key that makes names unique regardless of case and surrounding spaces (Customer.nameKey). */
 export const nameKeyOf = (name: string): string => name.trim().toLowerCase();
 
@@ -85,7 +87,7 @@ export async function listCustomers(db: Db, q: CustomerListQuery) {
 
 export async function getCustomer(db: Db, id: number): Promise<Customer> {
   const customer = await db.customer.findUnique({ where: { id } });
-  if (!customer) throw new NotFoundError('This customer does not exist.');
+  if (!customer) throw new NotFoundError(CUSTOMER_MISSING);
   return customer;
 }
 
@@ -98,8 +100,9 @@ export function listActiveCustomerOptions(db: Db) {
   });
 }
 
+/** The clash is about the name field: the form shows it there. */
 function clash(name: string): ConflictError {
-  return new ConflictError(`A customer named ${name} already exists.`);
+  return new ConflictError(`A customer named ${name} already exists.`, 'name');
 }
 
 const isUniqueViolation = (e: unknown): boolean =>

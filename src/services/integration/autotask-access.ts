@@ -4,6 +4,7 @@ import { createDbApiCallRecorder, createDbZoneCache } from '../../db/autotask-st
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../logger.ts';
+import { paths } from '../../paths.ts';
 import { decryptSecret, SecretDecryptError } from '../../shared/secret-box.ts';
 
 /**
@@ -46,13 +47,13 @@ export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAc
   return {
     client(settings) {
       if (!settings.apiUsername || !settings.secretEncrypted || !settings.integrationCode) {
-        throw new RuleError('Autotask API credentials are not configured.', '/settings/autotask');
+        throw new RuleError('Autotask API credentials are not configured.', paths.settings.autotask);
       }
       let secret: string;
       try {
         secret = decryptSecret(settings.secretEncrypted, options.encryptionKey);
       } catch (e) {
-        if (e instanceof SecretDecryptError) throw new RuleError(e.message, '/settings/autotask');
+        if (e instanceof SecretDecryptError) throw new RuleError(e.message, paths.settings.autotask);
         throw e;
       }
       return build(

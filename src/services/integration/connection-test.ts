@@ -1,16 +1,14 @@
 import {
-  AutotaskAuthenticationError,
   AutotaskError,
-  AutotaskUnavailableError,
-  AutotaskZoneLookupError,
   type AutotaskClient,
   type AutotaskZone,
+  type ConnectionCheck,
   type ThresholdInfo,
 } from '../../autotask/client.ts';
 import type { AutotaskEnvironment, IntegrationSettings } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
+import { explainConnectionFailure } from '../../errors/autotask-messages.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
-import { explainAutotaskError } from '../../errors/autotask-messages.ts';
 
 /**
  * "Test connection": the zone lookup, one authenticated call (ThresholdInformation, the cheapest
@@ -56,41 +54,6 @@ export function thresholdText(t: ThresholdInfo): string {
   return `${numberFormat.format(t.currentCount)} of ${numberFormat.format(t.requestLimit)} requests in the last ${t.timeframeMinutes} minutes (${share}%)`;
 }
 
-/**
- * The operator's sentence for a failed step. The credentials cases are told apart because each is
- * fixed in another field; the rest use the shared explanations.
- */
-export function connectionFailureMessage(e: AutotaskError): string {
-  if (e instanceof AutotaskZoneLookupError) {
-    return 'Autotask does not know this API username, so its zone (data centre) could not be found. Check the spelling of the API username; a sandbox user exists only in the sandbox.';
-  }
-  if (e instanceof AutotaskAuthenticationError) {
-    const says = (re: RegExp) => e.messages.some((m) => re.test(m));
-    if (says(/integration ?code is invalid/i)) {
-      return 'Autotask does not accept the tracking identifier (API integration code). Copy it again from the API user in Autotask (Admin → Resources → the API user → API Tracking Identifier).';
-    }
-    if (says(/user ?name is invalid/i)) {
-      return 'Autotask does not recognise this API username. Check that it is the API-only user exactly as in Autotask.';
-    }
-    if (e.status === 401) {
-      return 'Autotask refused the API secret for this username (HTTP 401). Enter the secret again; repeated failures can lock the API user.';
-    }
-    return e.message;
-  }
-  if (e instanceof AutotaskUnavailableError) {
-    const how =
-      e.reason === 'timeout'
-        ? 'did not answer in time'
-        : e.reason === 'network'
-          ? 'could not be reached'
-          : e.reason === 'server'
-            ? `answered with a server error${e.status ? ` (HTTP ${e.status})` : ''}`
-            : 'answered in an unexpected format';
-    return `Autotask ${how}. This says nothing about the settings; try again in a few minutes, and check status.autotask.net if it persists.`;
-  }
-  return explainAutotaskError(e).message;
-}
-
 /** Builds the client for the test: typed values where given, the saved ones for blanks. */
 function clientFor(
   access: AutotaskAccess,
@@ -118,12 +81,14 @@ function clientFor(
     throw new RuleError('Enter the API secret to test the connection: none is saved yet.');
   }
   if (!username || !integrationCode) {
-    throw new RuleError('Enter the API username and the tracking identifier to test the connection.');
+    throw new RuleError('Enter the API username and the API tracking identifier to test the connection.');
   }
   // The saved secret is decrypted only inside AutotaskAccess; the other values may be the typed ones.
   return {
     client: access.client(probe),
-    using: sameAsSaved ? 'the saved credentials' : 'the typed username and tracking identifier with the saved secret',
+    using: sameAsSaved
+      ? 'the saved credentials'
+      : 'the typed username and API tracking identifier with the saved secret',
     environment,
     username,
   };
@@ -135,66 +100,72 @@ export async function testConnection(
   typed: TypedCredentials = {},
 ): Promise<ConnectionTestResult> {
   const { client, using, environment, username } = clientFor(access, saved, typed);
-  const base = { using, environment, username };
-
+  const tested = { using, environment, username };
   try {
-    const check = await client.testConnection();
-    const t = check.threshold;
-    const share = t.requestLimit > 0 ? t.currentCount / t.requestLimit : 0;
-    return {
-      ...base,
-      ok: true,
-      zone: check.zone,
-      threshold: t,
-      steps: [
-        { label: 'Zone lookup', state: 'ok', message: `Found zone “${check.zone.zoneName}” for ${username}.` },
-        {
-          label: 'Authenticated call',
-          state: 'ok',
-          message: 'Autotask accepted the username, secret and tracking identifier.',
-        },
-        {
-          label: 'API usage this hour',
-          state: share >= 0.5 ? 'warning' : 'ok',
-          message:
-            share >= 0.5
-              ? `${thresholdText(t)}. Above half of the budget Autotask slows every call down, for every integration of the tenant.`
-              : `${thresholdText(t)}.`,
-        },
-      ],
-    };
+    return passed(tested, await client.testConnection());
   } catch (e) {
     if (!(e instanceof AutotaskError)) throw e;
-    const failed: TestStep = { label: '', state: 'failed', message: connectionFailureMessage(e), detail: e.detail };
-    if (e.operation === 'zone.lookup') {
-      return {
-        ...base,
-        ok: false,
-        zone: null,
-        threshold: null,
-        steps: [
-          { ...failed, label: 'Zone lookup' },
-          { label: 'Authenticated call', state: 'skipped', message: 'Not tried: the zone is needed first.' },
-          { label: 'API usage this hour', state: 'skipped', message: 'Not known.' },
-        ],
-      };
-    }
-    // The lookup succeeded (it comes first), so the zone is known without asking Autotask again.
-    const zone = await client.getZone().catch(() => null);
+    return failed(tested, client, e);
+  }
+}
+
+type Tested = Pick<ConnectionTestResult, 'using' | 'environment' | 'username'>;
+
+const zoneFound = (zone: AutotaskZone | null, username: string) =>
+  zone ? `Found zone “${zone.zoneName}” for ${username}.` : `Found the zone for ${username}.`;
+
+/** Every step passed; the usage step warns above half of the hourly budget. */
+function passed(tested: Tested, check: ConnectionCheck): ConnectionTestResult {
+  const t = check.threshold;
+  const share = t.requestLimit > 0 ? t.currentCount / t.requestLimit : 0;
+  return {
+    ...tested,
+    ok: true,
+    zone: check.zone,
+    threshold: t,
+    steps: [
+      { label: 'Zone lookup', state: 'ok', message: zoneFound(check.zone, tested.username) },
+      {
+        label: 'Authenticated call',
+        state: 'ok',
+        message: 'Autotask accepted the username, secret and API tracking identifier.',
+      },
+      {
+        label: 'API usage this hour',
+        state: share >= 0.5 ? 'warning' : 'ok',
+        message:
+          share >= 0.5
+            ? `${thresholdText(t)}. Above half of the budget Autotask slows every call down, for every integration of the tenant.`
+            : `${thresholdText(t)}.`,
+      },
+    ],
+  };
+}
+
+/** The step that failed, with the steps after it skipped. */
+async function failed(tested: Tested, client: AutotaskClient, e: AutotaskError): Promise<ConnectionTestResult> {
+  const failure: TestStep = { label: '', state: 'failed', message: explainConnectionFailure(e), detail: e.detail };
+  const base = { ...tested, ok: false, threshold: null };
+  if (e.operation === 'zone.lookup') {
     return {
       ...base,
-      ok: false,
-      zone,
-      threshold: null,
+      zone: null,
       steps: [
-        {
-          label: 'Zone lookup',
-          state: 'ok',
-          message: zone ? `Found zone “${zone.zoneName}” for ${username}.` : `Found the zone for ${username}.`,
-        },
-        { ...failed, label: 'Authenticated call' },
-        { label: 'API usage this hour', state: 'skipped', message: 'Not known: the authenticated call failed.' },
+        { ...failure, label: 'Zone lookup' },
+        { label: 'Authenticated call', state: 'skipped', message: 'Not tried: the zone is needed first.' },
+        { label: 'API usage this hour', state: 'skipped', message: 'Not known.' },
       ],
     };
   }
+  // The lookup succeeded (it comes first), so the zone is known without asking Autotask again.
+  const zone = await client.getZone().catch(() => null);
+  return {
+    ...base,
+    zone,
+    steps: [
+      { label: 'Zone lookup', state: 'ok', message: zoneFound(zone, tested.username) },
+      { ...failure, label: 'Authenticated call' },
+      { label: 'API usage this hour', state: 'skipped', message: 'Not known: the authenticated call failed.' },
+    ],
+  };
 }

@@ -3,8 +3,8 @@ import type { Db, Prisma } from '../../db/database.ts';
 import { loadMonitoring } from './overview.ts';
 
 /**
- * Settings → Autotask → Diagnostics (Rule 10 "Monitoring"): the API call log, newest first, filtered
- * by outcome and paginated, and the sync log (company-name syncs and ticket-status refreshes).
+ * Settings → Autotask → Diagnostics: the API call log, newest first, filtered by outcome and
+ * paginated, and the sync log (company-name syncs and ticket-status refreshes).
  */
 
 export const API_LOG_PAGE_SIZE = 50;

@@ -4,8 +4,8 @@ import { audit, type Actor } from '../accounts/audit.ts';
 import { SETTINGS_ID } from './settings.ts';
 
 /**
- * Disconnecting Autotask (Rule 10 "Disconnect Procedures"). Both options act on Backupchecks only:
- * no request goes to Autotask, and nothing is ever deleted there.
+ * Disconnecting Autotask. Both options act on Backupchecks only: no request goes to Autotask, and
+ * nothing is ever deleted there.
  *
  * - keep: switched off, credentials and zone cache erased; company mappings and run tickets stay
  *   and, with the integration off, are read-only (ticket actions are hidden and refused).

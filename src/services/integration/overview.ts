@@ -4,14 +4,15 @@ import {
   hasCredentials,
   integrationBlocker,
   integrationStatus,
+  missingCredentials,
   type IntegrationStatus,
 } from './settings.ts';
 import { cachedPicklists, staleValues, type CachedPicklists, type StaleValue } from './picklists.ts';
 
 /**
- * The integration at a glance (Rule 10 "Integration Overview" and "Monitoring"), from the database
- * only: no Autotask call is made to draw it. The settings page, the diagnostics page and the
- * Markdown export all read this one model.
+ * The integration at a glance (what it is, its status, its monitoring and the setup checklist), from
+ * the database only: no Autotask call is made to draw it. The settings page, the diagnostics page
+ * and the Markdown export all read this one model.
  */
 
 export const STATUS_LABELS: Record<IntegrationStatus, string> = {
@@ -29,7 +30,7 @@ export const SYNC_KIND_LABELS: Record<string, string> = {
 
 export const syncKindLabel = (kind: string): string => SYNC_KIND_LABELS[kind] ?? kind;
 
-/** Sync method (Rule 10): what flows which way, in words. */
+/** Sync method: what flows which way, in words. */
 export const SYNC_METHOD = [
   'One-way sync, Autotask → Backupchecks: company names and ticket statuses are read from Autotask; Autotask is the authority.',
   'Backupchecks → Autotask only by operator action: a ticket is created or resolved when an operator clicks, never by a background job.',
@@ -154,26 +155,26 @@ async function countTickets(db: Db): Promise<TicketCounts> {
 
 const when = (d: Date | null | undefined, fmt: (d: Date) => string) => (d ? fmt(d) : 'never');
 
-/** The Rule 10 checklist with each item's current state. */
-export function buildChecklist(o: Omit<IntegrationOverview, 'checklist'>, fmt: (d: Date) => string): Checklist {
+type OverviewBase = Omit<IntegrationOverview, 'checklist'>;
+
+/** The PSA integration checklist (setup, ongoing operations, documentation) with each item's current state. */
+export function buildChecklist(o: OverviewBase, fmt: (d: Date) => string): Checklist {
+  return { setup: setupItems(o, fmt), operations: operationsItems(o, fmt), documentation: documentationItems(o) };
+}
+
+function setupItems(o: OverviewBase, fmt: (d: Date) => string): ChecklistItem[] {
   const s = o.settings;
   const m = o.monitoring;
   const defaultsSet =
     s.queueId !== null && s.priorityErrorId !== null && s.priorityWarningId !== null && s.newStatusId !== null;
-  const missingCreds = [
-    s.apiUsername ? null : 'API username',
-    s.secretEncrypted ? null : 'API secret',
-    s.integrationCode ? null : 'tracking identifier',
-  ].filter(Boolean);
   const onlyErrorsLogged = s.apiLogLevel !== 'all';
-
-  const setup: ChecklistItem[] = [
+  return [
     {
       label: 'API credentials configured',
       done: hasCredentials(s),
       state: hasCredentials(s)
         ? `API user ${s.apiUsername}; secret stored encrypted`
-        : `Missing: ${missingCreds.join(', ')}`,
+        : `Missing: ${missingCredentials(s).join(', ')}`,
     },
     {
       label: 'Permissions verified',
@@ -215,8 +216,11 @@ export function buildChecklist(o: Omit<IntegrationOverview, 'checklist'>, fmt: (
     },
     { label: 'Field mappings documented', done: true, state: 'See "Field mappings" in the Markdown export' },
   ];
+}
 
-  const operations: ChecklistItem[] = [
+function operationsItems(o: OverviewBase, fmt: (d: Date) => string): ChecklistItem[] {
+  const m = o.monitoring;
+  return [
     {
       label: 'Check sync status regularly',
       done: m.lastSync !== null && m.lastSync.ok,
@@ -241,8 +245,11 @@ export function buildChecklist(o: Omit<IntegrationOverview, 'checklist'>, fmt: (
         'Prevented: an Autotask company maps to one customer at most, and a run has at most one ticket (database constraints)',
     },
   ];
+}
 
-  const documentation: ChecklistItem[] = [
+function documentationItems(o: OverviewBase): ChecklistItem[] {
+  const s = o.settings;
+  return [
     {
       label: 'API credentials stored securely',
       done: s.secretEncrypted !== null,
@@ -258,7 +265,6 @@ export function buildChecklist(o: Omit<IntegrationOverview, 'checklist'>, fmt: (
       state: s.baseUrl ? 'See "LiveLinks"' : 'Set the Backupchecks base URL first: LiveLinks need an absolute address',
     },
   ];
-  return { setup, operations, documentation };
 }
 
 export async function loadOverview(

@@ -9,11 +9,11 @@ import { SETTINGS_ID } from './settings.ts';
  * The Autotask picklists the settings form offers (queue, issue and sub-issue type, source,
  * priority, status, note type), cached as JSON on the settings row with the time they were loaded.
  * Values differ per tenant and labels are not unique, so the settings store ids; labels are for
- * display. Inactive values stay in Autotask's lists (fact sheet §9): they are cached, never offered,
- * and a saved value that became inactive or disappeared is flagged.
+ * display. Inactive values stay in Autotask's lists (docs/autotask.md): they are cached, never
+ * offered, and a saved value that became inactive or disappeared is flagged.
  *
  * The cache's top level is `{ status: [...], priority: [...], … }`, which other services read for
- * status labels (services/ticket-status.ts).
+ * status labels (src/services/tickets/status-snapshots.ts).
  */
 
 /** The ticket lists the settings use (not ticketType), plus the closing note's note type. */

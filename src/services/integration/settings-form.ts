@@ -11,6 +11,7 @@ import {
   findValue,
   PICKLIST_FIELDS,
   picklistFieldNames,
+  type CachedPicklists,
   type PicklistField,
 } from './picklists.ts';
 import { encryptSecret } from '../../shared/secret-box.ts';
@@ -53,7 +54,7 @@ export const settingsFormSchema = z.object({
     .max(200, 'The API secret is at most 200 characters.')
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
-  integrationCode: optionalText(100, 'tracking identifier'),
+  integrationCode: optionalText(100, 'API tracking identifier'),
   baseUrl: z.preprocess(
     (v) => blankToUndefined(trimmed(v)),
     z
@@ -137,53 +138,64 @@ export function formValuesFromBody(body: unknown): FormValues {
 // Rules across fields
 
 /**
- * Checks that need the saved row and the cached lists. A picklist value must be active in Autotask
- * unless it is the value already saved (then it is flagged on the page, not refused, so an admin
- * can save other changes first); the sub-issue type must belong to the issue type; Complete is not
- * a status for a new ticket; the integration is switched on only with complete credentials.
+ * Checks that need the saved row and the cached lists: picklist values, the issue/sub-issue pair,
+ * the new-ticket status and complete credentials before switching on. One message per field; the
+ * first rule that fails a field wins.
  */
 export function crossFieldErrors(form: SettingsForm, current: IntegrationSettings): Record<string, string> {
-  const errors: Record<string, string> = {};
   const lists = cachedPicklists(current);
-  const chosen = (f: PicklistField) => form[f] ?? null;
-
-  if (lists) {
-    for (const field of picklistFieldNames) {
-      const value = chosen(field);
-      if (value === null || value === current[field]) continue;
-      const found = findValue(lists[PICKLIST_FIELDS[field].list], value);
-      if (!found)
-        errors[field] = 'This value is not in the list loaded from Autotask. Refresh the lists and choose again.';
-      else if (!found.isActive) errors[field] = `“${found.label}” is inactive in Autotask. Choose an active value.`;
-    }
-  }
-
-  const issue = chosen('issueTypeId');
-  const sub = chosen('subIssueTypeId');
-  if (sub !== null && issue === null) {
-    errors.subIssueTypeId ??= 'Choose the issue type this sub-issue type belongs to, or no sub-issue type.';
-  } else if (sub !== null && issue !== null && lists) {
-    const subValue = findValue(lists.subIssueType, sub);
-    if (subValue && subValue.parentValue !== issue) {
-      const parent = findValue(lists.issueType, subValue.parentValue);
-      const issueValue = findValue(lists.issueType, issue);
-      errors.subIssueTypeId ??= `“${subValue.label}” is a sub-issue type of ${parent ? `“${parent.label}”` : 'another issue type'}, not of ${
-        issueValue ? `“${issueValue.label}”` : `issue type ${issue}`
-      }. Choose one that belongs to the chosen issue type, or none.`;
-    }
-  }
-
-  if (chosen('newStatusId') === TICKET_STATUS_COMPLETE) {
+  const errors: Record<string, string> = lists ? picklistErrors(form, current, lists) : {};
+  const sub = subIssueTypeError(form, lists);
+  if (sub) errors.subIssueTypeId ??= sub;
+  if (form.newStatusId === TICKET_STATUS_COMPLETE) {
     errors.newStatusId ??= 'A new ticket cannot start as Complete. Choose an open status such as New.';
   }
-
-  if (form.enabled) {
-    const hasSecret = form.secret !== undefined || current.secretEncrypted !== null;
-    if (!form.apiUsername || !form.integrationCode || !hasSecret) {
-      errors.enabled = 'Enter the API username, secret and tracking identifier before switching the integration on.';
-    }
+  if (form.enabled && !credentialsComplete(form, current)) {
+    errors.enabled = 'Enter the API username, secret and API tracking identifier before switching the integration on.';
   }
   return errors;
+}
+
+/**
+ * A picklist value must be active in Autotask unless it is the value already saved: then it is
+ * flagged on the page, not refused, so an admin can save other changes first.
+ */
+function picklistErrors(
+  form: SettingsForm,
+  current: IntegrationSettings,
+  lists: CachedPicklists,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of picklistFieldNames) {
+    const value = form[field] ?? null;
+    if (value === null || value === current[field]) continue;
+    const found = findValue(lists[PICKLIST_FIELDS[field].list], value);
+    if (!found)
+      errors[field] = 'This value is not in the list loaded from Autotask. Refresh the lists and choose again.';
+    else if (!found.isActive) errors[field] = `“${found.label}” is inactive in Autotask. Choose an active value.`;
+  }
+  return errors;
+}
+
+/** The sub-issue type needs an issue type, and must belong to it (when the lists say so). */
+function subIssueTypeError(form: SettingsForm, lists: CachedPicklists | null): string | null {
+  const issue = form.issueTypeId ?? null;
+  const sub = form.subIssueTypeId ?? null;
+  if (sub === null) return null;
+  if (issue === null) return 'Choose the issue type this sub-issue type belongs to, or no sub-issue type.';
+  if (!lists) return null;
+  const subValue = findValue(lists.subIssueType, sub);
+  if (!subValue || subValue.parentValue === issue) return null;
+  const parent = findValue(lists.issueType, subValue.parentValue);
+  const issueValue = findValue(lists.issueType, issue);
+  return `“${subValue.label}” is a sub-issue type of ${parent ? `“${parent.label}”` : 'another issue type'}, not of ${
+    issueValue ? `“${issueValue.label}”` : `issue type ${issue}`
+  }. Choose one that belongs to the chosen issue type, or none.`;
+}
+
+function credentialsComplete(form: SettingsForm, current: IntegrationSettings): boolean {
+  const hasSecret = form.secret !== undefined || current.secretEncrypted !== null;
+  return Boolean(form.apiUsername && form.integrationCode && hasSecret);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,7 +205,7 @@ const FIELD_LABELS: Record<string, string> = {
   enabled: 'Integration enabled',
   environment: 'Environment',
   apiUsername: 'API username',
-  integrationCode: 'Tracking identifier',
+  integrationCode: 'API tracking identifier',
   baseUrl: 'Backupchecks base URL',
   allowResolve: 'Allow resolving tickets',
   apiLogLevel: 'API logging level',
@@ -212,6 +224,8 @@ export interface SaveResult {
   readonly changed: readonly string[];
 }
 
+type Changes = Record<string, { from: string; to: string } | 'changed'>;
+
 /** Validates across fields, saves, clears the zone cache when it no longer applies, and audits. */
 export async function saveAutotaskSettings(
   db: Db,
@@ -223,7 +237,32 @@ export async function saveAutotaskSettings(
   const errors = crossFieldErrors(form, current);
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
-  const next = {
+  const next = savedValues(form);
+  const changes = changesBetween(current, next);
+  const secretChanged = form.secret !== undefined;
+  const credentialsMoved =
+    next.apiUsername !== current.apiUsername || next.environment !== current.environment || secretChanged;
+  const data: SavedFields & { secretEncrypted?: string } = {
+    ...next,
+    updatedById: actor.id,
+    ...(secretChanged ? { secretEncrypted: encryptSecret(form.secret!, encryptionKey) } : {}),
+    // The cached zone belongs to a username in one environment; it is looked up again when either changes.
+    ...(credentialsMoved ? { zoneName: null, zoneApiUrl: null, zoneWebUrl: null, zoneCheckedAt: null } : {}),
+  };
+
+  const settings = await db.$transaction(async (tx) => {
+    const saved = await tx.integrationSettings.update({ where: { id: SETTINGS_ID }, data });
+    await auditSave(tx, actor, { changes, secretChanged, enabledFrom: current.enabled, enabledTo: next.enabled });
+    return saved;
+  });
+  const changed = Object.keys(changes).map((f) => FIELD_LABELS[f] ?? f);
+  if (secretChanged) changed.push('API secret');
+  return { settings, changed };
+}
+
+/** The row's columns from the form; blanks become null. The secret is handled apart. */
+function savedValues(form: SettingsForm) {
+  return {
     enabled: form.enabled,
     environment: form.environment,
     apiUsername: form.apiUsername ?? null,
@@ -241,6 +280,10 @@ export async function saveAutotaskSettings(
     apiLogLevel: form.apiLogLevel,
     syncIntervalMinutes: form.syncIntervalMinutes ?? null,
   } satisfies Partial<IntegrationSettings>;
+}
+
+/** What changed, from → to in words (picklist values with their labels), for the audit trail. */
+function changesBetween(current: IntegrationSettings, next: ReturnType<typeof savedValues>): Changes {
   const lists = cachedPicklists(current);
   const shown = (field: string, value: unknown): string => {
     if (value === null || value === undefined) return 'not set';
@@ -248,61 +291,44 @@ export async function saveAutotaskSettings(
     if (field === 'syncIntervalMinutes') return `every ${String(value)} minutes`;
     return String(value);
   };
-
-  const changes: Record<string, { from: string; to: string } | 'changed'> = {};
+  const changes: Changes = {};
   for (const [field, to] of Object.entries(next)) {
     const from = current[field as keyof IntegrationSettings];
     if (from === to) continue;
-    // The tracking identifier is a credential too (the client scrubs it from logs): its change is
-    // recorded, its value is not.
+    // The API tracking identifier is a credential too (the client scrubs it from logs): its change
+    // is recorded, its value is not.
     changes[field] = field === 'integrationCode' ? 'changed' : { from: shown(field, from), to: shown(field, to) };
   }
-  const secretChanged = form.secret !== undefined;
-  const changedLabels = Object.keys(changes).map((f) => FIELD_LABELS[f] ?? f);
-  if (secretChanged) changedLabels.push('API secret');
+  return changes;
+}
 
-  const credentialsMoved =
-    next.apiUsername !== current.apiUsername || next.environment !== current.environment || secretChanged;
-  const data: SavedFields & { secretEncrypted?: string } = {
-    ...next,
-    updatedById: actor.id,
-    ...(secretChanged ? { secretEncrypted: encryptSecret(form.secret!, encryptionKey) } : {}),
-    // The cached zone belongs to a username in one environment; it is looked up again when either changes.
-    ...(credentialsMoved ? { zoneName: null, zoneApiUrl: null, zoneWebUrl: null, zoneCheckedAt: null } : {}),
-  };
-
-  const settings = await db.$transaction(async (tx) => {
-    const saved = await tx.integrationSettings.update({ where: { id: SETTINGS_ID }, data });
-    if (Object.keys(changes).length > 0) {
-      await audit(tx, actor, {
-        action: 'autotask.settings.updated',
-        summary: `Changed Autotask settings: ${Object.keys(changes)
-          .map((f) => FIELD_LABELS[f] ?? f)
-          .join(', ')}`,
-        targetType: 'integration',
-        targetId: 'autotask',
-        details: { changes } as Prisma.InputJsonValue,
-      });
-    }
-    if (secretChanged) {
-      await audit(tx, actor, {
-        action: 'autotask.secret.changed',
-        summary: 'Autotask API secret changed',
-        targetType: 'integration',
-        targetId: 'autotask',
-      });
-    }
-    if (current.enabled !== next.enabled) {
-      await audit(tx, actor, {
-        action: next.enabled ? 'autotask.enabled' : 'autotask.disabled',
-        summary: next.enabled
-          ? 'Switched the Autotask integration on'
-          : 'Switched the Autotask integration off: ticket actions are hidden and refused',
-        targetType: 'integration',
-        targetId: 'autotask',
-      });
-    }
-    return saved;
-  });
-  return { settings, changed: changedLabels };
+/** One audit event per kind of change: the settings, the secret (never its value), on/off. */
+async function auditSave(
+  tx: Pick<Db, 'auditEvent'>,
+  actor: Actor,
+  saved: { changes: Changes; secretChanged: boolean; enabledFrom: boolean; enabledTo: boolean },
+): Promise<void> {
+  const target = { targetType: 'integration', targetId: 'autotask' } as const;
+  if (Object.keys(saved.changes).length > 0) {
+    await audit(tx, actor, {
+      action: 'autotask.settings.updated',
+      summary: `Changed Autotask settings: ${Object.keys(saved.changes)
+        .map((f) => FIELD_LABELS[f] ?? f)
+        .join(', ')}`,
+      ...target,
+      details: { changes: saved.changes } as Prisma.InputJsonValue,
+    });
+  }
+  if (saved.secretChanged) {
+    await audit(tx, actor, { action: 'autotask.secret.changed', summary: 'Autotask API secret changed', ...target });
+  }
+  if (saved.enabledFrom !== saved.enabledTo) {
+    await audit(tx, actor, {
+      action: saved.enabledTo ? 'autotask.enabled' : 'autotask.disabled',
+      summary: saved.enabledTo
+        ? 'Switched the Autotask integration on'
+        : 'Switched the Autotask integration off: ticket actions are hidden and refused',
+      ...target,
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import { Prisma, type Db, type IntegrationSettings } from '../../db/database.ts';
+import { paths } from '../../paths.ts';
 
 /** The one settings row of the Autotask integration (id 1), created with defaults on first use. */
 export const SETTINGS_ID = 1;
@@ -26,6 +27,15 @@ export function hasCredentials(s: IntegrationSettings): boolean {
   return Boolean(s.apiUsername && s.secretEncrypted && s.integrationCode);
 }
 
+/** The credentials not saved yet, by the names the settings form gives them. */
+export function missingCredentials(s: IntegrationSettings): string[] {
+  return [
+    s.apiUsername ? null : 'API username',
+    s.secretEncrypted ? null : 'API secret',
+    s.integrationCode ? null : 'API tracking identifier',
+  ].filter((name): name is string => name !== null);
+}
+
 export type IntegrationStatus = 'active' | 'disabled' | 'misconfigured';
 
 /** Why tickets cannot be created right now, in words for the operator, with where to fix it. */
@@ -35,7 +45,7 @@ export interface Blocker {
   readonly fixLabel: string;
 }
 
-const settingsUrl = '/settings/autotask';
+const settingsUrl = paths.settings.autotask;
 
 /**
  * Integration-level reasons that block ticket creation (mapping-level reasons are the mapping

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 
 /**
- * The sync log (Rule 10 "Sync Error Log"): one row per read-only sync from Autotask, with its
- * counts, duration and Autotask's message when it failed. Shown under Settings → Diagnostics.
+ * The sync log: one row per read-only sync from Autotask, with its counts, duration and Autotask's
+ * message when it failed. Shown under Settings → Autotask → Diagnostics.
  */
 export const COMPANY_SYNC_KIND = 'company_names';
 export const TICKET_STATUS_SYNC_KIND = 'ticket_statuses';

@@ -1,9 +1,14 @@
-import { AutotaskError, TICKET_STATUS_COMPLETE, type AutotaskClient, type PicklistValue } from '../../autotask/client.ts';
+import {
+  AutotaskError,
+  TICKET_STATUS_COMPLETE,
+  type AutotaskClient,
+  type PicklistValue,
+} from '../../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
-import { connectionFailureMessage } from './connection-test.ts';
-import { hasCredentials } from './settings.ts';
+import { explainConnectionFailure } from '../../errors/autotask-messages.ts';
+import { hasCredentials, missingCredentials } from './settings.ts';
 import {
   cachedPicklists,
   fetchPicklists,
@@ -175,95 +180,111 @@ async function someTicketId(db: Db): Promise<number> {
 }
 
 export async function validateConfiguration(deps: ValidationDeps, s: IntegrationSettings): Promise<ValidationResult> {
-  const items: CheckItem[] = [];
-  items.push(
-    s.enabled
-      ? ok('Integration is switched on', 'Ticket actions are offered to admins and operators.')
-      : warning(
-          'Integration is switched on',
-          'The integration is switched off: ticket actions are hidden and refused.',
-        ),
-  );
+  const credentials = await credentialItems(deps, s);
+  const { lists, note } = await listsToCheckAgainst(deps, s, credentials.client);
+  const items: CheckItem[] = [
+    enabledItem(s),
+    ...credentials.items,
+    ...(note ? [note] : []),
+    ...settingsItems(s, lists, deps.fallbackBaseUrl),
+    await timeEntriesItem(deps, credentials.client),
+    warning('API user may view non-billable time entries', NON_BILLABLE_WARNING),
+  ];
+  return { ok: items.every((i) => i.state !== 'failed'), items, checkedAt: new Date() };
+}
 
-  // Credentials: present, decryptable, accepted.
-  let client: AutotaskClient | null = null;
+function enabledItem(s: IntegrationSettings): CheckItem {
+  const label = 'Integration is switched on';
+  return s.enabled
+    ? ok(label, 'Ticket actions are offered to admins and operators.')
+    : warning(label, 'The integration is switched off: ticket actions are hidden and refused.');
+}
+
+/**
+ * Credentials: present and decryptable, then accepted by Autotask (one authenticated call). The
+ * client is returned only when Autotask accepted it, for the checks that need Autotask.
+ */
+async function credentialItems(
+  deps: ValidationDeps,
+  s: IntegrationSettings,
+): Promise<{ items: CheckItem[]; client: AutotaskClient | null }> {
   const present = 'API credentials are saved';
-  if (!hasCredentials(s)) {
-    const missing = [
-      s.apiUsername ? null : 'API username',
-      s.secretEncrypted ? null : 'API secret',
-      s.integrationCode ? null : 'tracking identifier',
-    ].filter(Boolean);
-    items.push(failed(present, `Missing: ${missing.join(', ')}.`));
-  } else {
-    try {
-      client = deps.access.client(s);
-      items.push(ok(present, 'Username, secret (stored encrypted) and tracking identifier are saved.'));
-    } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      items.push(failed(present, e.message));
-    }
-  }
-
   const accepted = 'Autotask accepts the credentials';
-  let reachable = false;
-  if (!client) {
-    items.push(failed(accepted, 'Not checked: the credentials are incomplete.'));
-  } else {
-    try {
-      await client.getThresholdInformation();
-      reachable = true;
-      items.push(ok(accepted, 'An authenticated call succeeded.'));
-    } catch (e) {
-      if (!(e instanceof AutotaskError)) throw e;
-      items.push(failed(accepted, connectionFailureMessage(e), e.detail));
-    }
+  if (!hasCredentials(s)) {
+    return {
+      items: [
+        failed(present, `Missing: ${missingCredentials(s).join(', ')}.`),
+        failed(accepted, 'Not checked: the credentials are incomplete.'),
+      ],
+      client: null,
+    };
   }
+  let client: AutotaskClient;
+  try {
+    client = deps.access.client(s);
+  } catch (e) {
+    // A checklist item, not a failure of the page: the other checks still run.
+    if (!(e instanceof RuleError)) throw e;
+    return {
+      items: [failed(present, e.message), failed(accepted, 'Not checked: the credentials are incomplete.')],
+      client: null,
+    };
+  }
+  const saved = ok(present, 'Username, secret (stored encrypted) and API tracking identifier are saved.');
+  try {
+    await client.getThresholdInformation();
+    return { items: [saved, ok(accepted, 'An authenticated call succeeded.')], client };
+  } catch (e) {
+    if (!(e instanceof AutotaskError)) throw e;
+    return { items: [saved, failed(accepted, explainConnectionFailure(e), e.detail)], client: null };
+  }
+}
 
-  // Fresh lists when Autotask answers; else the cache, said so.
-  let lists = cachedPicklists(s);
-  let listsNote: CheckItem | null = null;
-  if (client && reachable) {
-    try {
-      lists = await fetchPicklists(client);
-      await storePicklists(deps.db, lists);
-    } catch (e) {
-      if (!(e instanceof AutotaskError)) throw e;
-      listsNote = warning(
-        'Picklists loaded from Autotask',
-        `${connectionFailureMessage(e)} The values below are checked against the lists loaded earlier.`,
-      );
-    }
-  } else if (lists) {
-    listsNote = warning(
-      'Picklists loaded from Autotask',
-      'Autotask could not be asked; the values below are checked against the lists loaded earlier.',
+/**
+ * Fresh lists when Autotask answers (and the cache refreshed with them, since they were just read);
+ * else the cached lists, with a note that says so.
+ */
+async function listsToCheckAgainst(
+  deps: ValidationDeps,
+  s: IntegrationSettings,
+  client: AutotaskClient | null,
+): Promise<{ lists: CachedPicklists | null; note: CheckItem | null }> {
+  const label = 'Picklists loaded from Autotask';
+  const cached = cachedPicklists(s);
+  if (!client) {
+    const note = cached
+      ? warning(label, 'Autotask could not be asked; the values below are checked against the lists loaded earlier.')
+      : null;
+    return { lists: cached, note };
+  }
+  try {
+    const lists = await fetchPicklists(client);
+    await storePicklists(deps.db, lists);
+    return { lists, note: null };
+  } catch (e) {
+    if (!(e instanceof AutotaskError)) throw e;
+    return {
+      lists: cached,
+      note: warning(
+        label,
+        `${explainConnectionFailure(e)} The values below are checked against the lists loaded earlier.`,
+      ),
+    };
+  }
+}
+
+async function timeEntriesItem(deps: ValidationDeps, client: AutotaskClient | null): Promise<CheckItem> {
+  const label = 'Time entries are readable';
+  if (!client) return failed(label, 'Not checked: Autotask did not accept the credentials.');
+  try {
+    await client.countTimeEntries(await someTicketId(deps.db));
+    return ok(label, 'Counting the time entries of a ticket succeeded, so the check before resolving can run.');
+  } catch (e) {
+    if (!(e instanceof AutotaskError)) throw e;
+    return failed(
+      label,
+      `${explainConnectionFailure(e)} Without reading time entries no ticket can be resolved from Backupchecks.`,
+      e.detail,
     );
   }
-  if (listsNote) items.push(listsNote);
-  items.push(...settingsItems(s, lists, deps.fallbackBaseUrl));
-
-  const readable = 'Time entries are readable';
-  if (!client || !reachable) {
-    items.push(failed(readable, 'Not checked: Autotask did not accept the credentials.'));
-  } else {
-    try {
-      await client.countTimeEntries(await someTicketId(deps.db));
-      items.push(
-        ok(readable, 'Counting the time entries of a ticket succeeded, so the check before resolving can run.'),
-      );
-    } catch (e) {
-      if (!(e instanceof AutotaskError)) throw e;
-      items.push(
-        failed(
-          readable,
-          `${connectionFailureMessage(e)} Without reading time entries no ticket can be resolved from Backupchecks.`,
-          e.detail,
-        ),
-      );
-    }
-  }
-  items.push(warning('API user may view non-billable time entries', NON_BILLABLE_WARNING));
-
-  return { ok: items.every((i) => i.state !== 'failed'), items, checkedAt: new Date() };
 }

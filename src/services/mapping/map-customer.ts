@@ -4,12 +4,14 @@ import { Prisma, type CompanyMapping, type Customer, type Db } from '../../db/da
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/catalogue.ts';
 import { checkbox } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
+import { CUSTOMER_MISSING } from '../customers/customers.ts';
 import { refreshMappings, type SyncSummary } from './company-sync.ts';
 import { rethrowAutotask } from '../../errors/autotask-messages.ts';
 
 /**
- * Customer ↔ Autotask company mapping (seed §3.1): explicit, 1-to-1, by company ID. The cached
- * company name is for display only; Customer.name is never touched by anything in here.
+ * Customer ↔ Autotask company mapping: explicit (an admin picks the company; nothing is mapped by
+ * name alone), 1-to-1, by company ID, because only the ID is stable in Autotask. The cached company
+ * name is for display only; Customer.name is never touched by anything in here.
  */
 
 export interface MappingDeps {
@@ -60,7 +62,7 @@ export type CustomerWithMapping = Customer & { mapping: CompanyMapping | null };
 
 export async function getCustomerWithMapping(db: Db, customerId: number): Promise<CustomerWithMapping> {
   const customer = await db.customer.findUnique({ where: { id: customerId }, include: { mapping: true } });
-  if (!customer) throw new NotFoundError('This customer does not exist.');
+  if (!customer) throw new NotFoundError(CUSTOMER_MISSING);
   return customer;
 }
 
@@ -97,6 +99,7 @@ function alreadyMapped(companyId: number, companyName: string | null, holder: { 
   const label = companyName ? `${companyName} (ID ${companyId})` : `Company ${companyId}`;
   return new ConflictError(
     `${label} is already mapped to customer ${holder.name}. A company belongs to one customer; clear that mapping first.`,
+    'companyId',
   );
 }
 

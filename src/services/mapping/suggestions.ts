@@ -1,213 +1,16 @@
 import pLimit from 'p-limit';
 import type { Company } from '../../autotask/client.ts';
 import { ConflictError } from '../../errors/catalogue.ts';
+import { rethrowAutotask } from '../../errors/autotask-messages.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { companyTypeLabel, getCustomerWithMapping, saveMapping, type MappingDeps } from './map-customer.ts';
-import { rethrowAutotask } from '../../errors/autotask-messages.ts';
+import { compareNames, normaliseName, searchTermFor, type NameMatch } from './name-matching.ts';
 
 /**
  * Mapping suggestions for unmapped customers: Autotask companies whose names match exactly or
- * closely. Suggestions only: nothing is mapped until an admin confirms it (one by one, or all
- * exact ones at once).
+ * closely (name-matching.ts says what counts as which). Suggestions only: nothing is mapped until
+ * an admin confirms it (one by one, or all exact ones at once).
  */
-
-// ---------------------------------------------------------------------------------------------
-// Names
-
-/**
- * Legal forms, compared without dots and case ("B.V." = "BV" = "bv"). Dropped from the end of a
- * name for an exact match: "Contoso B.V." and "Contoso" are the same name.
- */
-const LEGAL_FORMS = new Set([
-  'bv',
-  'nv',
-  'vof',
-  'cv',
-  'ltd',
-  'limited',
-  'plc',
-  'llp',
-  'lp',
-  'llc',
-  'inc',
-  'incorporated',
-  'corp',
-  'corporation',
-  'gmbh',
-  'mbh',
-  'ag',
-  'kg',
-  'ug',
-  'sa',
-  'sas',
-  'sarl',
-  'srl',
-  'spa',
-  'bvba',
-  'sprl',
-  'pty',
-  'ab',
-  'as',
-  'aps',
-  'oy',
-]);
-
-/** Spellings of one legal form: "Corp." and "Corporation" do not make two companies. */
-const SAME_FORM: Record<string, string> = { limited: 'ltd', incorporated: 'inc', corporation: 'corp', mbh: 'gmbh' };
-
-/**
- * Words that often separate two real companies, so they are NOT ignored for an exact match but are
- * for a close one: "Contoso Holding" is usually a separate legal entity from "Contoso B.V." (both
- * exist in Autotask as different companies), and "Acme Dental Group" is not "Acme Dental".
- */
-const LOOSE_SUFFIXES = new Set(['holding', 'holdings', 'group', 'groep', 'company', 'co']);
-
-/** Words too common to find a company by (the search term is picked among the other words). */
-const GENERIC = new Set([
-  'the',
-  'and',
-  'van',
-  'der',
-  'den',
-  'het',
-  'de',
-  'en',
-  'of',
-  'for',
-  'services',
-  'service',
-  'solutions',
-  'systems',
-  'international',
-  'group',
-  'holding',
-  'holdings',
-  'company',
-  'nederland',
-  'europe',
-]);
-
-export interface NormalisedName {
-  /** Words without legal forms: the key of an exact match. */
-  readonly strict: readonly string[];
-  /** Also without holding/group/company words: the key of a close match. */
-  readonly loose: readonly string[];
-  /** The legal forms that were dropped, in order ("bv"), or '' when none. */
-  readonly legalForm: string;
-  /** Each strict word with the word of the original name it came from (for searching Autotask). */
-  readonly original: ReadonlyMap<string, string>;
-}
-
-/** Lower case, no diacritics, "&" as "and", dots and apostrophes joined, other punctuation a space. */
-function words(name: string): Array<{ word: string; original: string }> {
-  const out: Array<{ word: string; original: string }> = [];
-  for (const original of name.split(/\s+/)) {
-    const cleaned = original
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/&/g, ' and ')
-      .replace(/[.'’`´]/g, '')
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-    for (const word of cleaned.split(' ')) if (word) out.push({ word, original: original.replace(/[(),]/g, '') });
-  }
-  return out;
-}
-
-export function normaliseName(name: string): NormalisedName {
-  const ws = words(name);
-  if (ws[0]?.word === 'the' && ws.length > 1) ws.shift();
-  const legal: string[] = [];
-  // Legal forms are dropped from the end only ("Limited Edition Games" keeps its first word); "& Co"
-  // and "Pty Ltd" come off in turn.
-  while (ws.length > 1) {
-    const last = ws.at(-1)!.word;
-    const beforeLast = ws.at(-2)?.word;
-    if (LEGAL_FORMS.has(last)) legal.unshift(SAME_FORM[ws.pop()!.word] ?? last);
-    else if (last === 'co' && beforeLast === 'and' && ws.length > 2) ws.splice(-2, 2);
-    else break;
-  }
-  const strict = ws.map((w) => w.word);
-  const loose = [...strict];
-  while (loose.length > 1 && LOOSE_SUFFIXES.has(loose.at(-1)!)) loose.pop();
-  const original = new Map<string, string>();
-  for (const w of ws) if (!original.has(w.word)) original.set(w.word, w.original);
-  return { strict, loose, legalForm: legal.join(' '), original };
-}
-
-/** Levenshtein distance (small strings only: company names). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-const similarWord = (a: string, b: string) => a === b || (a.length >= 5 && b.length >= 5 && editDistance(a, b) <= 1);
-
-export type MatchKind = 'exact' | 'close';
-
-export interface NameMatch {
-  readonly kind: MatchKind;
-  /** 0–1, for ordering close matches. */
-  readonly score: number;
-}
-
-/** Close when the whole names are within this share of edits (Centre/Center, a typo). */
-const CLOSE_SIMILARITY = 0.85;
-/** …or when at least this share of the words match (Tailspin Toys / Tailspin Toys Europe). */
-const CLOSE_WORD_SHARE = 0.5;
-
-/**
- * Exact: the same words once case, punctuation, diacritics and a legal form are ignored, and no two
- * different legal forms (Contoso B.V. and Contoso Ltd are two companies). Close: the same words
- * but for a holding/group word or differing legal forms, near-equal spelling, or mostly the same
- * words. Anything else: null.
- */
-export function compareNames(customerName: string, companyName: string): NameMatch | null {
-  const a = normaliseName(customerName);
-  const b = normaliseName(companyName);
-  if (a.strict.length === 0 || b.strict.length === 0) return null;
-  const strictA = a.strict.join(' ');
-  const strictB = b.strict.join(' ');
-  if (strictA === strictB) {
-    const conflictingForms = a.legalForm !== '' && b.legalForm !== '' && a.legalForm !== b.legalForm;
-    return conflictingForms ? { kind: 'close', score: 0.95 } : { kind: 'exact', score: 1 };
-  }
-  const looseA = a.loose.join(' ');
-  const looseB = b.loose.join(' ');
-  if (looseA === looseB) return { kind: 'close', score: 0.9 };
-  const similarity = 1 - editDistance(looseA, looseB) / Math.max(looseA.length, looseB.length);
-  if (similarity >= CLOSE_SIMILARITY) return { kind: 'close', score: similarity };
-  const shared = a.loose.filter((w) => b.loose.some((v) => similarWord(w, v)));
-  const share = shared.length / (a.loose.length + b.loose.length - shared.length);
-  if (share >= CLOSE_WORD_SHARE && shared.some((w) => w.length >= 4)) return { kind: 'close', score: share * 0.85 };
-  return null;
-}
-
-/**
- * The word to search Autotask for: among the name's words (3+ letters, not generic), the one least
- * used in our own customer names, then the longest. Its original spelling is sent, diacritics kept.
- */
-export function searchTermFor(name: string, usage: ReadonlyMap<string, number>): string | null {
-  const n = normaliseName(name);
-  const tiers = [
-    n.strict.filter((w) => w.length >= 3 && !GENERIC.has(w)),
-    n.strict.filter((w) => w.length >= 2 && !GENERIC.has(w)),
-    n.strict.filter((w) => w.length >= 2),
-  ];
-  const pool = tiers.find((t) => t.length > 0);
-  if (!pool) return null;
-  const best = [...pool].sort((x, y) => (usage.get(x) ?? 0) - (usage.get(y) ?? 0) || y.length - x.length)[0]!;
-  return n.original.get(best) ?? best;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Suggestions
@@ -259,7 +62,7 @@ const unmappedWhere = { active: true, OR: [{ mapping: { is: null } }, { mapping:
  */
 export async function suggestMappings(deps: MappingDeps, options: { page?: number } = {}): Promise<SuggestionReport> {
   const page = Math.max(1, options.page ?? 1);
-  const { db, client } = deps;
+  const { db } = deps;
   const [unmapped, unmappedTotal, allNames, mapped] = await Promise.all([
     db.customer.findMany({
       where: unmappedWhere,
@@ -273,58 +76,81 @@ export async function suggestMappings(deps: MappingDeps, options: { page?: numbe
     db.companyMapping.findMany({ where: { companyId: { not: null } }, select: { companyId: true } }),
   ]);
 
-  const usage = new Map<string, number>();
-  for (const c of allNames)
-    for (const w of new Set(normaliseName(c.name).strict)) usage.set(w, (usage.get(w) ?? 0) + 1);
-
+  const usage = wordUsage(allNames);
   // Autotask's `contains` ignores case, so "Dental" and "DENTAL" are one search.
   const termOf = new Map(unmapped.map((c) => [c.id, searchTermFor(c.name, usage)?.toLocaleLowerCase() ?? null]));
   const terms = [...new Set([...termOf.values()].filter((t): t is string => t !== null))];
+  const results = await searchAll(deps, terms);
+
+  const taken = new Set(mapped.map((m) => m.companyId));
+  const suggestions = unmapped.map((customer) => ({
+    customer,
+    candidates: candidatesFor(customer.name, results.get(termOf.get(customer.id) ?? '') ?? [], taken),
+  }));
+  return {
+    suggestions: withBulkExact(suggestions.filter((s) => s.candidates.length > 0)),
+    unmappedTotal,
+    considered: unmapped.length,
+    requests: terms.length,
+  };
+}
+
+/** How many of our customer names use each word: the rarest word of a name finds it best. */
+function wordUsage(names: ReadonlyArray<{ name: string }>): Map<string, number> {
+  const usage = new Map<string, number>();
+  for (const c of names) for (const w of new Set(normaliseName(c.name).strict)) usage.set(w, (usage.get(w) ?? 0) + 1);
+  return usage;
+}
+
+/** One Autotask search per term, SEARCH_CONCURRENCY at a time. */
+async function searchAll(deps: MappingDeps, terms: readonly string[]): Promise<Map<string, readonly Company[]>> {
   const limit = pLimit(SEARCH_CONCURRENCY);
   const results = new Map<string, readonly Company[]>();
   await Promise.all(
     terms.map((term) =>
       limit(async () => {
-        const found = await client
+        const found = await deps.client
           .searchCompanies(term, { limit: RESULTS_PER_SEARCH })
           .catch(rethrowAutotask('Could not search companies in Autotask for suggestions.'));
         results.set(term, found);
       }),
     ),
   );
+  return results;
+}
 
-  const taken = new Set(mapped.map((m) => m.companyId));
-  const suggestions = unmapped.map((customer) => {
-    const found = results.get(termOf.get(customer.id) ?? '') ?? [];
-    const candidates: Candidate[] = [];
-    for (const company of found) {
-      if (taken.has(company.id) || !company.isActive) continue;
-      const match = compareNames(customer.name, company.name);
-      if (match) candidates.push({ company, typeLabel: companyTypeLabel(company.companyType), match });
-    }
-    candidates.sort((x, y) => y.match.score - x.match.score || x.company.name.localeCompare(y.company.name));
-    return { customer, candidates: candidates.slice(0, CANDIDATES_PER_CUSTOMER) };
-  });
+/** The best matching companies for one customer: active, not mapped to anyone, best match first. */
+function candidatesFor(
+  customerName: string,
+  found: readonly Company[],
+  taken: ReadonlySet<number | null>,
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const company of found) {
+    if (taken.has(company.id) || !company.isActive) continue;
+    const match = compareNames(customerName, company.name);
+    if (match) candidates.push({ company, typeLabel: companyTypeLabel(company.companyType), match });
+  }
+  candidates.sort((x, y) => y.match.score - x.match.score || x.company.name.localeCompare(y.company.name));
+  return candidates.slice(0, CANDIDATES_PER_CUSTOMER);
+}
 
-  // A company exact for two customers is for the admin to settle, one by one.
+/**
+ * Marks the company each customer may confirm with "all exact ones". A company exact for two
+ * customers is for the admin to settle, one by one.
+ */
+function withBulkExact(suggestions: ReadonlyArray<Omit<CustomerSuggestions, 'bulkExact'>>): CustomerSuggestions[] {
   const exactFor = new Map<number, number>();
   for (const s of suggestions) {
     for (const c of s.candidates) {
       if (c.match.kind === 'exact') exactFor.set(c.company.id, (exactFor.get(c.company.id) ?? 0) + 1);
     }
   }
-  return {
-    suggestions: suggestions
-      .filter((s) => s.candidates.length > 0)
-      .map((s) => {
-        const exact = s.candidates.filter((c) => c.match.kind === 'exact');
-        const only = exact.length === 1 ? exact[0]!.company : null;
-        return { ...s, bulkExact: only && exactFor.get(only.id) === 1 ? only : null };
-      }),
-    unmappedTotal,
-    considered: unmapped.length,
-    requests: terms.length,
-  };
+  return suggestions.map((s) => {
+    const exact = s.candidates.filter((c) => c.match.kind === 'exact');
+    const only = exact.length === 1 ? exact[0]!.company : null;
+    return { ...s, bulkExact: only && exactFor.get(only.id) === 1 ? only : null };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +166,9 @@ export interface BulkOutcome {
   readonly skipped: ReadonlyArray<{ customerId: number; companyId: number; reason: string }>;
 }
 
+type Skipped = BulkOutcome['skipped'][number];
+type Mapped = BulkOutcome['mapped'][number];
+
 /**
  * Maps the exact suggestions the admin confirmed (the pairs shown on the suggestions page). Each
  * pair is checked again: the customer is still unmapped, the company is read from Autotask
@@ -352,7 +181,35 @@ export async function confirmExactSuggestions(
   pairs: readonly BulkPair[],
 ): Promise<BulkOutcome> {
   const { db, client } = deps;
-  const skipped: Array<{ customerId: number; companyId: number; reason: string }> = [];
+  const { unique, skipped } = withoutRepeats(pairs);
+  if (unique.length === 0) return { mapped: [], skipped };
+
+  const companies = await client
+    .getCompanies(unique.map((p) => p.companyId))
+    .catch(rethrowAutotask('Could not read the suggested companies from Autotask.'));
+  const byId = new Map(companies.map((c) => [c.id, c]));
+
+  const mapped: Mapped[] = [];
+  for (const pair of unique) {
+    const outcome = await confirmPair(deps, actor, pair, byId.get(pair.companyId));
+    if ('reason' in outcome) skipped.push(outcome);
+    else mapped.push(outcome);
+  }
+
+  if (mapped.length > 0 || skipped.length > 0) {
+    await audit(db, actor, {
+      action: 'mapping.bulk_confirmed',
+      summary: `Confirmed ${mapped.length} exact mapping suggestion${mapped.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length}` : ''}`,
+      targetType: 'customer',
+      details: { mapped: mapped.length, skipped: skipped.length, pairs: mapped, skippedPairs: skipped },
+    });
+  }
+  return { mapped, skipped };
+}
+
+/** A customer sent twice, or a company proposed for two customers, is not for a bulk action. */
+function withoutRepeats(pairs: readonly BulkPair[]): { unique: BulkPair[]; skipped: Skipped[] } {
+  const skipped: Skipped[] = [];
   const seenCustomers = new Set<number>();
   const companyUse = new Map<number, number>();
   for (const p of pairs) companyUse.set(p.companyId, (companyUse.get(p.companyId) ?? 0) + 1);
@@ -368,54 +225,31 @@ export async function confirmExactSuggestions(
     }
     return true;
   });
-  if (unique.length === 0) return { mapped: [], skipped };
+  return { unique, skipped };
+}
 
-  const companies = await client
-    .getCompanies(unique.map((p) => p.companyId))
-    .catch(rethrowAutotask('Could not read the suggested companies from Autotask.'));
-  const byId = new Map(companies.map((c) => [c.id, c]));
-
-  const mapped: Array<{ customer: string; company: string; companyId: number }> = [];
-  for (const pair of unique) {
-    const skip = (reason: string) => skipped.push({ ...pair, reason });
-    const customer = await getCustomerWithMapping(db, pair.customerId).catch(() => null);
-    if (!customer) {
-      skip('The customer no longer exists.');
-      continue;
-    }
-    if (customer.mapping?.companyId != null) {
-      skip(`${customer.name} is already mapped.`);
-      continue;
-    }
-    const company = byId.get(pair.companyId);
-    if (!company) {
-      skip(`Autotask returned no company with ID ${pair.companyId}.`);
-      continue;
-    }
-    if (!company.isActive) {
-      skip(`${company.name} is inactive in Autotask.`);
-      continue;
-    }
-    if (compareNames(customer.name, company.name)?.kind !== 'exact') {
-      skip(`${company.name} is not an exact match for ${customer.name}.`);
-      continue;
-    }
-    try {
-      await saveMapping(db, actor, customer, company, 'suggestion-bulk');
-      mapped.push({ customer: customer.name, company: company.name, companyId: company.id });
-    } catch (e) {
-      if (e instanceof ConflictError) skip(e.message);
-      else throw e;
-    }
+/** Checks one pair again and maps it, or says why not. */
+async function confirmPair(
+  deps: MappingDeps,
+  actor: Actor,
+  pair: BulkPair,
+  company: Company | undefined,
+): Promise<Mapped | Skipped> {
+  const skip = (reason: string): Skipped => ({ ...pair, reason });
+  const customer = await getCustomerWithMapping(deps.db, pair.customerId).catch(() => null);
+  if (!customer) return skip('The customer no longer exists.');
+  if (customer.mapping?.companyId != null) return skip(`${customer.name} is already mapped.`);
+  if (!company) return skip(`Autotask returned no company with ID ${pair.companyId}.`);
+  if (!company.isActive) return skip(`${company.name} is inactive in Autotask.`);
+  if (compareNames(customer.name, company.name)?.kind !== 'exact') {
+    return skip(`${company.name} is not an exact match for ${customer.name}.`);
   }
-
-  if (mapped.length > 0 || skipped.length > 0) {
-    await audit(db, actor, {
-      action: 'mapping.bulk_confirmed',
-      summary: `Confirmed ${mapped.length} exact mapping suggestion${mapped.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length}` : ''}`,
-      targetType: 'customer',
-      details: { mapped: mapped.length, skipped: skipped.length, pairs: mapped, skippedPairs: skipped },
-    });
+  try {
+    await saveMapping(deps.db, actor, customer, company, 'suggestion-bulk');
+    return { customer: customer.name, company: company.name, companyId: company.id };
+  } catch (e) {
+    // Mapped to another customer since the page was shown: the unique index decided.
+    if (e instanceof ConflictError) return skip(e.message);
+    throw e;
   }
-  return { mapped, skipped };
 }

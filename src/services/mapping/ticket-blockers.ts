@@ -1,13 +1,15 @@
 import type { CompanyMapping } from '../../db/database.ts';
+import { paths } from '../../paths.ts';
 import type { Blocker } from '../integration/settings.ts';
 
 /** Where an admin maps a customer to its Autotask company. */
-export const mappingUrl = (customerId: number): string => `/customers/${customerId}/mapping`;
+export const mappingUrl = (customerId: number): string => paths.mapping.show(customerId);
 
 /**
- * Mapping-level reasons that block ticket creation (seed §3.3): not mapped yet (`missing`), or the
- * mapped company was deleted, made inactive or is not visible to the API user (`invalid`).
- * `ok` and `renamed` allow tickets: a rename never breaks a mapping.
+ * Mapping-level reasons that block ticket creation, because a ticket needs a company Autotask
+ * accepts: not mapped yet (`missing`), or the mapped company was deleted, made inactive or is not
+ * visible to the API user (`invalid`). `ok` and `renamed` allow tickets: a rename never breaks a
+ * mapping, since tickets go to the company ID.
  */
 export function mappingBlocker(
   customer: { readonly id: number; readonly name: string },

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { NotFoundError } from '../../errors/catalogue.ts';
 
 /**
- * The way back from Autotask (seed Rule 10, "LiveLinks"): stable addresses an Autotask admin can put
+ * The way back from Autotask (Autotask's LiveLinks): stable addresses an Autotask admin can put
  * into a LiveLink so that a ticket opens the run it was created for. They only redirect; the run
  * page itself checks who may see what.
  */

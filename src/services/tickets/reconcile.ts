@@ -65,7 +65,7 @@ export async function reconcilePending(
   } catch (e) {
     if (!(e instanceof AutotaskError)) throw e;
     const problem: Problem = {
-      message: `${unreachableText(row.reference)} ${explainAutotaskError(e).message}`,
+      message: explainAutotaskError(e, unreachableText(row.reference)).message,
       detail: e.detail ?? e.message,
     };
     await notePending(db, row, problem);

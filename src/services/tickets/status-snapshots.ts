@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { AutotaskClient } from '../../autotask/client.ts';
 import { AutotaskError } from '../../autotask/errors.ts';
 import type { Db, RunTicket } from '../../db/database.ts';
+import { TICKET_NOT_RETURNED } from '../../errors/autotask-messages.ts';
 import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from '../integration/sync-log.ts';
 
 /**
- * The last known status of created tickets (seed §5: a snapshot, not a live view). Pages show the
- * stored status with the time it was read; opening a page refreshes snapshots older than five
- * minutes with one batched query per 500 tickets. A failed refresh changes nothing: the page keeps
- * showing the old status "as of" its time.
+ * The last known status of created tickets: a snapshot, not a live view, so that a page of tickets
+ * never waits on Autotask. Pages show the stored status with the time it was read; opening a page
+ * refreshes snapshots older than five minutes with one batched query per 500 tickets. A failed
+ * refresh changes nothing: the page keeps showing the old status "as of" its time.
  */
 
 export const STATUS_MAX_AGE_MS = 5 * 60_000;
@@ -61,9 +62,6 @@ type Refreshable = Pick<
   'id' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'lastError'
 >;
 
-export const missingTicketText =
-  'Autotask did not return this ticket when its status was last checked (deleted, or not visible to the API user).';
-
 /**
  * Reads the tickets from Autotask (the client sends one `in` query per 500 ids) and stores status,
  * label and check time. Throws when Autotask cannot be read; nothing is changed then.
@@ -98,7 +96,7 @@ export async function refreshTicketStatuses(
       updates.push(
         db.runTicket.updateMany({
           where: { id: row.id, ticketId: row.ticketId },
-          data: { statusCheckedAt: now, lastError: missingTicketText },
+          data: { statusCheckedAt: now, lastError: TICKET_NOT_RETURNED },
         }),
       );
       continue;

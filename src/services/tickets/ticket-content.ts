@@ -2,7 +2,7 @@ import type { RunStatus } from '../../db/database.ts';
 import { formatDateTime } from '../../shared/time.ts';
 
 /**
- * What goes into an Autotask ticket for a run (seed §4.3): the title and the description. Pure
+ * What goes into an Autotask ticket for a run: the title and the description. Pure
  * functions, so the length rules can be tested without Autotask or a database.
  *
  * Lengths are counted in UTF-16 code units (JavaScript's `length`), which is how Autotask's

@@ -1,15 +1,14 @@
 import type { AutotaskClient } from '../../autotask/client.ts';
-import { AutotaskError } from '../../autotask/errors.ts';
 import type { Db, RunTicket } from '../../db/database.ts';
-import { AppError } from '../../errors/catalogue.ts';
-import { explainAutotaskError } from '../../errors/autotask-messages.ts';
+import { autotaskFailureReason, PAGE_WAIT_OVER } from '../../errors/autotask-messages.ts';
 
 /**
- * The time-entry gate (seed §6.1): a ticket with any time entry is never resolved from
- * Backupchecks. Pages show the action disabled when a ticket has time entries, so they need the
- * count of every ticket they show. Counting is one Autotask call per ticket; the result is kept in
- * RunTicket (`timeEntryCount`, `timeEntriesCheckedAt`) for at most a minute, in the database so
- * that every instance shares it. The resolve flow itself never trusts the cache: it counts live.
+ * The time-entry gate: a ticket with any time entry (billable or not) is never resolved from
+ * Backupchecks, because someone has worked on it in Autotask and it is closed there. Pages show the
+ * action disabled when a ticket has time entries, so they need the count of every ticket they show.
+ * Counting is one Autotask call per ticket; the result is kept in RunTicket (`timeEntryCount`,
+ * `timeEntriesCheckedAt`) for at most a minute, in the database so that every instance shares it.
+ * The resolve flow itself never trusts the cache: it counts live.
  */
 
 /** How long a counted number of time entries may be shown before it is counted again. */
@@ -42,13 +41,6 @@ export async function countTimeEntriesLive(
     data: { timeEntryCount: count, timeEntriesCheckedAt: now() },
   });
   return count;
-}
-
-/** Why counting failed, in one operator sentence (Autotask's own words are left to the log/flash). */
-export function countFailureReason(e: unknown): string {
-  if (e instanceof AutotaskError) return explainAutotaskError(e).message;
-  if (e instanceof AppError) return e.message;
-  return 'an unexpected error occurred.';
 }
 
 export interface GateOptions {
@@ -89,7 +81,7 @@ export async function timeEntryCounts(
     autotask = client();
   } catch (e) {
     // Credentials missing or undecryptable: the same reason for every ticket, and no call made.
-    const reason = countFailureReason(e);
+    const reason = autotaskFailureReason(e);
     for (const t of stale) results.set(t.id, { ok: false, reason });
     return results;
   }
@@ -103,7 +95,7 @@ export async function timeEntryCounts(
         const count = await countTimeEntriesLive(db, autotask, ticket, now);
         results.set(ticket.id, { ok: true, count });
       } catch (e) {
-        results.set(ticket.id, { ok: false, reason: countFailureReason(e) });
+        results.set(ticket.id, { ok: false, reason: autotaskFailureReason(e) });
       }
     }
   };
@@ -120,8 +112,7 @@ export async function timeEntryCounts(
   // Snapshot now: counts that finish later only fill the cache for the next page view.
   const out = new Map(results);
   for (const t of stale) {
-    if (!out.has(t.id))
-      out.set(t.id, { ok: false, reason: 'Autotask did not answer in time. Reload the page to try again.' });
+    if (!out.has(t.id)) out.set(t.id, { ok: false, reason: PAGE_WAIT_OVER });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { systemActor } from '../accounts/audit.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
 import { hasCredentials, SETTINGS_ID } from '../integration/settings.ts';
-import { runLabel } from './create-ticket.ts';
+import { runLabel } from './create/context.ts';
 import { reconcilePending } from './reconcile.ts';
 import { isSettleable } from './run-ticket-claims.ts';
 import { needsStatusRefresh, refreshTicketStatuses } from './status-snapshots.ts';

@@ -1,6 +1,7 @@
 import type { CompanyMapping, IntegrationSettings, Role, RunTicket } from '../../db/database.ts';
 import { integrationBlocker, type Blocker } from '../integration/settings.ts';
 import { mappingBlocker } from '../mapping/ticket-blockers.ts';
+import { TICKET_NOT_CREATED } from '../../errors/autotask-messages.ts';
 import { decodeProblem, isSettleable, type Problem } from './run-ticket-claims.ts';
 import { needsStatusRefresh, statusText } from './status-snapshots.ts';
 
@@ -8,7 +9,7 @@ import { needsStatusRefresh, statusText } from './status-snapshots.ts';
  * What `views/tickets/run-ticket.ejs` shows for one run: a view model per run, built from what the
  * page already loaded (the run's ticket row, its customer's mapping) and the integration settings.
  * No query and no Autotask call per run. It also notes which tickets need upkeep after the page
- * is sent (see ticket-upkeep.ts).
+ * is sent (see upkeep.ts).
  */
 
 export type RunTicketView =
@@ -83,7 +84,7 @@ export function createTicketViews(setup: TicketViewSetup): TicketViews {
           return {
             state: 'failed',
             canAct,
-            problem: problem ?? { message: 'Autotask did not create the ticket.' },
+            problem: problem ?? { message: TICKET_NOT_CREATED },
             blocker: canAct ? blocker() : null,
           };
         case 'created':

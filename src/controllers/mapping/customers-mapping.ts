@@ -1,0 +1,31 @@
+import type { Request, Response } from 'express';
+import { contextOf } from '../../context.ts';
+import { lastCompanySync, refreshAfterPageView } from '../../services/mapping/background-sync.ts';
+import { deferWork } from '../../shared/deferred-work.ts';
+
+/** What the mapping toolbar and column of the Customers list need (views/mapping/mapping-*.ejs). */
+export interface CustomersMappingView {
+  /** This page with its filters: where the mapping actions return to. */
+  readonly customersUrl: string;
+  /** The last finished company sync, or null: "company names last checked …". */
+  readonly lastCompanySync: Awaited<ReturnType<typeof lastCompanySync>>;
+}
+
+/**
+ * The mapping part of the Customers list. Once the page has been sent, mappings synced over an
+ * hour ago are refreshed, so company names stay current without anyone asking and the page never
+ * waits for Autotask; the next view shows the result.
+ */
+export async function customersMappingFor(req: Request, res: Response): Promise<CustomersMappingView> {
+  const { database, autotask, logger: appLogger } = contextOf(req);
+  const db = database.prisma;
+  const logger = appLogger.child({ component: 'company-sync' });
+  res.on('finish', () => {
+    if (res.statusCode !== 200) return;
+    deferWork(
+      () => refreshAfterPageView({ db, access: autotask, logger }),
+      (err) => logger.error({ err }, 'company sync after page view failed'),
+    );
+  });
+  return { customersUrl: req.originalUrl, lastCompanySync: await lastCompanySync(db) };
+}

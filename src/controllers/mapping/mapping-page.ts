@@ -1,0 +1,109 @@
+import type { NextFunction, Request, Response } from 'express';
+import { contextOf } from '../../context.ts';
+import { currentUser } from '../../middleware/auth.ts';
+import { renderOnFailure, type Failure, type Problem } from '../../middleware/errors.ts';
+import { flash } from '../../middleware/flash.ts';
+import { actorOf } from '../../services/accounts/audit.ts';
+import { CUSTOMER_MISSING } from '../../services/customers/customers.ts';
+import { getIntegrationSettings, hasCredentials } from '../../services/integration/settings.ts';
+import {
+  companyIdForm,
+  companySearchForm,
+  getCustomerWithMapping,
+  mapCustomer,
+  SEARCH_LIMIT,
+  searchCompaniesForMapping,
+  type SearchHit,
+} from '../../services/mapping/map-customer.ts';
+import { idParam } from '../../shared/ids.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
+import { mappingDepsOf } from './deps.ts';
+import { backToCustomersOf } from './return-to.ts';
+
+/**
+ * A customer's Autotask company: everyone signed in may see it (Run Checks links here when tickets
+ * are blocked); searching Autotask and mapping are for admins (guards in routes/mapping.ts).
+ */
+export async function get(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  await renderMappingPage(req, res, id, {});
+}
+
+/** "Search Autotask": companies whose name contains the typed text (one Autotask request). */
+export async function search(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  const form = parseOrThrow(companySearchForm, req.query);
+  const hits = await searchCompaniesForMapping(await mappingDepsOf(req), form);
+  await renderMappingPage(req, res, id, {
+    values: { ...typedValues(req), includeInactive: form.includeInactive },
+    hits,
+  });
+}
+
+/** "Map" from a search hit, or "Map to this ID": checked with Autotask before it is saved. */
+export async function post(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  const form = parseOrThrow(companyIdForm, req.body);
+  const { customer, company } = await mapCustomer(
+    await mappingDepsOf(req),
+    actorOf(currentUser(req)),
+    id,
+    form.companyId,
+    form.source,
+  );
+  flash(req, {
+    type: 'success',
+    text: `Mapped ${customer.name} to Autotask company ${company.name} (ID ${company.id}).`,
+  });
+  res.redirect(backToCustomersOf(req));
+}
+
+/**
+ * The route step that shows a refused search or mapping in this page: the page again with what the
+ * admin typed, a field error under its field (a bad ID, an unknown or inactive company, a company
+ * mapped to another customer), anything else above the forms. The customer id is read here because
+ * the failure view runs in the app's error handler, where the route's parameters are gone.
+ */
+export function onFailure(req: Request, res: Response, next: NextFunction): void {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  renderOnFailure((failedReq, failedRes, failure) => showFailure(failedReq, failedRes, id, failure))(req, res, next);
+}
+
+async function showFailure(req: Request, res: Response, id: number, failure: Failure): Promise<void> {
+  await renderMappingPage(req, res, id, {
+    values: typedValues(req),
+    errors: { ...failure.fieldErrors },
+    problem: failure.problem,
+  });
+}
+
+/** The search form's fields travel in the query, the mapping form's in the body. */
+function typedValues(req: Request): Record<string, unknown> {
+  if (req.method === 'GET') return { q: req.query['q'], includeInactive: req.query['includeInactive'] };
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return { companyId: body['companyId'], q: body['q'] };
+}
+
+interface PageState {
+  readonly values?: Record<string, unknown>;
+  readonly errors?: Record<string, string>;
+  readonly hits?: SearchHit[] | null;
+  readonly problem?: Problem | null;
+}
+
+async function renderMappingPage(req: Request, res: Response, customerId: number, state: PageState): Promise<void> {
+  const db = contextOf(req).database.prisma;
+  const [customer, settings] = await Promise.all([getCustomerWithMapping(db, customerId), getIntegrationSettings(db)]);
+  res.render('mapping/mapping', {
+    title: `Autotask company of ${customer.name}`,
+    customer,
+    integration: { enabled: settings.enabled, hasCredentials: hasCredentials(settings) },
+    values: {},
+    errors: {},
+    hits: null,
+    problem: null,
+    searchLimit: SEARCH_LIMIT,
+    returnTo: backToCustomersOf(req),
+    ...state,
+  });
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import * as actions from '../controllers/mapping/mapping-actions.ts';
+import * as mappingPage from '../controllers/mapping/mapping-page.ts';
+import { backToCustomersOf } from '../controllers/mapping/return-to.ts';
+import * as suggestions from '../controllers/mapping/suggestions.ts';
+import { requireRole } from '../middleware/auth.ts';
+import { flashOnFailure, renderOnFailure } from '../middleware/errors.ts';
+import { paths, pattern } from '../paths.ts';
+
+/**
+ * Customer ↔ Autotask company mapping. Every change, and every Autotask search (each costs a request
+ * from the tenant's hourly budget), is for admins; a customer's mapping page may be seen by every
+ * signed-in role. Refusals show in the mapping page's forms, or go back as a message.
+ */
+export function mappingRoutes(): Router {
+  const router = Router();
+  const admin = requireRole('admin');
+  router.get(pattern(paths.mapping.show), mappingPage.get);
+  router.get(pattern(paths.mapping.search), admin, mappingPage.onFailure, mappingPage.search);
+  router.post(pattern(paths.mapping.show), admin, mappingPage.onFailure, mappingPage.post);
+  router.post(pattern(paths.mapping.clear), admin, actions.postClear);
+  router.post(pattern(paths.mapping.refresh), admin, actions.onRefreshFailure, actions.postRefresh);
+  router.post(paths.mapping.refreshAll, admin, flashOnFailure(backToCustomersOf), actions.postRefreshAll);
+  router.get(paths.mapping.suggestions, admin, renderOnFailure(suggestions.showFailure), suggestions.get);
+  router.post(
+    paths.mapping.confirmSuggestion,
+    admin,
+    flashOnFailure(suggestions.backToSuggestionsOf, 'The suggestion was not applied.'),
+    suggestions.postConfirm,
+  );
+  router.post(
+    paths.mapping.confirmExactSuggestions,
+    admin,
+    flashOnFailure(suggestions.backToSuggestionsOf, 'No suggestion was applied.'),
+    suggestions.postConfirmExact,
+  );
+  return router;
+}

@@ -1,0 +1,173 @@
+import type { AutotaskClient } from '../../autotask/client.ts';
+import type { Db, IntegrationSettings } from '../../db/database.ts';
+import type { Logger } from '../../logger.ts';
+import type { AutotaskAccess } from '../integration/autotask-access.ts';
+import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
+import {
+  COMPANY_SYNC_KIND,
+  refreshMappings,
+  startCompanySyncLog,
+  syncErrorText,
+  type CompanySyncDeps,
+  type SyncSummary,
+} from './company-sync.ts';
+
+/**
+ * The company syncs nobody clicked for: after the Customers page is sent, and the optional periodic
+ * sync. Both refresh only mappings that are due, never run twice at once across app instances, and
+ * back off after a failure so an Autotask outage is not asked again on every page view.
+ */
+
+/** A sync that started less than this long ago and has not finished is taken to be running. */
+export const RUNNING_WINDOW_MS = 60_000;
+/** After a failed sync, background runs wait this long before asking Autotask again. */
+export const FAILURE_BACKOFF_MS = 5 * 60_000;
+/** Mappings last synced longer ago than this are refreshed after the Customers page is sent. */
+export const STALE_AFTER_MS = 60 * 60_000;
+/** One page view refreshes at most this many mappings (4 requests); the next view takes the rest. */
+export const PAGE_VIEW_LIMIT = 2000;
+
+/**
+ * Claims the right to run a background sync, across every app instance sharing the database: the
+ * claim is a sync-log row, and of two claims made at the same time the older row wins (each
+ * instance inserts before it looks, so at least one sees the other). Returns null, leaving no row
+ * behind, when another sync is running or one failed moments ago.
+ */
+export async function claimBackgroundSync(db: Db, trigger: string): Promise<{ id: number; startedAt: Date } | null> {
+  const now = Date.now();
+  const recentFailure = await db.syncLog.findFirst({
+    where: { kind: COMPANY_SYNC_KIND, ok: false, finishedAt: { gt: new Date(now - FAILURE_BACKOFF_MS) } },
+    select: { id: true },
+  });
+  if (recentFailure) return null;
+  const mine = await startCompanySyncLog(db, trigger);
+  const other = await db.syncLog.findFirst({
+    where: {
+      kind: COMPANY_SYNC_KIND,
+      finishedAt: null,
+      startedAt: { gt: new Date(now - RUNNING_WINDOW_MS) },
+      id: { lt: mine.id },
+    },
+    select: { id: true },
+  });
+  if (other) {
+    await db.syncLog.delete({ where: { id: mine.id } });
+    return null;
+  }
+  return mine;
+}
+
+/**
+ * Refreshes mappings last synced before `syncedBefore`, unless none are due or another sync is
+ * running. Returns null when it did not run.
+ */
+export async function refreshStaleMappings(
+  deps: CompanySyncDeps,
+  options: { trigger: string; syncedBefore: Date; limit?: number },
+): Promise<SyncSummary | null> {
+  const due = await deps.db.companyMapping.count({
+    where: { companyId: { not: null }, OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: options.syncedBefore } }] },
+  });
+  if (due === 0) return null;
+  const log = await claimBackgroundSync(deps.db, options.trigger);
+  if (!log) return null;
+  try {
+    return await refreshMappings(deps, { ...options, log });
+  } catch (e) {
+    // A database failure mid-run: close the claim so it does not block the next run for a minute.
+    await deps.db.syncLog
+      .update({
+        where: { id: log.id },
+        data: { finishedAt: new Date(), ok: false, errors: 1, message: syncErrorText(e) },
+      })
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who runs background syncs
+
+export interface BackgroundSyncDeps {
+  readonly db: Db;
+  readonly access: AutotaskAccess;
+  readonly logger: Logger;
+}
+
+/** A client for background reads, or null when the integration is off or has no credentials. */
+async function backgroundClient(
+  deps: BackgroundSyncDeps,
+): Promise<{ client: AutotaskClient; settings: IntegrationSettings } | null> {
+  const settings = await getIntegrationSettings(deps.db);
+  if (!settings.enabled || !hasCredentials(settings)) return null;
+  return { client: deps.access.client(settings), settings };
+}
+
+/**
+ * Run after the Customers page has been sent: refreshes mappings last synced over an hour ago, so
+ * names stay current without anyone asking and the page itself never waits for Autotask. Never
+ * throws; failures are logged (and a failed Autotask call is in the sync log).
+ */
+export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
+  try {
+    const ready = await backgroundClient(deps);
+    if (!ready) return null;
+    const summary = await refreshStaleMappings(
+      { db: deps.db, client: ready.client },
+      { trigger: 'page-view', syncedBefore: new Date(Date.now() - STALE_AFTER_MS), limit: PAGE_VIEW_LIMIT },
+    );
+    if (summary?.errors)
+      deps.logger.warn({ syncLogId: summary.syncLogId, message: summary.message }, 'company sync failed');
+    return summary;
+  } catch (err) {
+    deps.logger.error({ err }, 'company sync after page view failed');
+    return null;
+  }
+}
+
+/** How often the periodic sync checks whether it is due. */
+export const PERIODIC_TICK_MS = 60_000;
+
+/**
+ * The optional periodic sync (Settings: sync interval, off by default): each tick refreshes the
+ * mappings last synced longer ago than the interval. Reads only. The timer is unref'd so it never
+ * keeps the process alive; several instances coordinate through the sync log.
+ */
+export function startPeriodicCompanySync(
+  deps: BackgroundSyncDeps,
+  options: { tickMs?: number } = {},
+): { stop(): void; tick(): Promise<SyncSummary | null> } {
+  let running = false;
+  const tick = async (): Promise<SyncSummary | null> => {
+    if (running) return null;
+    running = true;
+    try {
+      const ready = await backgroundClient(deps);
+      const minutes = ready?.settings.syncIntervalMinutes ?? 0;
+      if (!ready || minutes <= 0) return null;
+      const summary = await refreshStaleMappings(
+        { db: deps.db, client: ready.client },
+        { trigger: 'periodic', syncedBefore: new Date(Date.now() - minutes * 60_000) },
+      );
+      if (summary?.errors)
+        deps.logger.warn({ syncLogId: summary.syncLogId, message: summary.message }, 'periodic company sync failed');
+      return summary;
+    } catch (err) {
+      deps.logger.error({ err }, 'periodic company sync failed');
+      return null;
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.tickMs ?? PERIODIC_TICK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer), tick };
+}
+
+/** The last finished company sync, for "company names last checked …" above the Customers list. */
+export function lastCompanySync(db: Db) {
+  return db.syncLog.findFirst({
+    where: { kind: COMPANY_SYNC_KIND, finishedAt: { not: null } },
+    orderBy: { id: 'desc' },
+  });
+}

@@ -1,0 +1,53 @@
+import type { AutotaskClient } from '../../../autotask/client.ts';
+import type { Db, IntegrationSettings, RunTicket } from '../../../db/database.ts';
+import type { Actor } from '../../accounts/audit.ts';
+import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import type { Problem } from '../run-ticket-claims.ts';
+
+/** What the steps of "Create Autotask ticket" share, and the outcomes a click ends with. */
+
+export interface TicketCreationDeps {
+  readonly db: Db;
+  readonly autotask: AutotaskAccess;
+  /** The Autotask client timeout (AUTOTASK_TIMEOUT_MS): decides when a pending row may be settled. */
+  readonly timeoutMs: number;
+  /** Zone for the run time in the description. */
+  readonly timezone: string;
+  /** APP_BASE_URL, used for the run link when Settings has no base URL. */
+  readonly fallbackBaseUrl?: string | undefined;
+}
+
+/** One click's attempt, once the guards have passed. */
+export interface CreateContext {
+  readonly deps: TicketCreationDeps;
+  readonly client: AutotaskClient;
+  readonly settings: IntegrationSettings;
+  readonly actor: Actor;
+  /** `runLabel(run)`, for messages and audit summaries. */
+  readonly label: string;
+}
+
+export type CreateOutcome =
+  /** This click created the ticket. */
+  | { readonly kind: 'created'; readonly ticket: RunTicket; readonly label: string }
+  /** The ticket of an earlier attempt whose answer was lost was found and attached. */
+  | { readonly kind: 'reconciled'; readonly ticket: RunTicket; readonly label: string }
+  /** The run already has its ticket. */
+  | { readonly kind: 'exists'; readonly ticket: RunTicket; readonly label: string }
+  /** Another click (tab, operator, instance) is creating it right now. */
+  | { readonly kind: 'in_progress'; readonly ticket: RunTicket; readonly label: string }
+  /** Autotask refused; nothing was created and the operator may try again. */
+  | { readonly kind: 'failed'; readonly ticket: RunTicket; readonly label: string; readonly problem: Problem }
+  /** No usable answer: the ticket may exist. The row stays pending until a lookup settles it. */
+  | { readonly kind: 'unknown'; readonly ticket: RunTicket; readonly label: string; readonly problem: Problem };
+
+/** What an existing row tells a caller who did not get to post. Null for a failed row (retryable). */
+export function outcomeOf(row: RunTicket, label: string): CreateOutcome | null {
+  if (row.state === 'created') return { kind: 'exists', ticket: row, label };
+  if (row.state === 'pending') return { kind: 'in_progress', ticket: row, label };
+  return null;
+}
+
+/** "run #12 of Acme / Nightly". */
+export const runLabel = (run: { id: number; job: { name: string; customer: { name: string } } }): string =>
+  `run #${run.id} of ${run.job.customer.name} / ${run.job.name}`;

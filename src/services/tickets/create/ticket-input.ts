@@ -1,0 +1,73 @@
+import type { NewTicket } from '../../../autotask/client.ts';
+import type { Db, IntegrationSettings, RunStatus } from '../../../db/database.ts';
+import { ticketDescription, ticketTitle } from '../ticket-content.ts';
+import type { TicketCreationDeps } from './context.ts';
+
+/** What the ticket POST sends for a run: its fields from Settings, its text from the run. */
+
+/** At most this many error/warning objects are read for the description; more never fit in 8,000 characters. */
+const DESCRIPTION_OBJECTS = 400;
+
+/** The run with everything its ticket is built from and guarded by (job, customer, mapping). */
+export const loadRun = (db: Db, runId: number) =>
+  db.run.findUnique({
+    where: { id: runId },
+    include: { job: { include: { customer: { include: { mapping: true } } } } },
+  });
+export type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+
+export function priorityFor(status: RunStatus, s: IntegrationSettings): number {
+  // A success run gets a ticket only when an operator decides it needs one (e.g. a suspicious
+  // run); Settings has no "success" priority, so it is raised with the warning priority.
+  return status === 'error' ? s.priorityErrorId! : s.priorityWarningId!;
+}
+
+export function runUrl(settingsBaseUrl: string | null, fallback: string | undefined, runId: number): string | null {
+  const base = (settingsBaseUrl || fallback || '').trim().replace(/\/+$/, '');
+  return base ? `${base}/runs/${runId}` : null;
+}
+
+export async function ticketInput(
+  deps: TicketCreationDeps,
+  s: IntegrationSettings,
+  run: LoadedRun,
+  companyId: number,
+  reference: string,
+): Promise<Omit<NewTicket, 'externalId'>> {
+  const affected = { runId: run.id, status: { in: ['error', 'warning'] as RunStatus[] } };
+  const [objects, affectedTotal] = await Promise.all([
+    deps.db.runObject.findMany({
+      where: affected,
+      // RunStatus is declared success, warning, error: descending puts errors first.
+      orderBy: [{ status: 'desc' }, { position: 'asc' }],
+      take: DESCRIPTION_OBJECTS,
+    }),
+    deps.db.runObject.count({ where: affected }),
+  ]);
+  const customer = run.job.customer;
+  return {
+    companyId,
+    title: ticketTitle({ customerName: customer.name, jobName: run.job.name, status: run.status }),
+    description: ticketDescription({
+      customerName: customer.name,
+      jobName: run.job.name,
+      backupSoftware: run.job.backupSoftware,
+      backupType: run.job.backupType,
+      status: run.status,
+      runAt: run.runAt,
+      remark: run.remark,
+      objects,
+      affectedTotal,
+      runUrl: runUrl(s.baseUrl, deps.fallbackBaseUrl, run.id),
+      runId: run.id,
+      reference,
+      timezone: deps.timezone,
+    }),
+    status: s.newStatusId!,
+    priority: priorityFor(run.status, s),
+    ...(s.queueId !== null ? { queueId: s.queueId } : {}),
+    ...(s.issueTypeId !== null ? { issueType: s.issueTypeId } : {}),
+    ...(s.subIssueTypeId !== null ? { subIssueType: s.subIssueTypeId } : {}),
+    ...(s.sourceId !== null ? { source: s.sourceId } : {}),
+  };
+}

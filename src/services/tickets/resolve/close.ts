@@ -1,0 +1,81 @@
+import { isOutcomeUnknown } from '../../../autotask/errors.ts';
+import type { Ticket } from '../../../autotask/types.ts';
+import { failed, record, storeStatus, type FlowState, type ResolveResult } from './flow.ts';
+import { COMPLETE_STATUS, statusLabelOf } from './rules.ts';
+
+/**
+ * Steps 5 and 6: set the status to Complete, then read the ticket back. Only the read-back says the
+ * ticket is closed, so a close whose answer was lost is settled there rather than sent again.
+ */
+export async function closeAndConfirm(f: FlowState, noteId: number): Promise<ResolveResult> {
+  const refused = await sendComplete(f);
+  if (refused) return refused;
+  return confirmComplete(f, noteId);
+}
+
+/** Step 5. Returns the result when Autotask refused the close, or null to read back. */
+async function sendComplete(f: FlowState): Promise<ResolveResult | null> {
+  try {
+    await f.client.updateTicketStatus(f.ticket.ticketId, COMPLETE_STATUS);
+  } catch (e) {
+    if (!isOutcomeUnknown(e)) {
+      return failed(
+        f,
+        'close_failed',
+        'close ticket',
+        `The closing note was written to ticket ${f.label}, but closing the ticket failed. Try again: the ticket will be closed without a second note.`,
+        e,
+      );
+    }
+    // Unknown outcome: the read-back decides; if it cannot, the operator retries, and the retry's
+    // first step reads the ticket before anything is written.
+  }
+  return null;
+}
+
+/** Step 6: read back, record the status, and mark the ticket resolved only when it is Complete. */
+async function confirmComplete(f: FlowState, noteId: number): Promise<ResolveResult> {
+  let after: Ticket;
+  try {
+    after = await f.client.getTicket(f.ticket.ticketId);
+  } catch (e) {
+    return failed(
+      f,
+      'close_unknown',
+      'read back',
+      `The closing note is on ticket ${f.label} and Complete was sent, but the ticket could not be read back to confirm it. Reload the run later or try again: nothing will be written twice.`,
+      e,
+    );
+  }
+  await storeStatus(f, after.status);
+  if (after.status !== COMPLETE_STATUS) return notComplete(f, noteId, after.status);
+  return markResolved(f, noteId, after.status);
+}
+
+async function notComplete(f: FlowState, noteId: number, statusId: number): Promise<ResolveResult> {
+  const shown = statusLabelOf(f.settings, statusId);
+  await record(f, 'ticket.resolve_failed', `Ticket ${f.label} is not complete after the close (status ${shown})`, {
+    step: 'read back',
+    statusId,
+    noteId,
+  });
+  return {
+    outcome: 'close_unknown',
+    level: 'error',
+    message: `The closing note is on ticket ${f.label}, but the ticket is not complete in Autotask (status ${shown}). Try again: no second note will be written.`,
+  };
+}
+
+async function markResolved(f: FlowState, noteId: number, statusId: number): Promise<ResolveResult> {
+  const resolvedAt = f.now();
+  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { resolvedAt, resolvedById: f.actor.id } });
+  await record(f, 'ticket.resolved', `Resolved ticket ${f.label} with internal note ${noteId}`, {
+    noteId,
+    statusId,
+  });
+  return {
+    outcome: 'resolved',
+    level: 'success',
+    message: `Ticket ${f.label} is resolved: the internal note was written and the ticket is Complete in Autotask.`,
+  };
+}

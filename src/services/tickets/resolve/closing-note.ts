@@ -1,0 +1,143 @@
+import { isOutcomeUnknown } from '../../../autotask/errors.ts';
+import type { TicketNote } from '../../../autotask/types.ts';
+import type { Db } from '../../../db/database.ts';
+import { CLOSING_NOTE_TEXT } from '../../integration/settings.ts';
+import { failed, record, type FlowState, type ResolveResult } from './flow.ts';
+import { CLOSING_NOTE_TITLE, INTERNAL_PUBLISH } from './rules.ts';
+
+/**
+ * Step 3: the internal closing note, written before the close and at most once per ticket, ever.
+ * Its id is stored the moment Autotask gives it. `closingNoteSentAt` is set just before the POST
+ * and cleared when the id is stored: a row that still has it tells the next attempt that a note may
+ * exist without its id, and that attempt looks for it before writing one.
+ */
+
+/** The step either has the note's id for the next steps or ends the resolve with a result. */
+export type NoteStep = { readonly noteId: number } | { readonly stop: ResolveResult };
+
+export async function ensureClosingNote(f: FlowState): Promise<NoteStep> {
+  if (f.ticket.closingNoteId !== null) return { noteId: f.ticket.closingNoteId };
+  const noteTypeId = f.settings.noteTypeId;
+  if (noteTypeId === null) return { stop: await noNoteType(f) };
+  const earlier = await lookForEarlierNote(f);
+  if ('stop' in earlier) return earlier;
+  if (earlier.note) return { noteId: await adoptNote(f, earlier.note.id) };
+  return writeNote(f, noteTypeId);
+}
+
+async function noNoteType(f: FlowState): Promise<ResolveResult> {
+  await record(f, 'ticket.resolve_failed', `Resolve of ticket ${f.label} stopped: no note type set`, {
+    step: 'note',
+  });
+  return {
+    outcome: 'note_failed',
+    level: 'error',
+    message:
+      'No note type for the closing note is set in the Autotask settings, so nothing was written. An admin can set it under Settings → Autotask.',
+  };
+}
+
+/**
+ * "Was it already written?": an earlier attempt that sent the note but never stored its id (answer
+ * lost, process died) left `closingNoteSentAt`; its note is looked for before one is written.
+ * Without that mark there is nothing to look for.
+ */
+async function lookForEarlierNote(
+  f: FlowState,
+): Promise<{ readonly note: TicketNote | undefined } | { readonly stop: ResolveResult }> {
+  if (f.ticket.closingNoteSentAt === null) return { note: undefined };
+  try {
+    return { note: findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId)) };
+  } catch (e) {
+    return {
+      stop: await failed(
+        f,
+        'note_unknown',
+        'look for closing note',
+        `An earlier attempt may have written the closing note, and the notes of ticket ${f.label} could not be read to check, so nothing was written.`,
+        e,
+      ),
+    };
+  }
+}
+
+async function adoptNote(f: FlowState, noteId: number): Promise<number> {
+  await storeNote(f.db, f.ticket.id, noteId);
+  await record(
+    f,
+    'ticket.resolve_note_adopted',
+    `Found the closing note ${noteId} on ticket ${f.label} from an earlier attempt`,
+    {
+      noteId,
+    },
+  );
+  return noteId;
+}
+
+async function writeNote(f: FlowState, noteTypeId: number): Promise<NoteStep> {
+  // Written ahead: from here until the id is stored, the note may exist in Autotask.
+  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: f.now() } });
+  let noteId: number;
+  try {
+    noteId = await f.client.addTicketNote(f.ticket.ticketId, {
+      title: CLOSING_NOTE_TITLE,
+      description: CLOSING_NOTE_TEXT,
+      noteType: noteTypeId,
+      publish: INTERNAL_PUBLISH,
+    });
+  } catch (e) {
+    const settled = await afterNoteFailure(f, e);
+    if ('stop' in settled) return settled;
+    noteId = settled.noteId;
+  }
+  await storeNote(f.db, f.ticket.id, noteId);
+  await record(f, 'ticket.resolve_note_written', `Wrote the internal closing note ${noteId} on ticket ${f.label}`, {
+    noteId,
+  });
+  return { noteId };
+}
+
+/**
+ * The note POST failed. A definite refusal means no note exists, so the mark is cleared and a
+ * retry need not look first. An unknown outcome means the note may exist: it is settled by reading,
+ * never by writing blindly again; when the read cannot settle it, the mark stays for the retry.
+ */
+async function afterNoteFailure(f: FlowState, e: unknown): Promise<NoteStep> {
+  if (!isOutcomeUnknown(e)) {
+    await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: null } });
+    return {
+      stop: await failed(
+        f,
+        'note_failed',
+        'write closing note',
+        `Autotask did not accept the closing note, so ticket ${f.label} was not closed.`,
+        e,
+      ),
+    };
+  }
+  let settled: TicketNote | undefined;
+  try {
+    settled = findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId));
+  } catch {
+    settled = undefined;
+  }
+  if (settled) return { noteId: settled.id };
+  return {
+    stop: await failed(
+      f,
+      'note_unknown',
+      'write closing note',
+      `Autotask did not confirm the closing note and it could not be found on ticket ${f.label}, so the ticket was not closed. Try again: Backupchecks looks for the note first and never writes a second one.`,
+      e,
+    ),
+  };
+}
+
+/** A closing note we wrote: internal, with exactly the fixed text (the title is not compared: it can be edited in Autotask). */
+function findClosingNote(notes: readonly TicketNote[]): TicketNote | undefined {
+  return notes.find((n) => n.description?.trim() === CLOSING_NOTE_TEXT && n.publish === INTERNAL_PUBLISH);
+}
+
+async function storeNote(db: Db, runTicketId: number, noteId: number): Promise<void> {
+  await db.runTicket.update({ where: { id: runTicketId }, data: { closingNoteId: noteId, closingNoteSentAt: null } });
+}

@@ -1,0 +1,70 @@
+import type { Role, RunTicket } from '../../../db/database.ts';
+import { getIntegrationSettings } from '../../integration/settings.ts';
+import { timeEntryCounts, type CountResult, type GateOptions } from '../time-entry-gate.ts';
+import type { ResolutionDeps } from './flow.ts';
+import { leaseActive } from './lease.ts';
+import { countFailedMessage, IN_PROGRESS_MESSAGE, NO_NOTE_TYPE_SHORT, timeEntriesMessage } from './messages.ts';
+import { canResolve, COMPLETE_STATUS, resolveBlocker } from './rules.ts';
+
+/** What pages show: the resolve action per run, offered only after a successful count. */
+
+export type ResolvableTicket = Pick<
+  RunTicket,
+  'id' | 'runId' | 'state' | 'ticketId' | 'statusId' | 'timeEntryCount' | 'timeEntriesCheckedAt' | 'resolveStartedAt'
+>;
+
+export interface ResolveAction {
+  /** "Resolve ticket" may be clicked. */
+  readonly offered: boolean;
+  /** Shown next to the disabled action; null when offered. */
+  readonly disabledReason: string | null;
+  /** Time entries on the ticket, when counted. */
+  readonly count: number | null;
+}
+
+/**
+ * The resolve action for each shown run (keyed by run id) whose ticket is created and not
+ * complete. Empty when the user may not resolve or resolving is off: the action is then absent.
+ * Counts come from the 60-second cache or are refreshed with bounded concurrency and time
+ * (`time-entry-gate.ts`), so a page of many tickets costs a few Autotask calls, once a minute.
+ */
+export async function resolveStateFor(
+  deps: ResolutionDeps,
+  role: Role | undefined,
+  tickets: readonly (ResolvableTicket | null | undefined)[],
+  options: GateOptions = {},
+): Promise<Map<number, ResolveAction>> {
+  const out = new Map<number, ResolveAction>();
+  if (!canResolve(role)) return out;
+  const candidates = tickets.filter(
+    (t): t is ResolvableTicket & { ticketId: number } =>
+      Boolean(t) && t!.state === 'created' && t!.ticketId !== null && t!.statusId !== COMPLETE_STATUS,
+  );
+  if (candidates.length === 0) return out;
+  const settings = await getIntegrationSettings(deps.db);
+  if (resolveBlocker(settings)) return out;
+  if (settings.noteTypeId === null) {
+    // Offering the action would only lead to a refusal after the confirmation step.
+    for (const t of candidates) out.set(t.runId, { offered: false, disabledReason: NO_NOTE_TYPE_SHORT, count: null });
+    return out;
+  }
+
+  const now = deps.now ?? (() => new Date());
+  const counts = await timeEntryCounts(deps.db, () => deps.autotask.client(settings), candidates, {
+    now,
+    ...options,
+  });
+  const at = now();
+  for (const t of candidates) out.set(t.runId, actionFor(t, counts.get(t.id), at));
+  return out;
+}
+
+/** No count, time entries, or a resolve under way each disable the action, with the reason. */
+function actionFor(t: ResolvableTicket, c: CountResult | undefined, at: Date): ResolveAction {
+  if (!c || !c.ok) {
+    return { offered: false, disabledReason: countFailedMessage(c ? c.reason : 'no answer.'), count: null };
+  }
+  if (c.count > 0) return { offered: false, disabledReason: timeEntriesMessage(c.count), count: c.count };
+  if (leaseActive(t, at)) return { offered: false, disabledReason: IN_PROGRESS_MESSAGE, count: 0 };
+  return { offered: true, disabledReason: null, count: 0 };
+}
