@@ -45,7 +45,7 @@ async function scratchDatabase(): Promise<{ env: Record<string, string>; drop():
   const server = process.env.TEST_DATABASE_URL;
   if (!server) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-e2e-'));
-    return { env: { DATA_DIR: dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return { env: { DATA_DIR: dataDir }, drop: () => fs.promises.rm(dataDir, { recursive: true, force: true }) };
   }
   const name = `bc_e2e_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: server });

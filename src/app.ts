@@ -12,6 +12,7 @@ import { errorHandler, notFound } from './middleware/errors.ts';
 import { exposeFlash } from './middleware/flash.ts';
 import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
+import { paths } from './paths.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import { settleDeferredWork } from './shared/deferred-work.ts';
 import { formatDateTime } from './shared/time.ts';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): BuiltApp {
       csrfToken: '',
       currentPath: '',
       timezone: config.timezone,
+      paths,
     });
     res.locals.fmt = (d: Date | null) => formatDateTime(d, config.timezone);
     next();
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): BuiltApp {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/static/') },
+      autoLogging: { ignore: (req) => req.url === paths.health || (req.url ?? '').startsWith('/static/') },
     }),
   );
 
@@ -112,7 +114,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use(loadUser(db));
   app.use(csrfProtection);
   app.use(exposeCsrfToken, exposeFlash, exposeViewHelpers(context));
-  app.use(pageRoutes(context));
+  app.use(pageRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger, { showStack: config.nodeEnv === 'development' }));

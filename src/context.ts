@@ -1,3 +1,4 @@
+import type { WriteRetryOptions } from './autotask/client.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly secrets: LocalSecrets;
   /** Zone lookup of the demo's built-in simulator; else config's AUTOTASK_ZONE_LOOKUP_URL applies. */
   readonly autotaskZoneLookupUrl?: string | undefined;
+  /** Waits before a write refused by Autotask's thread threshold is sent again; tests make them instant. */
+  readonly autotaskWriteRetry?: WriteRetryOptions | undefined;
 }
 
 export interface AppContext extends AppDeps {
@@ -34,6 +37,7 @@ export function createContext(deps: AppDeps): AppContext {
       zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
       timeoutMs: config.autotask.timeoutMs,
       logger,
+      writeRetry: deps.autotaskWriteRetry,
     }),
   };
 }

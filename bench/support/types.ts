@@ -16,5 +16,5 @@ export interface BenchModule {
   readonly title: string;
   /** p95 target in ms for its large-set measurements; 150 when not exported, null for none. */
   readonly targetP95Ms?: number | null;
-  run(ctx: BenchContext): Promise<Measurement[]>;
+  readonly run: (ctx: BenchContext) => Promise<Measurement[]>;
 }

@@ -17,17 +17,25 @@
  *   addTicketNote(ticketId, note)   POST Tickets/{id}/Notes, sent once; returns the note id
  *   listTicketNotes(ticketId)       notes on a ticket (settles an unknown note outcome)
  *   countTimeEntries(ticketId)      number of time entries on a ticket
+ *   countNonBillableTimeEntries(since)  tenant-wide non-billable entries worked since a day
  *   getTicketPicklists()            status, priority, queue, issue/sub-issue type, source, ticket type
  *   getTicketNotePicklists()        note type, publish
+ *   getWorkTypes()                  Work Types (BillingCodes with useType 1), inactive ones included
+ *   listActiveContacts(companyId)   a company's active contacts
+ *   getContact(id)                  one contact; AutotaskNotFoundError when absent
+ *   getContacts(ids)                many contacts, active or not, batched
  *   getThresholdInformation()       hourly request budget and use
  *   ticketUrl(ticketId)             web link to the ticket in this tenant's zone
  *
- * Writes (createTicket, updateTicketStatus, addTicketNote) are never retried; when they fail with
- * `isOutcomeUnknown(err)` the caller looks before it writes again. Reads are retried on a dropped
+ * Writes (createTicket, updateTicketStatus, addTicketNote) are never retried here; when they fail with
+ * `isOutcomeUnknown(err)` the caller looks before it writes again, and when `isThreadThreshold(err)`
+ * the caller may send again after its lookup shows the write did not happen (`mayResendAfterCheck`). Reads are retried on a dropped
  * connection, 429 and 503. At most 3 requests per entity endpoint run at once per integration code.
  */
 import { type ApiCallRecorder } from './api-log.ts';
+import { getWorkTypes } from './billing-codes.ts';
 import { getCompanies, getCompany, searchCompanies, type CompanySearchOptions } from './companies.ts';
+import { getContact, getContacts, listActiveContacts } from './contacts.ts';
 import { sharedEndpointLimiter, type EndpointLimiter } from './concurrency.ts';
 import { createHttp, type AutotaskHttp, type RetryOptions } from './http.ts';
 import { ticketUrl } from './links.ts';
@@ -35,7 +43,7 @@ import { addTicketNote, listTicketNotes } from './notes.ts';
 import { getTicketNotePicklists, getTicketPicklists } from './picklists.ts';
 import { getThresholdInformation } from './threshold.ts';
 import { createTicket, findTicketsByExternalId, getTicket, getTickets, updateTicketStatus } from './tickets.ts';
-import { countTimeEntriesForTicket } from './time-entries.ts';
+import { countNonBillableTimeEntriesSince, countTimeEntriesForTicket } from './time-entries.ts';
 import type {
   ApiLogLevel,
   AutotaskCredentials,
@@ -44,6 +52,7 @@ import type {
   AutotaskZone,
   Company,
   ConnectionCheck,
+  Contact,
   CreatedTicket,
   NewTicket,
   NewTicketNote,
@@ -52,6 +61,7 @@ import type {
   TicketNotePicklists,
   TicketPicklists,
   ThresholdInfo,
+  WorkType,
 } from './types.ts';
 import { DEFAULT_ZONE_TTL_MS, InMemoryZoneCache, type ZoneCache } from './zone.ts';
 
@@ -107,11 +117,22 @@ export interface AutotaskClient {
 
   /** Number of time entries on a ticket. */
   countTimeEntries(ticketId: number): Promise<number>;
+  /** Non-billable time entries of the whole tenant worked since the UTC day of `since`, as the API user sees them. */
+  countNonBillableTimeEntries(since: Date): Promise<number>;
 
   /** Ticket picklists from the tenant's metadata. */
   getTicketPicklists(): Promise<TicketPicklists>;
   /** Ticket note picklists from the tenant's metadata. */
   getTicketNotePicklists(): Promise<TicketNotePicklists>;
+  /** The tenant's Work Types (BillingCodes with useType 1), inactive ones included. */
+  getWorkTypes(): Promise<readonly WorkType[]>;
+
+  /** The active contacts of a company. */
+  listActiveContacts(companyId: number): Promise<readonly Contact[]>;
+  /** One contact; throws AutotaskNotFoundError when Autotask has none. */
+  getContact(id: number): Promise<Contact>;
+  /** Contacts for many ids (batches of 500), active or not; missing ids are absent from the result. */
+  getContacts(ids: readonly number[]): Promise<readonly Contact[]>;
   /** The tenant's hourly request budget. */
   getThresholdInformation(): Promise<ThresholdInfo>;
 
@@ -152,8 +173,13 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     addTicketNote: (ticketId, note) => addTicketNote(http, ticketId, note),
     listTicketNotes: (ticketId) => listTicketNotes(http, ticketId),
     countTimeEntries: (ticketId) => countTimeEntriesForTicket(http, ticketId),
+    countNonBillableTimeEntries: (since) => countNonBillableTimeEntriesSince(http, since),
     getTicketPicklists: () => getTicketPicklists(http),
     getTicketNotePicklists: () => getTicketNotePicklists(http),
+    getWorkTypes: () => getWorkTypes(http),
+    listActiveContacts: (companyId) => listActiveContacts(http, companyId),
+    getContact: (id) => getContact(http, id),
+    getContacts: (ids) => getContacts(http, ids),
     getThresholdInformation: () => getThresholdInformation(http),
     async ticketUrl(ticketId) {
       return ticketUrl((await http.zones.current()).webUrl, ticketId);
@@ -166,3 +192,10 @@ export * from './types.ts';
 export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
 export { InMemoryZoneCache, type ZoneCache } from './zone.ts';
 export { createEndpointLimiter } from './concurrency.ts';
+export {
+  DEFAULT_WRITE_RETRY_TUNING,
+  mayResendAfterCheck,
+  writeRetryDelayMs,
+  type WriteRetryOptions,
+  type WriteRetryTuning,
+} from './retry-policy.ts';

@@ -113,15 +113,27 @@ export class AutotaskPermissionError extends AutotaskError {
   }
 }
 
+/**
+ * Which limit refused the request:
+ * - `thread_threshold`: too many requests of the API tracking identifier on one endpoint at once,
+ *   counted across the whole tenant (docs/autotask.md, Thread limit). Refused on arrival, so a write
+ *   refused this way may be sent again once a lookup confirms it did not happen.
+ * - `request_threshold`: HTTP 429 or the hourly request threshold, and any other rate limiting.
+ */
+export type RateLimitReason = 'thread_threshold' | 'request_threshold';
+
 /** Autotask's request or thread threshold was hit: HTTP 429, or the "thread threshold" message. */
 export class AutotaskRateLimitedError extends AutotaskError {
   readonly kind: AutotaskErrorKind = 'rate_limited';
+  readonly reason: RateLimitReason;
   constructor(
     status: number | null,
     messages: readonly string[],
     context: AutotaskErrorContext,
     /** From the `Retry-After` header when Autotask sent one. */
     readonly retryAfterSeconds: number | null,
+    /** Taken from Autotask's text when not given. */
+    reason?: RateLimitReason,
   ) {
     super(
       retryAfterSeconds !== null
@@ -131,7 +143,13 @@ export class AutotaskRateLimitedError extends AutotaskError {
       messages,
       context,
     );
+    this.reason = reason ?? (messages.some((m) => THREAD_THRESHOLD.test(m)) ? 'thread_threshold' : 'request_threshold');
   }
+}
+
+/** True for Autotask's thread-threshold refusal (not for the hourly threshold or a plain 429). */
+export function isThreadThreshold(e: unknown): e is AutotaskRateLimitedError {
+  return e instanceof AutotaskRateLimitedError && e.reason === 'thread_threshold';
 }
 
 export type UnavailableReason =
@@ -194,26 +212,51 @@ const INVALID_INTEGRATION_CODE = /integration ?code is invalid/i;
 const INVALID_USER_NAME = /user ?name is invalid/i;
 const ZONE_UNKNOWN = /zone information could not be determined/i;
 const NO_PERMISSION = /does not have the adequate permissions/i;
-const THREAD_THRESHOLD = /thread threshold|Itgenatr005|request threshold|threshold .*exceeded/i;
+const THREAD_THRESHOLD = /thread threshold|Itgenatr005/i;
+const REQUEST_THRESHOLD = /request threshold|threshold .*exceeded/i;
 const NO_MATCHING_RECORDS = /no matching records found/i;
 
+/** Autotask's text from an error body, and which shape carried it. */
+interface ErrorText {
+  readonly messages: string[];
+  /**
+   * `errors`: Autotask's own `{"errors": [...]}`, its answer to a request it handled and refused.
+   * `message`: ASP.NET Web API's `{"Message": ...}`, which the framework under the API sends for an
+   * unknown route, a wrong verb or an unhandled exception (docs/autotask.md, Error shape).
+   */
+  readonly shape: 'errors' | 'message' | 'none';
+}
+
+/** A top-level property in any letter case (bodies are case-insensitive, docs/autotask.md, Wire basics). */
+function property(body: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : body[key];
+}
+
 /**
- * Autotask's `errors[]` as strings. Normally an array of strings; `{message, field}` objects, which
- * may occur (docs/autotask.md, Error shape), are reduced to their text so nothing is lost.
+ * Autotask's text as strings. Normally `errors[]`, an array of strings; `{message, field}` objects,
+ * which may occur (docs/autotask.md, Error shape), are reduced to their text so nothing is lost.
+ * Without `errors[]`, ASP.NET's `Message` (and `MessageDetail`) are read instead.
  */
-function extractMessages(body: unknown): string[] {
-  if (body === null || typeof body !== 'object') return [];
-  const errors = (body as Record<string, unknown>)['errors'] ?? (body as Record<string, unknown>)['Errors'];
-  if (!Array.isArray(errors)) return [];
-  const out: string[] = [];
-  for (const e of errors) {
-    if (typeof e === 'string') out.push(e);
-    else if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
-      const { message, field } = e as { message: string; field?: unknown };
-      out.push(typeof field === 'string' && field ? `${field}: ${message}` : message);
+function extractMessages(body: unknown): ErrorText {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { messages: [], shape: 'none' };
+  const record = body as Record<string, unknown>;
+  const errors = property(record, 'errors');
+  if (Array.isArray(errors)) {
+    const out: string[] = [];
+    for (const e of errors) {
+      if (typeof e === 'string') out.push(e);
+      else if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+        const { message, field } = e as { message: string; field?: unknown };
+        out.push(typeof field === 'string' && field ? `${field}: ${message}` : message);
+      }
     }
+    if (out.length > 0) return { messages: out, shape: 'errors' };
   }
-  return out;
+  const texts = [property(record, 'message'), property(record, 'messagedetail')].filter(
+    (t): t is string => typeof t === 'string' && t.trim() !== '',
+  );
+  return texts.length > 0 ? { messages: texts, shape: 'message' } : { messages: [], shape: 'none' };
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date. Null when absent or unreadable. */
@@ -245,7 +288,8 @@ interface HttpFailure {
 export function errorFromResponse(failure: HttpFailure, context: AutotaskErrorContext): AutotaskError {
   const { status } = failure;
   const redact = failure.redact ?? ((text: string) => text);
-  const messages = extractMessages(failure.body).map(redact);
+  const text = extractMessages(failure.body);
+  const messages = text.messages.map(redact);
   const says = (re: RegExp) => messages.some((m) => re.test(m));
 
   if (failure.isZoneLookup && (says(ZONE_UNKNOWN) || (status >= 400 && status < 500 && status !== 429))) {
@@ -254,8 +298,9 @@ export function errorFromResponse(failure: HttpFailure, context: AutotaskErrorCo
   if (status < 400) return new AutotaskUnavailableError('bad_response', status, messages, context);
   if (status === 401 || says(INVALID_INTEGRATION_CODE) || says(INVALID_USER_NAME))
     return new AutotaskAuthenticationError(status, messages, context);
-  if (status === 429 || says(THREAD_THRESHOLD)) {
-    return new AutotaskRateLimitedError(status, messages, context, parseRetryAfter(failure.retryAfter));
+  if (status === 429 || says(THREAD_THRESHOLD) || says(REQUEST_THRESHOLD)) {
+    const reason: RateLimitReason = says(THREAD_THRESHOLD) ? 'thread_threshold' : 'request_threshold';
+    return new AutotaskRateLimitedError(status, messages, context, parseRetryAfter(failure.retryAfter), reason);
   }
   if (status === 403 || says(NO_PERMISSION)) return new AutotaskPermissionError(status, messages, context);
   if (status === 404 || says(NO_MATCHING_RECORDS)) return new AutotaskNotFoundError(status, messages, context);
@@ -263,10 +308,13 @@ export function errorFromResponse(failure: HttpFailure, context: AutotaskErrorCo
     return new AutotaskUnavailableError('server', status, messages, context);
   }
   if (status >= 500) {
-    return messages.length > 0
+    // Only Autotask's own `errors[]` is a refusal it made; ASP.NET's `Message` on a 5xx is an
+    // unhandled failure somewhere in the request, which may have happened after a write took effect.
+    return text.shape === 'errors'
       ? new AutotaskValidationError(status, messages, context)
       : new AutotaskUnavailableError('server', status, messages, context);
   }
-  // Any other 4xx is a definite refusal of this request (bad route, verb or body).
-  return new AutotaskValidationError(status, messages.length > 0 ? messages : [`HTTP ${status}`], context);
+  // Any other 4xx is a definite refusal of this request (bad route, verb or body). Its status is on
+  // the error; `messages` holds only what the answer said, never words of ours.
+  return new AutotaskValidationError(status, messages, context);
 }

@@ -58,7 +58,7 @@ function toValues(values: readonly unknown[]): PicklistValue[] {
 
 const pick = (fields: FieldsByName, name: string): readonly PicklistValue[] => fields.get(name.toLowerCase()) ?? [];
 
-/** Ticket status, priority, queue, issue type, sub-issue type (with `parentValue`), source and type. */
+/** Ticket status, priority, queue, issue type, sub-issue type (with `parentValue`), source, type and category. */
 export async function getTicketPicklists(http: AutotaskHttp): Promise<TicketPicklists> {
   const fields = await picklistFields(http, 'picklists.tickets', 'Tickets');
   return {
@@ -69,6 +69,7 @@ export async function getTicketPicklists(http: AutotaskHttp): Promise<TicketPick
     subIssueType: pick(fields, 'subIssueType'),
     source: pick(fields, 'source'),
     ticketType: pick(fields, 'ticketType'),
+    ticketCategory: pick(fields, 'ticketCategory'),
   };
 }
 

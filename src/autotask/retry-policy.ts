@@ -1,4 +1,9 @@
-import { AutotaskAuthenticationError, AutotaskRateLimitedError, AutotaskUnavailableError } from './errors.ts';
+import {
+  AutotaskAuthenticationError,
+  AutotaskRateLimitedError,
+  AutotaskUnavailableError,
+  isThreadThreshold,
+} from './errors.ts';
 
 /**
  * When a failed Autotask request may be sent again, and after how long. Pure: no I/O and no
@@ -12,9 +17,11 @@ import { AutotaskAuthenticationError, AutotaskRateLimitedError, AutotaskUnavaila
  *   rate-limited error and can tell the operator when to try again).
  * - A read that timed out is not tried again: it already waited the whole timeout, and more tries
  *   would keep the operator waiting several times as long for an Autotask that is not answering.
- * - Writes (create, update) are never sent again: Autotask has no idempotency key, so a second
- *   POST makes a second ticket. A write whose outcome is unknown is settled by a lookup instead
- *   (`isOutcomeUnknown` in `errors.ts`).
+ * - Writes (create, update) are never sent again by the client: Autotask has no idempotency key, so
+ *   a second POST makes a second ticket. A write whose outcome is unknown is settled by a lookup
+ *   instead (`isOutcomeUnknown` in `errors.ts`). A write refused by the thread threshold may be
+ *   sent again by the service that owns its lookup, once the lookup shows it did not happen
+ *   (`mayResendAfterCheck`, `writeRetryDelayMs` below).
  * - The one exception is a 401, which Autotask answers before doing anything (docs/autotask.md,
  *   Timeouts and retries): the tenant may have moved zones, so the request may go once more, to
  *   the new zone (`mayFollowZoneMove`).
@@ -103,4 +110,52 @@ function transientFailure(failed: FailedAttempt): { readonly retryAfterSeconds: 
  */
 export function mayFollowZoneMove(error: unknown, alreadyFollowed: boolean): boolean {
   return !alreadyFollowed && error instanceof AutotaskAuthenticationError && error.status === 401;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes refused by the thread threshold. The client never sends a write again by itself; the
+// services that own the "did it happen?" lookups do, only after a lookup shows it did not, with
+// these limits and waits.
+
+export interface WriteRetryTuning {
+  /** Sends after the first one, at most. */
+  readonly maxRetries: number;
+  /** First wait; doubles per retry (1 s, 2 s, 4 s), with jitter. */
+  readonly baseDelayMs: number;
+  /** Cap on one wait, also on a `Retry-After` that asks for longer. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_WRITE_RETRY_TUNING: WriteRetryTuning = { maxRetries: 3, baseDelayMs: 1_000, maxDelayMs: 8_000 };
+
+/** How a service waits between a refused write and its next send; replaceable for tests. */
+export interface WriteRetryOptions extends Partial<WriteRetryTuning> {
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/**
+ * Whether a write refused with `error` may be sent again after `retriesDone` resends, provided a
+ * lookup has shown it did not happen: only for the thread threshold, which Autotask answers on
+ * arrival (docs/autotask.md, Thread limit), and never past `maxRetries`.
+ */
+export function mayResendAfterCheck(error: unknown, retriesDone: number, tuning: WriteRetryTuning): boolean {
+  return isThreadThreshold(error) && retriesDone < tuning.maxRetries;
+}
+
+/**
+ * The wait before resend number `retry` (1 for the first): the doubling step between 75 % and
+ * 125 % of itself, so several clients of one tracking identifier do not come back together; a
+ * `Retry-After` Autotask sent is honoured up to `maxDelayMs`.
+ */
+export function writeRetryDelayMs(
+  retry: number,
+  error: unknown,
+  tuning: WriteRetryTuning,
+  random: () => number,
+): number {
+  const step = Math.min(tuning.maxDelayMs, tuning.baseDelayMs * 2 ** (Math.max(1, retry) - 1));
+  const jittered = Math.round(step * (0.75 + random() * 0.5));
+  const asked = error instanceof AutotaskRateLimitedError ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
+  return Math.min(tuning.maxDelayMs, Math.max(jittered, asked));
 }

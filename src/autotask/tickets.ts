@@ -69,6 +69,8 @@ function ticketCreateBody(input: NewTicket): Record<string, unknown> {
     ['subIssueType', input.subIssueType],
     ['source', input.source],
     ['ticketType', input.ticketType],
+    ['ticketCategory', input.ticketCategory],
+    ['billingCodeID', input.billingCodeId],
     ['externalID', input.externalId],
     ['contactID', input.contactId],
     ['dueDateTime', input.dueDateTime?.toISOString()],

@@ -79,6 +79,9 @@ export interface NewTicket {
   readonly subIssueType?: number;
   readonly source?: number;
   readonly ticketType?: number;
+  readonly ticketCategory?: number;
+  /** Work Type: a `BillingCodes` id with useType 1. */
+  readonly billingCodeId?: number;
   /** Our own reference, so an unknown create outcome can be settled by `findTicketsByExternalId`. */
   readonly externalId?: string;
   readonly contactId?: number;
@@ -138,12 +141,29 @@ export interface TicketPicklists {
   readonly subIssueType: readonly PicklistValue[];
   readonly source: readonly PicklistValue[];
   readonly ticketType: readonly PicklistValue[];
+  readonly ticketCategory: readonly PicklistValue[];
 }
 
 /** From `TicketNotes/entityInformation/fields`. */
 export interface TicketNotePicklists {
   readonly noteType: readonly PicklistValue[];
   readonly publish: readonly PicklistValue[];
+}
+
+/** A Work Type: a `BillingCodes` record with useType 1. */
+export interface WorkType {
+  readonly id: number;
+  readonly name: string;
+  readonly isActive: boolean;
+}
+
+export interface Contact {
+  readonly id: number;
+  readonly companyId: number;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string | null;
+  readonly isActive: boolean;
 }
 
 /** From `ThresholdInformation`: the tenant-wide hourly request budget and its use. */

@@ -28,14 +28,16 @@ export interface ZoneCache {
 
 export class InMemoryZoneCache implements ZoneCache {
   private readonly zones = new Map<string, AutotaskZone>();
-  async get(username: string): Promise<AutotaskZone | null> {
-    return this.zones.get(username.toLowerCase()) ?? null;
+  get(username: string): Promise<AutotaskZone | null> {
+    return Promise.resolve(this.zones.get(username.toLowerCase()) ?? null);
   }
-  async set(username: string, zone: AutotaskZone): Promise<void> {
+  set(username: string, zone: AutotaskZone): Promise<void> {
     this.zones.set(username.toLowerCase(), zone);
+    return Promise.resolve();
   }
-  async clear(username: string): Promise<void> {
+  clear(username: string): Promise<void> {
     this.zones.delete(username.toLowerCase());
+    return Promise.resolve();
   }
 }
 

@@ -48,8 +48,8 @@ export async function openDatabase(target: DatabaseTarget, options: { logQueries
         async exec(text) {
           await pool.query(text);
         },
-        async query(text, params) {
-          return (await pool.query(text, params)).rows;
+        async query<T extends Record<string, unknown>>(text: string, params?: unknown[]) {
+          return (await pool.query<T>(text, params)).rows;
         },
       },
       async close() {

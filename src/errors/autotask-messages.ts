@@ -3,9 +3,11 @@ import {
   AutotaskError,
   AutotaskUnavailableError,
   AutotaskZoneLookupError,
+  isThreadThreshold,
   type AutotaskErrorKind,
   type UnavailableReason,
 } from '../autotask/errors.ts';
+import { paths } from '../paths.ts';
 import { AppError, UpstreamError } from './catalogue.ts';
 
 /**
@@ -27,9 +29,25 @@ const explanations: Record<AutotaskErrorKind, string> = {
   unavailable: 'Autotask did not answer in time or could not be reached. Try again in a moment.',
 };
 
+/**
+ * The thread limit counts every request of the API tracking identifier, from every integration and
+ * instance using it (docs/autotask.md, Thread limit); writes refused this way were already sent
+ * again after a lookup, so this is what is left when that did not help either.
+ */
+const THREAD_THRESHOLD_SENTENCE =
+  'Autotask refused it because too many requests with this API tracking identifier were running at the same time (its thread limit, shared by every integration that uses the identifier). Try again in a moment.';
+
 export function explainAutotaskError(e: AutotaskError, context?: string): UpstreamError {
-  const sentence = explanations[e.kind];
+  const sentence = sentenceFor(e);
   return new UpstreamError(context ? `${context} ${sentence}` : sentence, e.detail);
+}
+
+function sentenceFor(e: AutotaskError): string {
+  if (isThreadThreshold(e)) return THREAD_THRESHOLD_SENTENCE;
+  // Without Autotask's own words (a bare 404/405 from the route layer) the status is all there is.
+  if (e.kind === 'validation' && !e.detail && e.status !== null)
+    return `Autotask rejected the request (HTTP ${e.status}).`;
+  return explanations[e.kind];
 }
 
 /** Re-throws Autotask failures as operator-facing UpstreamErrors; anything else unchanged. */
@@ -108,6 +126,15 @@ export const TICKET_NOT_CREATED = 'Autotask did not create the ticket.';
 export const TICKET_UNCONFIRMED =
   'Autotask did not confirm the ticket, so it may or may not exist. Backupchecks looks it up by its reference before anything is sent again; refresh the page in a moment.';
 
+/** TICKET_UNCONFIRMED after what happened to the POST, in our words (Autotask gave none). */
+export function ticketUnconfirmed(e: AutotaskError): string {
+  const what =
+    e instanceof AutotaskUnavailableError
+      ? `Autotask ${unavailableHow(e.reason, e.status)}.`
+      : explainAutotaskError(e).message;
+  return `${what} ${TICKET_UNCONFIRMED}`;
+}
+
 /** A created ticket that a status refresh did not get back from Autotask. */
 export const TICKET_NOT_RETURNED =
   'Autotask did not return this ticket when its status was last checked (deleted, or not visible to the API user).';
@@ -127,4 +154,116 @@ export function autotaskFailureReason(e: unknown): string {
   if (e instanceof AutotaskError) return explainAutotaskError(e).message;
   if (e instanceof AppError) return e.message;
   return 'an unexpected error occurred.';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ticket fields a tenant requires (Work Type, ticket category and type, contact)
+
+/** Where an admin sets what a tenant-required ticket field is filled with. */
+type FieldSetting =
+  | { readonly page: 'settings'; readonly anchor: string; readonly fixLabel: string }
+  | { readonly page: 'mapping'; readonly fixLabel: string };
+
+interface TenantTicketField {
+  /** Names the field goes by in Autotask's messages; the SOAP API called the Work Type AllocationCodeID. */
+  readonly names: readonly string[];
+  /** "Autotask requires a Work Type on new tickets." */
+  readonly required: string;
+  /** "Autotask did not accept the Work Type …" */
+  readonly refused: string;
+  readonly setting: FieldSetting;
+}
+
+/**
+ * The ticket fields a tenant can require that Backupchecks can fill, each with its sentences and
+ * the setting that provides it. Autotask's exact wording for a missing field is not documented
+ * (docs/autotask.md, Error shape), so a message counts when it names the field and says it is
+ * required, missing, invalid or unknown.
+ */
+export const TENANT_TICKET_FIELDS = {
+  billingCodeID: {
+    names: ['billingCodeID', 'allocationCodeID', 'Work Type'],
+    required: 'Autotask requires a Work Type on new tickets.',
+    refused:
+      'Autotask did not accept the Work Type set for new tickets: it may be inactive or no longer exist. Choose another one.',
+    setting: { page: 'settings', anchor: 'f-billingCodeId', fixLabel: 'Set the Work Type in the Autotask settings' },
+  },
+  ticketCategory: {
+    names: ['ticketCategory', 'ticket category'],
+    required: 'Autotask requires a ticket category on new tickets.',
+    refused:
+      'Autotask did not accept the ticket category set for new tickets: it may be inactive or no longer exist. Choose another one.',
+    setting: {
+      page: 'settings',
+      anchor: 'f-ticketCategoryId',
+      fixLabel: 'Set the ticket category in the Autotask settings',
+    },
+  },
+  ticketType: {
+    names: ['ticketType', 'ticket type'],
+    required: 'Autotask requires a ticket type on new tickets.',
+    refused:
+      'Autotask did not accept the ticket type set for new tickets: it may be inactive or no longer exist. Choose another one.',
+    setting: { page: 'settings', anchor: 'f-ticketTypeId', fixLabel: 'Set the ticket type in the Autotask settings' },
+  },
+  contactID: {
+    names: ['contactID'],
+    required: "Autotask requires a contact on new tickets. Choose a default contact for this customer's company.",
+    refused:
+      "Autotask did not accept this customer's default contact: it may be inactive or belong to another company. Choose another one, or remove it.",
+    setting: { page: 'mapping', fixLabel: "Choose the customer's default contact" },
+  },
+} as const satisfies Record<string, TenantTicketField>;
+
+export type TenantTicketFieldName = keyof typeof TENANT_TICKET_FIELDS;
+
+/** A create refused for one of the tenant fields: the sentence, and where an admin fixes it. */
+export interface TicketFieldRefusal {
+  readonly field: TenantTicketFieldName;
+  readonly sentence: string;
+  readonly fixLabel: string;
+  /** The setting's page, at the field: Settings → Autotask, or the customer's mapping page. */
+  fixUrl(customerId: number): string;
+}
+
+const MISSING = /required|missing|must (?:be|have) (?:a |an )?(?:value|set)|cannot be (?:empty|blank|null)/i;
+const REFUSED = /invalid|not valid|does not exist|doesn't exist|does not reference|not found|inactive|not active/i;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const mentions = (message: string, name: string) =>
+  new RegExp(`(?:^|[^a-z0-9])${escapeRegExp(name).replace(/ /g, '\\s+')}(?:[^a-z0-9]|$)`, 'i').test(message);
+
+/**
+ * Which tenant field Autotask's messages (or its joined `detail`) refuse, and how: null when none
+ * of them names one of these fields together with a reason.
+ */
+export function ticketFieldRefusal(messages: readonly string[] | string | undefined): TicketFieldRefusal | null {
+  const list = typeof messages === 'string' ? [messages] : (messages ?? []);
+  for (const message of list) {
+    for (const [field, spec] of Object.entries(TENANT_TICKET_FIELDS) as [TenantTicketFieldName, TenantTicketField][]) {
+      if (!spec.names.some((name) => mentions(message, name))) continue;
+      const sentence = MISSING.test(message) ? spec.required : REFUSED.test(message) ? spec.refused : null;
+      if (!sentence) continue;
+      const { setting } = spec;
+      return {
+        field,
+        sentence,
+        fixLabel: setting.fixLabel,
+        fixUrl: (customerId) =>
+          setting.page === 'settings'
+            ? `${paths.settings.autotask}#${setting.anchor}`
+            : `${paths.mapping.show(customerId)}#default-contact`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * The operator's sentence for a definite refusal of a ticket create: the field in plain words
+ * when Autotask named one the tenant requires, else the shared explanation.
+ */
+export function explainTicketRefusal(e: AutotaskError): string {
+  const field = e.kind === 'validation' ? ticketFieldRefusal(e.messages) : null;
+  return field ? `${TICKET_NOT_CREATED} ${field.sentence}` : explainAutotaskError(e, TICKET_NOT_CREATED).message;
 }

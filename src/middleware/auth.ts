@@ -1,6 +1,8 @@
+import { promisify } from 'node:util';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db, Role } from '../db/database.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors/catalogue.ts';
+import { paths } from '../paths.ts';
 import type { CurrentUser } from '../shared/session-types.ts';
 
 /**
@@ -19,7 +21,7 @@ export function loadUser(db: Db): RequestHandler {
         req.user = { id: user.id, email: user.email, name: user.name, role: user.role };
       } else {
         // A fresh, empty session (not a destroyed one) so the rest of the request still works.
-        await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+        await promisify(req.session.regenerate.bind(req.session))();
       }
     }
     res.locals.user = req.user ?? null;
@@ -31,9 +33,9 @@ export function loadUser(db: Db): RequestHandler {
 export function requireUser(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
   if (req.method === 'GET' || req.method === 'HEAD') {
-    return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return res.redirect(`${paths.login}?next=${encodeURIComponent(req.originalUrl)}`);
   }
-  res.redirect('/login');
+  res.redirect(paths.login);
 }
 
 /** Server-side role guard: a hidden button is not a guard. */

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { CsrfError } from '../errors/catalogue.ts';
+import { paths } from '../paths.ts';
 
 /**
  * Synchroniser-token CSRF protection (token kept in the session). Forms send it as `_csrf`;
@@ -20,7 +21,7 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
     if (!err) return next();
     // An anonymous visitor (or one whose session expired) posting anywhere but the sign-in form is
     // sent to sign in; nothing was changed either way.
-    if (!req.user && req.path !== '/login') return res.redirect('/login');
+    if (!req.user && req.path !== paths.login) return res.redirect(paths.login);
     next(new CsrfError());
   });
 };

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { AUTOTASK_PAGES, autotaskBadge } from '../controllers/integration/autotask-badge.ts';
 import * as healthz from '../controllers/health/healthz.ts';
-import type { AppContext } from '../context.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { paths } from '../paths.ts';
 import { accountRoutes } from './accounts.ts';
@@ -21,7 +20,7 @@ export function publicRoutes(): Router {
 }
 
 /** Browser pages: sign-in is open, everything else needs a signed-in user. */
-export function pageRoutes(ctx: AppContext): Router {
+export function pageRoutes(): Router {
   const router = Router();
   router.use(accountRoutes());
   router.use(requireUser);

@@ -9,6 +9,7 @@ const PLACEHOLDER_ORIGIN = 'http://backupchecks.invalid';
 export function safeReturnTo(value: unknown, fallback: string, allowed: RegExp = /^\//): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return fallback;
   // Browsers treat a backslash like a slash and drop tabs and newlines inside URLs.
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this check is for
   if (!value.startsWith('/') || /[\\\s\u0000-\u001f\u007f]/.test(value)) return fallback;
   let url: URL;
   try {

@@ -23,6 +23,19 @@ const validRun = () => ({
   ],
 });
 
+/** The API's answers: a stored run (src/controllers/runs/api-runs.ts) or an error (src/middleware/errors.ts). */
+interface StoredRunBody {
+  id: number;
+  url: string;
+  created: boolean;
+  externalId: string | null;
+}
+interface ErrorBody {
+  error: { code: string; message: string; detail?: string; fields?: Record<string, string> };
+}
+const storedRun = (res: request.Response) => res.body as StoredRunBody;
+const errorOf = (res: request.Response) => (res.body as ErrorBody).error;
+
 const post = (body: unknown, auth: string | null = token) => {
   const req = request(built.app).post('/api/v1/runs');
   if (auth !== null) req.set('Authorization', `Bearer ${auth}`);
@@ -45,11 +58,12 @@ describe('POST /api/v1/runs: a valid run', () => {
   it('stores the run with its objects in order, creates the job on first sight, and answers 201', async () => {
     const res = await post(validRun());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.any(Number), url: `/runs/${res.body.id}`, created: true });
-    expect(res.headers.location).toBe(`/runs/${res.body.id}`);
+    const stored = storedRun(res);
+    expect(res.body).toMatchObject({ id: expect.any(Number) as unknown, url: `/runs/${stored.id}`, created: true });
+    expect(res.headers.location).toBe(`/runs/${stored.id}`);
 
     const run = await ctx.db.prisma.run.findUniqueOrThrow({
-      where: { id: res.body.id },
+      where: { id: stored.id },
       include: { objects: { orderBy: { position: 'asc' } }, job: { include: { customer: true } } },
     });
     expect(run.runAt.toISOString()).toBe('2026-03-01T21:15:00.000Z');
@@ -80,16 +94,16 @@ describe('POST /api/v1/runs: a valid run', () => {
     expect(first.status).toBe(201);
     const again = await post({ ...validRun(), status: 'error', externalId: 'mail-4711' });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ id: first.body.id, created: false, externalId: 'mail-4711' });
+    expect(again.body).toMatchObject({ id: storedRun(first).id, created: false, externalId: 'mail-4711' });
     expect(await ctx.db.prisma.run.count()).toBe(1);
     expect(await ctx.db.prisma.runObject.count()).toBe(2);
-    expect((await ctx.db.prisma.run.findUniqueOrThrow({ where: { id: first.body.id } })).status).toBe('warning');
+    expect((await ctx.db.prisma.run.findUniqueOrThrow({ where: { id: storedRun(first).id } })).status).toBe('warning');
   });
 
   it('creates one run for concurrent retries of the same externalId', async () => {
     const results = await Promise.all([1, 2, 3].map(() => post({ ...validRun(), externalId: 'race-1' })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
-    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(new Set(results.map((r) => storedRun(r).id)).size).toBe(1);
     expect(await ctx.db.prisma.run.count()).toBe(1);
   });
 });
@@ -185,15 +199,15 @@ describe('POST /api/v1/runs: invalid input', () => {
     mutate(body);
     const res = await post(body);
     expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('validation');
-    expect(res.body.error.fields).toEqual({ [field]: message });
+    expect(errorOf(res).code).toBe('validation');
+    expect(errorOf(res).fields).toEqual({ [field]: message });
     expect(await ctx.db.prisma.run.count()).toBe(0);
   });
 
   it('lists every invalid field at once', async () => {
     const res = await post({ customer: '', job: {}, runAt: 'x', status: 'bad', objects: [{}] });
     expect(res.status).toBe(422);
-    expect(Object.keys(res.body.error.fields).sort()).toEqual(
+    expect(Object.keys(errorOf(res).fields ?? {}).sort()).toEqual(
       [
         'customer',
         'job.backupSoftware',
@@ -219,7 +233,7 @@ describe('POST /api/v1/runs: invalid input', () => {
   it('refuses an unknown customer with 422 saying so, and creates no job', async () => {
     const res = await post({ ...validRun(), customer: 'Nobody Ltd' });
     expect(res.status).toBe(422);
-    expect(res.body.error.fields.customer).toBe(
+    expect(errorOf(res).fields?.customer).toBe(
       'No customer named "Nobody Ltd" exists. Add it on the Customers page first (case does not matter).',
     );
     expect(await ctx.db.prisma.job.count()).toBe(0);
@@ -229,7 +243,7 @@ describe('POST /api/v1/runs: invalid input', () => {
     await ctx.db.prisma.customer.update({ where: { nameKey: 'acme dental' }, data: { active: false } });
     const res = await post(validRun());
     expect(res.status).toBe(422);
-    expect(res.body.error.fields.customer).toContain('Customer "Acme Dental" is deactivated');
+    expect(errorOf(res).fields?.customer).toContain('Customer "Acme Dental" is deactivated');
   });
 
   it('answers 400 to a body that is not a JSON object', async () => {
@@ -239,11 +253,11 @@ describe('POST /api/v1/runs: invalid input', () => {
       .set('Content-Type', 'application/json')
       .send('{"customer": ');
     expect(broken.status).toBe(400);
-    expect(broken.body.error.message).toBe('The request body is not valid JSON.');
+    expect(errorOf(broken).message).toBe('The request body is not valid JSON.');
 
     const list = await post([validRun()]);
     expect(list.status).toBe(400);
-    expect(list.body.error.message).toContain('Send the run as a JSON object');
+    expect(errorOf(list).message).toContain('Send the run as a JSON object');
 
     const text = await request(built.app)
       .post('/api/v1/runs')
@@ -251,14 +265,14 @@ describe('POST /api/v1/runs: invalid input', () => {
       .set('Content-Type', 'text/plain')
       .send('customer=Acme');
     expect(text.status).toBe(400);
-    expect(text.body.error.code).toBe('bad_request');
+    expect(errorOf(text).code).toBe('bad_request');
   });
 
   it('answers 413 in JSON to a body over 1 MB', async () => {
     const res = await post({ ...validRun(), remark: 'x'.repeat(1024 * 1024 + 10) });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(res.body.error.message).toBe('The request body is larger than the 1 MB limit.');
+    expect(errorOf(res).message).toBe('The request body is larger than the 1 MB limit.');
     expect(await ctx.db.prisma.run.count()).toBe(0);
   });
 });
@@ -268,7 +282,7 @@ describe('POST /api/v1/runs: authentication', () => {
     const missing = await post(validRun(), null);
     expect(missing.status).toBe(401);
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(missing.body.error.message).toContain('Authorization: Bearer <token>');
+    expect(errorOf(missing).message).toContain('Authorization: Bearer <token>');
 
     const basic = await request(built.app)
       .post('/api/v1/runs')
@@ -278,9 +292,7 @@ describe('POST /api/v1/runs: authentication', () => {
 
     const wrong = await post(validRun(), `${token.slice(0, -2)}xx`);
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error.message).toBe(
-      'The API token is not valid or has been revoked. Ask an admin for a new one.',
-    );
+    expect(errorOf(wrong).message).toBe('The API token is not valid or has been revoked. Ask an admin for a new one.');
     expect(await ctx.db.prisma.run.count()).toBe(0);
   });
 

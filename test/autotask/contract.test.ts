@@ -15,8 +15,8 @@ import { NOTE_PUBLISH_INTERNAL, TICKET_STATUS_COMPLETE } from '../../src/autotas
 
 /**
  * The contract between our client and the simulator: every operation of the client, run over
- * real HTTP against the simulator, must agree with what the simulator holds. When both follow the
- * fact sheet, this is what keeps them from drifting apart.
+ * real HTTP against the simulator, must agree with what the simulator holds. Both follow the wire
+ * format of docs/autotask.md; this is what keeps them from drifting apart.
  */
 let sim: Simulator;
 let recorder: InMemoryApiCallRecorder;

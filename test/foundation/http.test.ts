@@ -48,7 +48,7 @@ describe('HTTP basics', () => {
     expect(res.status).toBe(302); // anonymous: sign in first
     const asJson = await request(built.app).get('/api/v1/nothing');
     expect(asJson.status).toBe(404);
-    expect(asJson.body.error.code).toBe('not_found');
+    expect((asJson.body as { error: { code: string } }).error.code).toBe('not_found');
     expect(asJson.text).not.toContain('at ');
   });
 });

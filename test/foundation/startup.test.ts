@@ -51,7 +51,7 @@ async function waitFor<T>(fn: () => T | undefined, timeoutMs: number): Promise<T
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

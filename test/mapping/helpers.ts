@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeEach, expect } from 'vitest';
 import type { AutotaskClient } from '../../src/autotask/client.ts';
 import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { BuiltApp } from '../../src/app.ts';
@@ -6,9 +6,7 @@ import type { Database, MappingStatus } from '../../src/db/database.ts';
 import { nameKeyOf } from '../../src/services/customers/customers.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
-import { buildTestApp, signInAs } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { useAppWithSimulator, type SignedIn } from '../support/app-with-simulator.ts';
 
 /** A customer, optionally mapped, straight through Prisma (what an earlier mapping left behind). */
 export async function addCustomer(
@@ -76,50 +74,31 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000
 }
 
 /**
- * The set-up every mapping test file shares: a database, the simulator, the app, a clean slate and
- * a signed-in admin before each test, and the rule that mapping only ever reads Autotask (no write
- * request reaches the simulator, checked before each test and at the end). `warmZone` looks the
- * zone up first, so request counts in a test are the test's own.
+ * The set-up every mapping test file shares (useAppWithSimulator, per test: a clean slate and a
+ * signed-in admin), plus the rule that mapping only ever reads Autotask: no write request reaches
+ * the simulator, checked before each test and at the end. `warmZone` looks the zone up first, so
+ * request counts in a test are the test's own.
  */
 export function useMappingSuite(options: { warmZone?: boolean } = {}) {
-  const ctx = useTestDatabase();
-  const simCtx = useSimulator();
-  let built: BuiltApp | undefined;
-  let admin: SignedIn | undefined;
-
-  beforeAll(() => {
-    built = buildTestApp(ctx.db, simCtx.env);
-  });
-  afterAll(async () => {
-    expect(writeRequests(simCtx.sim)).toEqual([]);
-    await built?.close();
-  });
+  // Registered before the suite's own hooks: it runs before each test's reset, and after its close.
   beforeEach(async () => {
     // Work a previous test's page view started after its response (the stale-mapping refresh).
     await settleDeferredWork();
-    expect(writeRequests(simCtx.sim)).toEqual([]);
-    await resetData(ctx.db);
-    simCtx.sim.reset();
-    await configureAutotask(ctx.db, simCtx.sim);
-    admin = await signInAs(built!.app, ctx.db, 'admin');
-    if (options.warmZone) {
-      await (await appClient(built!, ctx.db)).getZone();
-      simCtx.sim.state.clearRequestLog();
-    }
+    expect(writeRequests(suite.sim)).toEqual([]);
   });
+  afterAll(() => {
+    expect(writeRequests(suite.sim)).toEqual([]);
+  });
+  const suite = useAppWithSimulator({ warmZone: options.warmZone ?? false, signIn: ['admin'] });
 
   return {
-    ctx,
-    simCtx,
+    ctx: suite.ctx,
+    simCtx: suite.simCtx,
     get built(): BuiltApp {
-      if (!built) throw new Error('the app is built in beforeAll');
-      return built;
+      return suite.built;
     },
     get admin(): SignedIn {
-      if (!admin) throw new Error('the admin signs in in beforeEach');
-      return admin;
+      return suite.as.admin;
     },
   };
 }
-
-type SignedIn = Awaited<ReturnType<typeof signInAs>>;

@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AutotaskRateLimitedError, AutotaskUnavailableError, type AutotaskClient } from '../../src/autotask/client.ts';
-import type { BuiltApp } from '../../src/app.ts';
 import { refreshCustomerMapping } from '../../src/services/mapping/company-sync.ts';
-import { buildTestApp } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { addCustomer, appClient, companyRequests, mappingOf, writeRequests } from './helpers.ts';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const { ctx, simCtx, built } = useAppWithSimulator();
 let client: AutotaskClient;
 
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
+afterAll(() => {
   expect(writeRequests(simCtx.sim)).toEqual([]);
-  await built.close();
 });
 beforeEach(async () => {
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
   client = await appClient(built, ctx.db);
 });
 

@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
-import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { describe, expect, it } from 'vitest';
+import { signInAs } from '../support/app.ts';
+import { useAppWithSimulator, type SignedIn } from '../support/app-with-simulator.ts';
 import { adminOnlyRoutes } from '../support/routes.ts';
 import { settingsForm, settingsRow } from './helpers.ts';
 
@@ -12,25 +9,13 @@ import { settingsForm, settingsRow } from './helpers.ts';
  * complete, valid form with a working secret: nothing is saved, nothing reaches Autotask.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-const agents: Partial<Record<'operator' | 'reporter', { agent: Agent; csrf: string }>> = {};
+const suite = useAppWithSimulator({ per: 'file', signIn: ['operator', 'reporter'] });
+const { ctx, simCtx, built } = suite;
+const agents: Partial<Record<'operator' | 'reporter', SignedIn>> = suite.as;
 
 const settingsRoutes = adminOnlyRoutes.filter(
   ([, path]) => path.startsWith('/settings') && !path.startsWith('/settings/api-tokens'),
 );
-
-beforeAll(async () => {
-  built = buildTestApp(ctx.db, simCtx.env);
-  await configureAutotask(ctx.db, simCtx.sim);
-  agents.operator = await signInAs(built.app, ctx.db, 'operator');
-  agents.reporter = await signInAs(built.app, ctx.db, 'reporter');
-});
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
 
 describe('Settings → Autotask is for admins only', () => {
   it('covers every settings route, test connection included', () => {

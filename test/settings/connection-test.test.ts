@@ -1,30 +1,18 @@
 import net from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { INVALID_INTEGRATION_CODE, ZONE_NOT_DETERMINED } from '@backupchecks/autotask-simulator';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { decode, settingsForm, settingsRow } from './helpers.ts';
 
 /** Test connection against the simulator: each failure says what is wrong, with Autotask's own words. */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const suite = useAppWithSimulator({ signIn: ['admin'] });
+const { ctx, simCtx } = suite;
 let agent: Agent;
 let csrf: string;
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(() => built.close());
-beforeEach(async () => {
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
-});
+beforeEach(() => ({ agent, csrf } = suite.as.admin));
 
 const test = async (fields: Record<string, string> = {}, a: Agent = agent) => {
   const res = await a
@@ -57,8 +45,13 @@ describe('Test connection', () => {
     expect(panel(html)).toContain(simCtx.sim.apiUrl);
     expect(panel(html)).toContain(simCtx.sim.webUrl);
     expect(panel(html)).toMatch(/\d+ of 10,000 requests in the last 60 minutes/);
-    // A fresh lookup, then one authenticated call; nothing written, nothing saved.
-    expect(simCtx.sim.requestLog.map((r) => r.entity)).toEqual(['zoneInformation', 'ThresholdInformation']);
+    // A fresh lookup, one authenticated call, then the count that looks for a visible non-billable
+    // time entry; nothing written.
+    expect(simCtx.sim.requestLog.map((r) => r.entity)).toEqual([
+      'zoneInformation',
+      'ThresholdInformation',
+      'TimeEntries',
+    ]);
     expect(writes()).toEqual([]);
   });
 

@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, ISSUE, QUEUE, SUB_ISSUE } from '@backupchecks/autotask-simulator';
-import { SIMULATOR_STATE_FILE, startDemoAutotask, type DemoAutotask } from '../../src/services/demo/autotask-simulator.ts';
+import {
+  SIMULATOR_STATE_FILE,
+  startDemoAutotask,
+  type DemoAutotask,
+} from '../../src/services/demo/autotask-simulator.ts';
 import { createLogger } from '../../src/logger.ts';
 import { seedDemoDataIfEmpty } from '../../src/services/demo/seed-demo-data.ts';
 import { validateConfiguration } from '../../src/services/integration/validate-configuration.ts';

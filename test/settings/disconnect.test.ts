@@ -1,40 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import type { Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { afterRedirect, decode, settingsRow } from './helpers.ts';
 
 /**
- * Disconnect (Rule 10): keep data / delete data. What remains, what is gone, and that no request
+ * Disconnect: keep data / delete data. What remains, what is gone, and that no request
  * reaches Autotask either way.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const suite = useAppWithSimulator({ signIn: ['admin'] });
+const { ctx, simCtx } = suite;
 let agent: Agent;
 let csrf: string;
 let ticketed: { runId: number; ticketNumber: string; ticketId: number };
 let otherRunId: number;
 let customerIds: number[];
 
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
-
 beforeEach(async () => {
-  await settleDeferredWork();
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
+  ({ agent, csrf } = suite.as.admin);
   // Lists, zone and API log entries as a working integration has them.
   await agent.post('/settings/autotask/picklists/refresh').type('form').send({ _csrf: csrf });
   const a = await makeCustomerWithRun(ctx.db, { customerName: 'Acme Dental', companyId: 105 });
@@ -163,7 +148,7 @@ describe('disconnect, delete the data', () => {
       mappingsDeleted: 2,
       ticketReferences: expect.stringContaining(
         `Run ${ticketed.runId} → ${ticketed.ticketNumber} (ticket ID ${ticketed.ticketId}`,
-      ),
+      ) as unknown,
     });
 
     const flash = decode((await agent.get('/settings/autotask')).text);

@@ -1,36 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { QUEUE } from '@backupchecks/autotask-simulator';
 import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
-import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import type { Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { decode } from './helpers.ts';
 
 /** Integration overview, diagnostics, the Markdown export and the environment badge. */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const suite = useAppWithSimulator({
+  autotask: { baseUrl: 'https://backupchecks.example.com', sourceId: 8 },
+  signIn: ['admin'],
+});
+const { ctx, simCtx } = suite;
 let agent: Agent;
 let csrf: string;
 
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
 beforeEach(async () => {
-  await settleDeferredWork();
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim, { baseUrl: 'https://backupchecks.example.com', sourceId: 8 });
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
+  ({ agent, csrf } = suite.as.admin);
   await agent.post('/settings/autotask/picklists/refresh').type('form').send({ _csrf: csrf });
 });
 

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ISSUE, QUEUE, SUB_ISSUE } from '@backupchecks/autotask-simulator';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import type { Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { afterRedirect, decode, optionLabels, postSettings, selectHtml, settingsForm, settingsRow } from './helpers.ts';
 
 /** The dropdowns come from Autotask's picklists: active values only, sub-issues per issue type, stale values flagged. */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+// Autotask is configured by the tests that need it.
+const suite = useAppWithSimulator({ autotask: false, signIn: ['admin'] });
+const { ctx, simCtx } = suite;
 let agent: Agent;
 let csrf: string;
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(() => built.close());
-beforeEach(async () => {
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
-});
+beforeEach(() => ({ agent, csrf } = suite.as.admin));
 
 const page = async () => {
   const res = await agent.get('/settings/autotask');

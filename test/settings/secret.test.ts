@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
-import { DEMO_USER, startSimulator, type Simulator } from '@backupchecks/autotask-simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USER, type Simulator } from '@backupchecks/autotask-simulator';
 import { decryptSecret } from '../../src/shared/secret-box.ts';
-import { signInAs, testSecrets, type Agent } from '../support/app.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { testSecrets, type Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { buildAppWithCapturedLog, postSettings, settingsForm, settingsRow, type CapturedLog } from './helpers.ts';
 
 /**
@@ -14,10 +13,21 @@ import { buildAppWithCapturedLog, postSettings, settingsForm, settingsRow, type 
 const SECRET = 'Sup3r-Secret-Autotask-Value-7Qx';
 const WRONG_SECRET = 'Wrong-Typed-Secret-Value-4Zr';
 
-const ctx = useTestDatabase();
-let sim: Simulator;
-let built: BuiltApp;
 let log: CapturedLog;
+const suite = useAppWithSimulator({
+  per: 'file',
+  simulator: { users: [{ ...DEMO_USER, secret: SECRET }] },
+  // Saved through the settings form by the tests.
+  autotask: false,
+  build: (db, env) => {
+    const app = buildAppWithCapturedLog(db, env);
+    log = app.log;
+    return app.built;
+  },
+  signIn: ['admin'],
+});
+const { ctx } = suite;
+let sim: Simulator;
 let agent: Agent;
 let csrf: string;
 /** Every HTML (or Markdown) body the app sent in this file. */
@@ -28,17 +38,9 @@ const keep = <T extends { text: string }>(res: T): T => {
   return res;
 };
 
-beforeAll(async () => {
-  sim = await startSimulator({ users: [{ ...DEMO_USER, secret: SECRET }] });
-  ({ built, log } = buildAppWithCapturedLog(ctx.db, {
-    AUTOTASK_ZONE_LOOKUP_URL: sim.zoneLookupUrl,
-    AUTOTASK_TIMEOUT_MS: '2000',
-  }));
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
-});
-afterAll(async () => {
-  await built.close();
-  await sim.close();
+beforeAll(() => {
+  sim = suite.sim;
+  ({ agent, csrf } = suite.as.admin);
 });
 
 describe('the Autotask API secret', () => {

@@ -1,29 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { ISSUE, QUEUE, SUB_ISSUE } from '@backupchecks/autotask-simulator';
 import type { Prisma } from '../../src/db/database.ts';
-import { NON_BILLABLE_WARNING, validateConfiguration, type CheckItem } from '../../src/services/integration/validate-configuration.ts';
+import {
+  NON_BILLABLE_WARNING,
+  validateConfiguration,
+  type CheckItem,
+} from '../../src/services/integration/validate-configuration.ts';
 import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { encryptSecret } from '../../src/shared/secret-box.ts';
-import { buildTestApp, signInAs, testSecrets } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { signInAs, testSecrets } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { decode } from './helpers.ts';
 
 /** Validate configuration: every checklist item can fail, and says why. */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(() => built.close());
-beforeEach(async () => {
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-});
+// Each test saves the settings it validates.
+const { ctx, simCtx, built } = useAppWithSimulator({ autotask: false });
 
 async function validate(
   overrides: Partial<Prisma.IntegrationSettingsUncheckedCreateInput> = {},
@@ -57,7 +50,11 @@ describe('validateConfiguration', () => {
       'Issue type and sub-issue type belong together',
       'Default source is active',
       'Note type of the closing note is set and active',
+      'Work Type is active',
+      'Ticket category is active',
+      'Ticket type is active',
       'Backupchecks base URL is an absolute http(s) address',
+      "Customers' default contacts are active",
       'Time entries are readable',
       'API user may view non-billable time entries',
     ]);
@@ -89,7 +86,7 @@ describe('validateConfiguration', () => {
     const result = await validate({ secretEncrypted: encryptSecret('wrong-secret', testSecrets.encryptionKey) });
     expect(item(result.items, 'Autotask accepts')).toMatchObject({
       state: 'failed',
-      message: expect.stringContaining('Autotask refused the API secret'),
+      message: expect.stringContaining('Autotask refused the API secret') as unknown,
       detail: 'Unauthorized',
     });
   });
@@ -121,7 +118,7 @@ describe('validateConfiguration', () => {
   it('new-ticket status Complete, or inactive', async () => {
     expect(item((await validate({ newStatusId: 5 })).items, 'New-ticket status')).toMatchObject({
       state: 'failed',
-      message: expect.stringContaining("“Complete” is Autotask's Complete status"),
+      message: expect.stringContaining("“Complete” is Autotask's Complete status") as unknown,
     });
     expect(item((await validate({ newStatusId: 14 })).items, 'New-ticket status').message).toContain(
       'is inactive in Autotask',
@@ -167,7 +164,9 @@ describe('validateConfiguration', () => {
     const result = await validate();
     expect(item(result.items, 'Time entries')).toMatchObject({
       state: 'failed',
-      message: expect.stringContaining('Without reading time entries no ticket can be resolved from Backupchecks.'),
+      message: expect.stringContaining(
+        'Without reading time entries no ticket can be resolved from Backupchecks.',
+      ) as unknown,
       detail: 'The logged in Resource does not have the adequate permissions to query this entity.',
     });
   });

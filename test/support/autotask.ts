@@ -1,5 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
-import { ISSUE, QUEUE, startSimulator, SUB_ISSUE, type Simulator } from '@backupchecks/autotask-simulator';
+import {
+  ISSUE,
+  QUEUE,
+  startSimulator,
+  SUB_ISSUE,
+  type Simulator,
+  type StartSimulatorOptions,
+} from '@backupchecks/autotask-simulator';
 import type { Database, Prisma } from '../../src/db/database.ts';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import { encryptSecret } from '../../src/shared/secret-box.ts';
@@ -10,10 +17,13 @@ import { testSecrets } from './app.ts';
  * `useSimulator()` starts one per test file; `configureAutotask()` saves working integration
  * settings (the simulator's demo API user, encrypted as the app would) into the test database.
  */
-export function useSimulator(): { readonly sim: Simulator; readonly env: Record<string, string> } {
+export function useSimulator(options: StartSimulatorOptions = {}): {
+  readonly sim: Simulator;
+  readonly env: Record<string, string>;
+} {
   let sim: Simulator | undefined;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator(options);
   });
   afterAll(async () => {
     await sim?.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { adminQuery, databaseUrl } from './global-setup.ts';
 
 /** `url` is set on PostgreSQL, for tests that need a second connection or process. */
@@ -37,14 +38,34 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   };
 }
 
-/** One migrated, empty database for the whole test file: `const ctx = useTestDatabase()`, then `ctx.db`. */
+/**
+ * Migrated databases this worker process opened for earlier test files and no file uses now.
+ * Vitest runs a worker's files one after another in the same process (`isolate: false` in
+ * vitest.config.ts), and opening a database (starting an embedded PGlite above all) costs seconds
+ * where emptying one costs milliseconds. They go away with the process; on PostgreSQL the global
+ * teardown drops them with the run's other databases.
+ */
+const idle: TestDatabase[] = [];
+
+/**
+ * One migrated, empty database for the whole test file: `const ctx = useTestDatabase()`, then
+ * `ctx.db`. It is emptied (resetData) before the file gets it, so it is in the state a fresh copy
+ * would be; keep the migrations out of it and use createTestDatabase() for anything else (a
+ * database to break, or one without migrations).
+ */
 export function useTestDatabase(): { readonly db: TestDatabase } {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    const reused = idle.pop();
+    if (reused) await resetData(reused);
+    db = reused ?? (await createTestDatabase());
   });
   afterAll(async () => {
-    await db?.close();
+    if (!db) return;
+    // Work the file's page views started after their responses must not reach into the next file.
+    await settleDeferredWork();
+    idle.push(db);
+    db = undefined;
   });
   return {
     get db() {

@@ -56,7 +56,8 @@ async function setupPostgres(project: TestProject, serverUrl: string): Promise<(
     try {
       await applyMigrations({
         exec: async (sql) => void (await client.query(sql)),
-        query: async (sql, params) => (await client.query(sql, params)).rows,
+        query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+          (await client.query<T>(sql, params)).rows,
       });
     } finally {
       await client.end();

@@ -1,31 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { buildTestApp, signInAs } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
 import { postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const suite = useAppWithSimulator({
+  per: 'file',
+  // 25 requests at once share one in-process PGlite and the simulator with the test runner: a
+  // generous timeout keeps a slow test machine from turning into "Autotask did not answer".
+  env: { AUTOTASK_TIMEOUT_MS: '15000' },
+  // The zone is normally cached; a cold cache would add 25 simultaneous zone lookups.
+  warmZone: true,
+});
+const { ctx, simCtx, built } = suite;
 /** A second app instance on the same database: nothing in memory may decide who posts. */
 let other: BuiltApp;
 
-beforeAll(async () => {
-  // 25 requests at once share one in-process PGlite and the simulator with the test runner: a
-  // generous timeout keeps a slow test machine from turning into "Autotask did not answer".
-  built = buildTestApp(ctx.db, { ...simCtx.env, AUTOTASK_TIMEOUT_MS: '15000' });
-  other = buildTestApp(ctx.db, { ...simCtx.env, AUTOTASK_TIMEOUT_MS: '15000' });
-  await configureAutotask(ctx.db, simCtx.sim);
-  // The zone is normally cached; a cold cache would add 25 simultaneous zone lookups.
-  await built.context.autotask.client(await getIntegrationSettings(ctx.db.prisma)).getZone();
+beforeAll(() => {
+  other = buildTestApp(ctx.db, suite.env);
 });
 afterAll(async () => {
   await settleDeferredWork();
-  await built.close();
   await other.close();
 });
 

@@ -1,11 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
 import { resolveStateFor } from '../../src/services/tickets/resolve/offer.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { signInAs } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { decode, notePosts, timeEntryCalls, writes } from './resolve-helpers.ts';
 
@@ -15,19 +14,9 @@ import { decode, notePosts, timeEntryCalls, writes } from './resolve-helpers.ts'
  * step with the fixed note, and who may use the resolve routes at all.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let operator: { agent: Agent; csrf: string };
-let reporter: { agent: Agent; csrf: string };
-
-beforeAll(async () => {
-  built = buildTestApp(ctx.db, simCtx.env);
-  await configureAutotask(ctx.db, simCtx.sim);
-  operator = await signInAs(built.app, ctx.db, 'operator');
-  reporter = await signInAs(built.app, ctx.db, 'reporter');
-});
-afterAll(() => built.close());
+const suite = useAppWithSimulator({ per: 'file', signIn: ['operator', 'reporter'] });
+const { ctx, simCtx, built } = suite;
+const { operator, reporter } = suite.as;
 beforeEach(() => {
   simCtx.sim.faults.clear();
   simCtx.sim.state.clearRequestLog();

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { signInAs } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import {
   callSequence,
@@ -20,17 +19,15 @@ import {
  * starts from a run whose ticket was created (written directly, not through the create flow).
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let operator: { agent: Agent; csrf: string; user: { id: number } };
-
-beforeAll(async () => {
-  built = buildTestApp(ctx.db, simCtx.env);
-  await configureAutotask(ctx.db, simCtx.sim);
-  operator = await signInAs(built.app, ctx.db, 'operator');
+const suite = useAppWithSimulator({
+  per: 'file',
+  // With fresh proof that the API user sees non-billable time entries (resolve-proof.test.ts checks
+  // how it is obtained), so the call sequences below are the resolve's own.
+  autotask: { nonBillableProvenAt: new Date() },
+  signIn: ['operator'],
 });
-afterAll(() => built.close());
+const { ctx, simCtx, built } = suite;
+const { operator } = suite.as;
 beforeEach(() => {
   // Not sim.reset(): ticket ids would start again and clash with RunTicket rows of earlier tests.
   simCtx.sim.faults.clear();

@@ -48,7 +48,7 @@ export function createSimulatorApp(
   }
   app.use(apiHandler(state, { faults, threads, publicOrigin: options.publicOrigin }));
   app.use(webHandler(state));
-  app.use('/__sim', controlRouter(state, { faults, allowRemote: options.allowRemoteControl }));
+  app.use('/__sim', controlRouter(state, { faults, threads, allowRemote: options.allowRemoteControl }));
   app.get('/', (_req, res) => {
     res.redirect('/__sim/');
   });

@@ -1,9 +1,12 @@
 /** The `/__sim/` HTML page: plain forms, no script (see control.ts for the endpoints they post to). */
 import type { Request, Response } from 'express';
+import { tenantFieldsSection } from './control-page-tenant-fields.ts';
 import type { Faults } from './faults.ts';
 import { html, layout, sendPage, type SafeHtml } from './html.ts';
 import { ticketPageUrl } from './routes/web.ts';
 import type { SimulatorState } from './store.ts';
+import type { ThreadLimiter } from './thread-limit.ts';
+import { thresholdUsage } from './threshold.ts';
 
 const ENTITY_OPTIONS = [
   '',
@@ -11,12 +14,20 @@ const ENTITY_OPTIONS = [
   'TicketNotes',
   'Companies',
   'TimeEntries',
+  'BillingCodes',
+  'Contacts',
   'ThresholdInformation',
   'zoneInformation',
 ];
 const METHOD_OPTIONS = ['', 'GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
-export function renderControlPage(req: Request, res: Response, state: SimulatorState, faults: Faults): void {
+export function renderControlPage(
+  req: Request,
+  res: Response,
+  state: SimulatorState,
+  faults: Faults,
+  threads?: ThreadLimiter,
+): void {
   const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const webUrl = `${origin}/`;
   const notice = typeof req.query.notice === 'string' ? req.query.notice : null;
@@ -24,6 +35,7 @@ export function renderControlPage(req: Request, res: Response, state: SimulatorS
   const user = state.users[0];
   const snapshot = faults.snapshot();
   const statusOptions = state.picklist('Tickets', 'status').filter((p) => p.isActive);
+  const budget = thresholdUsage(state);
 
   const body = html`<h1>Autotask simulator</h1>
     <p class="banner">
@@ -46,6 +58,18 @@ export function renderControlPage(req: Request, res: Response, state: SimulatorS
       <dd><code>${user?.secret ?? ''}</code></dd>
       <dt>Integration code</dt>
       <dd><code>${user?.integrationCode ?? ''}</code></dd>
+      <dt>Can view non-billable time entries</dt>
+      <dd>
+        ${user?.canViewNonBillable === false ? 'no: non-billable entries are left out of queries and counts' : 'yes'}
+        <form class="inline" method="post" action="/__sim/users/permissions">
+          <input
+            type="hidden"
+            name="canViewNonBillable"
+            value="${user?.canViewNonBillable === false ? 'true' : 'false'}"
+          />
+          <button type="submit">${user?.canViewNonBillable === false ? 'Grant' : 'Withdraw'}</button>
+        </form>
+      </dd>
     </dl>
 
     <h2>Faults</h2>
@@ -130,12 +154,24 @@ export function renderControlPage(req: Request, res: Response, state: SimulatorS
         <button type="submit">Save</button>
       </form>
     </fieldset>
+    <fieldset>
+      <legend>Hourly budget (ThresholdInformation)</legend>
+      <p>${budget.used} of ${budget.limit} requests used in the last ${budget.timeframeMinutes} minutes.</p>
+      <form class="inline" method="post" action="/__sim/threshold">
+        <label>used <input type="number" name="used" min="0" value="${budget.used}" /></label>
+        <label>limit <input type="number" name="limit" min="1" value="${budget.limit}" /></label>
+        <button type="submit">Set</button>
+      </form>
+    </fieldset>
+    ${threadLimitSection(state, threads)}
     <form class="inline" method="post" action="/__sim/faults/clear">
       <button type="submit">Clear all faults</button>
     </form>
     <form class="inline" method="post" action="/__sim/reset">
       <button type="submit">Reset simulator to its seed</button>
     </form>
+
+    ${tenantFieldsSection(state)}
 
     <h2>Tickets (${state.tickets.length})</h2>
     <table>
@@ -247,6 +283,42 @@ export function renderControlPage(req: Request, res: Response, state: SimulatorS
       <a href="/__sim/requests">requests</a>
     </p>`;
   sendPage(res, 200, layout('Autotask simulator', body));
+}
+
+/**
+ * The thread limit is shared by everything that sends the same tracking identifier: held slots stand in for another
+ * integration of the tenant, the one-shot rejection for a moment when it had all of them busy.
+ */
+function threadLimitSection(state: SimulatorState, threads: ThreadLimiter | undefined): SafeHtml {
+  const snapshot = threads?.snapshot() ?? { inFlight: [], held: [] };
+  const list = (slots: typeof snapshot.held) =>
+    slots.length === 0 ? 'none' : slots.map((t) => `${t.count} on ${t.entity} (${t.integrationCode})`).join(', ');
+  return html`<fieldset>
+    <legend>Thread limit (${state.settings.threadLimit} per tracking identifier and endpoint, tenant-wide)</legend>
+    <p>Busy now: ${list(snapshot.inFlight)}. Held by "another integration": ${list(snapshot.held)}.</p>
+    <form class="inline" method="post" action="/__sim/threads/hold">
+      <label>threads <input type="number" name="count" min="1" value="${state.settings.threadLimit}" /></label>
+      <label
+        >entity
+        <select name="entity">
+          ${ENTITY_OPTIONS.filter((e) => e !== '' && e !== 'zoneInformation').map(
+            (e) => html`<option value="${e}" ${e === 'Tickets' ? html` selected` : ''}>${e}</option>`,
+          )}
+        </select></label
+      >
+      <label>tracking identifier <input type="text" name="integrationCode" placeholder="the API user's" /></label>
+      <button type="submit">Hold threads busy</button>
+    </form>
+    <form class="inline" method="post" action="/__sim/threads/release">
+      <button type="submit">Release held threads</button>
+    </form>
+    <form class="inline" method="post" action="/__sim/faults/thread-threshold">
+      <label>count <input type="number" name="count" min="1" value="1" /></label>
+      <label><input type="checkbox" name="afterApply" value="true" /> apply first</label>
+      ${methodSelect('POST')} ${entitySelect('Tickets')}
+      <button type="submit">Thread threshold on next</button>
+    </form>
+  </fieldset>`;
 }
 
 function entitySelect(selected = ''): SafeHtml {

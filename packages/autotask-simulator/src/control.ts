@@ -9,12 +9,18 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { renderControlPage } from './control-page.ts';
+import { tenantFieldRoutes } from './control-tenant-fields.ts';
 import type { Faults } from './faults.ts';
 import { STYLESHEET } from './html.ts';
 import { NotFoundInStateError, type SimulatorState } from './store.ts';
+import type { ThreadLimiter } from './thread-limit.ts';
+import type { SimUser } from './types.ts';
+import { setThresholdUsed, thresholdUsage } from './threshold.ts';
 
 export interface ControlOptions {
   faults: Faults;
+  /** The API's thread limiter, for holding slots as another integration of the tenant would. */
+  threads?: ThreadLimiter | undefined;
   /** Allow non-loopback clients (e.g. the simulator in a container). Default false. */
   allowRemote?: boolean | undefined;
 }
@@ -66,6 +72,12 @@ const schemas = {
     message: optionalString,
     ...match,
   }),
+  threadThreshold: z.object({ count: optionalPositiveInt, afterApply: optionalBoolean, ...match }),
+  holdThreads: z.object({
+    entity: z.string().trim().min(1),
+    count: optionalPositiveInt,
+    integrationCode: optionalString,
+  }),
   rateLimitMode: z.object({
     on: booleanish,
     retryAfterSeconds: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
@@ -75,6 +87,11 @@ const schemas = {
     threadLimitStatus: z.preprocess(blankToUndefined, z.coerce.number().int().min(400).max(599).optional()),
     requestThreshold: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).optional()),
   }),
+  threshold: z.object({
+    used: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
+    limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).optional()),
+  }),
+  permissions: z.object({ username: optionalString, canViewNonBillable: booleanish }),
   id: z.coerce.number().int().min(0),
   limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(200)),
 };
@@ -87,7 +104,7 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
   router.use(express.urlencoded({ extended: false, limit: '256kb' }));
 
   router.get('/', (req, res) => {
-    renderControlPage(req, res, state, faults);
+    renderControlPage(req, res, state, faults, options.threads);
   });
   router.get('/style.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'no-cache').send(STYLESHEET);
@@ -217,9 +234,37 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
     );
     done(req, res, body.on ? 'Rate limiting is on: every call gets 429.' : 'Rate limiting is off.', faults.snapshot());
   });
+  router.post('/faults/thread-threshold', (req, res) => {
+    const body = schemas.threadThreshold.parse(req.body ?? {});
+    faults.threadThresholdNext(body);
+    done(
+      req,
+      res,
+      `The next ${body.count ?? 1} matching call(s) will get the thread-threshold rejection${body.afterApply ? ' after being applied' : ''}.`,
+      faults.snapshot(),
+    );
+  });
   router.post('/faults/clear', (req, res) => {
     faults.clear();
+    options.threads?.releaseHeld();
     done(req, res, 'All faults cleared.', faults.snapshot());
+  });
+
+  // ---- thread limit: slots of a tracking identifier held as another integration of the tenant would --------------
+  router.get('/threads', (_req, res) => {
+    res.json(threadsView(state, options.threads));
+  });
+  router.post('/threads/hold', (req, res) => {
+    const body = schemas.holdThreads.parse(req.body ?? {});
+    const threads = requireThreads(options.threads);
+    const code = body.integrationCode ?? state.users[0]?.integrationCode ?? '';
+    const limit = state.settings.threadLimit;
+    const held = threads.hold(code, body.entity, body.count ?? limit, limit);
+    done(req, res, `${held} of ${limit} threads on ${body.entity} are held busy.`, threadsView(state, threads));
+  });
+  router.post('/threads/release', (req, res) => {
+    const released = requireThreads(options.threads).releaseHeld();
+    done(req, res, `Released ${released} held thread(s).`, threadsView(state, options.threads));
   });
 
   router.post('/settings', (req, res) => {
@@ -230,8 +275,41 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
     done(req, res, 'Settings saved.', { settings: state.settings });
   });
 
+  // The tenant's hourly budget as ThresholdInformation reports it. `used` stands in for every other
+  // integration of the tenant: the window is set to hold that many requests (see threshold.ts).
+  router.get('/threshold', (_req, res) => {
+    res.json(thresholdUsage(state));
+  });
+  router.post('/threshold', (req, res) => {
+    const body = schemas.threshold.parse(req.body ?? {});
+    if (body.limit !== undefined) state.settings.requestThreshold = body.limit;
+    if (body.used !== undefined) setThresholdUsed(state, body.used);
+    const usage = thresholdUsage(state);
+    done(req, res, `Hourly budget: ${usage.used} of ${usage.limit} requests used.`, usage);
+  });
+
+  // The API user's security level: without "Can view non-billable time entries" those entries
+  // vanish from TimeEntries queries and counts (no error), as in Autotask.
+  router.get('/users', (_req, res) => {
+    res.json({ users: state.users.map(publicUser) });
+  });
+  router.post('/users/permissions', (req, res) => {
+    const body = schemas.permissions.parse(req.body ?? {});
+    const user = state.setCanViewNonBillable(body.canViewNonBillable, body.username);
+    done(
+      req,
+      res,
+      `${user.username} ${body.canViewNonBillable ? 'can' : 'can no longer'} view non-billable time entries.`,
+      { user: publicUser(user) },
+    );
+  });
+
+  // Ticket fields the tenant requires, and the Work Types, contacts and picklist values they use.
+  tenantFieldRoutes(router, state, done);
+
   router.post('/reset', (req, res) => {
     faults.clear();
+    options.threads?.releaseHeld();
     state.reset();
     done(req, res, 'The simulator was reset to its seed.', { ok: true });
   });
@@ -273,6 +351,24 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
     res.status(status).json({ error: message });
   });
   return router;
+}
+
+/** An API user without its secret, with its permissions spelled out. */
+function publicUser(u: SimUser) {
+  return { username: u.username, canViewNonBillable: u.canViewNonBillable !== false };
+}
+
+function threadsView(state: SimulatorState, threads: ThreadLimiter | undefined) {
+  return {
+    limit: state.settings.threadLimit,
+    status: state.settings.threadLimitStatus,
+    ...(threads?.snapshot() ?? { inFlight: [], held: [] }),
+  };
+}
+
+function requireThreads(threads: ThreadLimiter | undefined): ThreadLimiter {
+  if (!threads) throw Object.assign(new Error('This simulator has no thread limiter to control.'), { status: 409 });
+  return threads;
 }
 
 function done(req: Request, res: Response, notice: string, data: unknown): void {

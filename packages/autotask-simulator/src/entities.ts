@@ -28,7 +28,7 @@ export interface EntityDescriptor {
   /** Singular type name used in reference error messages ("of type: Company"). */
   singular: string;
   /** Key of the collection on SimulatorState. */
-  collection: 'companies' | 'tickets' | 'ticketNotes' | 'timeEntries';
+  collection: 'companies' | 'tickets' | 'ticketNotes' | 'timeEntries' | 'billingCodes' | 'contacts';
   fields: readonly FieldSpec[];
   canCreate: boolean;
   canUpdate: boolean;
@@ -150,6 +150,41 @@ const timeEntryFields: FieldSpec[] = [
   { name: 'lastModifiedUserID', dataType: 'integer', isReadOnly: true, reference: 'Resource' },
 ];
 
+/** Fields as Autotask's BillingCodes entity page lists them. */
+const billingCodeFields: FieldSpec[] = [
+  id,
+  { name: 'afterHoursWorkType', dataType: 'integer', reference: 'BillingCode' },
+  { name: 'billingCodeType', dataType: 'integer', isReadOnly: true, isPickList: true },
+  { name: 'department', dataType: 'integer', reference: 'Department' },
+  { name: 'description', dataType: 'string', length: 500 },
+  { name: 'externalNumber', dataType: 'string', length: 100 },
+  { name: 'generalLedgerAccount', dataType: 'integer', isReadOnly: true, isPickList: true },
+  { name: 'isActive', dataType: 'boolean', isReadOnly: true },
+  { name: 'isExcludedFromNewContracts', dataType: 'boolean' },
+  { name: 'markupRate', dataType: 'double', isReadOnly: true },
+  { name: 'name', dataType: 'string', length: 200 },
+  { name: 'taxCategoryID', dataType: 'integer', reference: 'TaxCategory' },
+  { name: 'unitCost', dataType: 'double' },
+  { name: 'unitPrice', dataType: 'double' },
+  { name: 'useType', dataType: 'integer', isReadOnly: true, isPickList: true },
+];
+
+/** The Contacts fields the simulator keeps (Autotask has many more: addresses, social links, opt-outs). */
+const contactFields: FieldSpec[] = [
+  id,
+  { name: 'companyID', dataType: 'integer', isRequired: true, reference: 'Company' },
+  { name: 'firstName', dataType: 'string', length: 50, isRequired: true },
+  { name: 'lastName', dataType: 'string', length: 50, isRequired: true },
+  { name: 'emailAddress', dataType: 'string', length: 254 },
+  { name: 'phone', dataType: 'string', length: 25 },
+  { name: 'title', dataType: 'string', length: 50 },
+  { name: 'isActive', dataType: 'integer', isRequired: true },
+  { name: 'primaryContact', dataType: 'boolean' },
+  { name: 'createDate', dataType: 'datetime', isReadOnly: true },
+  { name: 'lastActivityDate', dataType: 'datetime', isReadOnly: true },
+  { name: 'lastModifiedDate', dataType: 'datetime', isReadOnly: true },
+];
+
 /** Verbs per entity follow Autotask's published swagger (docs/autotask.md, Entity URLs). */
 export const ENTITIES: Record<EntityName, EntityDescriptor> = {
   Companies: {
@@ -195,6 +230,29 @@ export const ENTITIES: Record<EntityName, EntityDescriptor> = {
     canDelete: true,
     hasUserDefinedFields: false,
     supportsWebhookCallouts: false,
+  },
+  // Both are only read here: the simulator answers their writes with 405.
+  BillingCodes: {
+    name: 'BillingCodes',
+    singular: 'BillingCode',
+    collection: 'billingCodes',
+    fields: billingCodeFields,
+    canCreate: false,
+    canUpdate: false,
+    canDelete: false,
+    hasUserDefinedFields: false,
+    supportsWebhookCallouts: false,
+  },
+  Contacts: {
+    name: 'Contacts',
+    singular: 'Contact',
+    collection: 'contacts',
+    fields: contactFields,
+    canCreate: true,
+    canUpdate: true,
+    canDelete: false,
+    hasUserDefinedFields: true,
+    supportsWebhookCallouts: true,
   },
 };
 

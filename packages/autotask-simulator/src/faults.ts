@@ -11,6 +11,10 @@
  *   before it writes again
  * - rate limit: 429 with Retry-After, for the next N calls or until cleared (the form clients
  *   assume; no Autotask page confirms it, see docs/autotask.md, Rate-limit answers)
+ * - thread threshold: the next N matching calls get Autotask's thread-threshold rejection, as if
+ *   another integration of the tenant had the tracking identifier's threads busy; with
+ *   `afterApply`, the call is applied first and rejected all the same (the write happened, the
+ *   client is told it did not: what a client must check before it sends again)
  *
  * One-shot faults are kept in registration order and a request consumes the first one it matches.
  * Faults without an entity skip `zoneInformation` and `versionInformation`, because a client
@@ -49,6 +53,12 @@ export interface DropOptions extends MatchOptions {
   count?: number | undefined;
 }
 
+export interface ThreadThresholdOptions extends MatchOptions {
+  count?: number | undefined;
+  /** Apply the request first (the ticket is created), then answer with the rejection. */
+  afterApply?: boolean | undefined;
+}
+
 export interface RateLimitOptions extends MatchOptions {
   count?: number | undefined;
   retryAfterSeconds?: number | undefined;
@@ -64,7 +74,8 @@ export type FaultRule =
   | { kind: 'fail'; remaining: number; match: Match; status: number; body: FailBody; errors: string[]; text: string }
   | { kind: 'hang'; remaining: number; match: Match; afterApply: boolean }
   | { kind: 'drop'; remaining: number; match: Match }
-  | { kind: 'rateLimit'; remaining: number; match: Match; retryAfterSeconds: number; message: string };
+  | { kind: 'rateLimit'; remaining: number; match: Match; retryAfterSeconds: number; message: string }
+  | { kind: 'threadThreshold'; remaining: number; match: Match; afterApply: boolean };
 
 export interface RateLimitMode {
   retryAfterSeconds: number;
@@ -148,6 +159,16 @@ export class Faults {
       match: match(options),
       retryAfterSeconds,
       message: options.message ?? rateLimitMessage(retryAfterSeconds),
+    });
+  }
+
+  /** The next matching calls get the thread-threshold rejection (status and text: see thread-limit.ts). */
+  threadThresholdNext(options: ThreadThresholdOptions = {}): void {
+    this.#rules.push({
+      kind: 'threadThreshold',
+      remaining: count(options.count),
+      match: match(options),
+      afterApply: options.afterApply ?? false,
     });
   }
 

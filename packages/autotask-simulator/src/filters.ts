@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { findField, type EntityDescriptor, type FieldSpec } from './entities.ts';
 import { isPlainObject, lowerKeys } from './case-insensitive.ts';
 import { invalid } from './errors.ts';
-import { coerce, type FieldValue } from './values.ts';
+import { coerce, scalarText, type FieldValue } from './values.ts';
 
 export const OPERATORS = [
   'eq',
@@ -140,7 +140,7 @@ function compileItem(ctx: CompileContext, item: RawFilter): Predicate {
     throw invalid(`Operator '${op}' on field ${item.field} takes a single value, not a list.`);
 
   if (op === 'beginsWith' || op === 'endsWith' || op === 'contains') {
-    const needle = String(item.value).toLowerCase();
+    const needle = scalarText(item.value, `The value for operator '${op}' on field ${item.field}`).toLowerCase();
     const test =
       op === 'beginsWith'
         ? (s: string) => s.startsWith(needle)
@@ -207,7 +207,8 @@ function udfReader(name: string): Reader {
       const udfs = (record as { userDefinedFields?: { name: string; value: string | null }[] }).userDefinedFields;
       return udfs?.find((u) => u.name.toLowerCase() === wanted)?.value ?? null;
     },
-    coerce: (value) => (value === null || value === undefined ? null : String(value)),
+    coerce: (value) =>
+      value === null || value === undefined ? null : scalarText(value, `The value for user-defined field ${name}`),
   };
 }
 

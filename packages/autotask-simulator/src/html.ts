@@ -25,14 +25,17 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-function render(value: unknown): string {
+/** What a page interpolates: text and numbers (escaped), built markup, lists; null, undefined and false show nothing. */
+export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | HtmlValue[];
+
+function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   return escapeHtml(String(value));
 }
 
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
     out += render(value) + (strings[i + 1] ?? '');

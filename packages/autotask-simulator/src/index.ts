@@ -56,7 +56,7 @@ export interface Simulator {
   readonly requestLog: RequestLogEntry[];
   /** The web UI link for a ticket (Autotask's ExecuteCommand page). */
   ticketUrl(ticketId: number): string;
-  /** Back to the seed; clears faults (ending hung requests), the request log and counters. */
+  /** Back to the seed; clears faults (ending hung requests), held threads, the request log and counters. */
   reset(): void;
   /** Stops listening and destroys every open socket, hung ones included. Safe to call twice. */
   close(): Promise<void>;
@@ -97,6 +97,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     ticketUrl: (ticketId) => ticketPageUrl(webUrl, ticketId),
     reset() {
       faults.clear();
+      threads.releaseHeld();
       state.reset();
     },
     close() {
@@ -133,9 +134,10 @@ export {
   type HangOptions,
   type DropOptions,
   type RateLimitOptions,
+  type ThreadThresholdOptions,
   type FaultsSnapshot,
 } from './faults.ts';
-export { ThreadLimiter, THREAD_LIMIT_MESSAGE } from './thread-limit.ts';
+export { ThreadLimiter, THREAD_LIMIT_MESSAGE, type ThreadSlots, type ThreadsSnapshot } from './thread-limit.ts';
 export { createState, SimulatorState } from './store.ts';
 export {
   DEFAULT_SETTINGS,
@@ -148,6 +150,16 @@ export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
 export type * from './types.ts';
 export { DEMO_USER, API_ROOT_COMPANY_ID } from './seed-data.ts';
 export { QUEUE, ISSUE, SUB_ISSUE } from './seed-picklists.ts';
+export { WORK_TYPE, CONTACT, USE_TYPE } from './seed-tenant-fields.ts';
+export {
+  addContact,
+  setBillingCodeActive,
+  setContactActive,
+  setPicklistValueActive,
+  setRequiredTicketFields,
+  tenantRequiredMessage,
+  TENANT_FIELD_CHOICES,
+} from './tenant-fields.ts';
 export { INVALID_INTEGRATION_CODE, INVALID_USER } from './auth.ts';
 export { ZONE_NOT_DETERMINED } from './routes/discovery.ts';
 export { QUEUE_REQUIRED_MESSAGE, RESOURCE_ROLE_MESSAGE, NO_MATCHING_RECORD } from './routes/tickets.ts';

@@ -1,7 +1,8 @@
 /**
  * The demo tenant: the API user and the companies, tickets, notes and time entries of
  * `seed: 'demo'` (its picklists, present in every seed, are in seed-picklists.ts). Ids and dates are
- * fixed so a demo and a test run see the same world.
+ * fixed so a demo and a test run see the same world, except one recent non-billable time entry
+ * (see demoTimeEntries).
  */
 import { ISSUE, QUEUE, SUB_ISSUE } from './seed-picklists.ts';
 import type { Company, Ticket, TicketNote, TimeEntry } from './types.ts';
@@ -208,7 +209,13 @@ export function demoNotes(): NoteSeed[] {
 export type TimeEntrySeed = Pick<TimeEntry, 'id' | 'ticketID' | 'hoursWorked' | 'isNonBillable' | 'dateWorked'> &
   Partial<TimeEntry>;
 
-export function demoTimeEntries(): TimeEntrySeed[] {
+/**
+ * The demo's time entries. One non-billable entry is dated the day before the tenant is seeded
+ * (`now`), so the tenant always has recent non-billable time: the app only offers Resolve after it
+ * has seen such an entry from the last 90 days.
+ */
+export function demoTimeEntries(now: Date): TimeEntrySeed[] {
+  const yesterday = `${new Date(now.getTime() - 24 * 60 * 60_000).toISOString().slice(0, 10)}T00:00:00.000Z`;
   return [
     {
       id: 30001,
@@ -239,7 +246,7 @@ export function demoTimeEntries(): TimeEntrySeed[] {
       ticketID: 7005,
       hoursWorked: 0.5,
       isNonBillable: true,
-      dateWorked: '2026-01-07T00:00:00.000Z',
+      dateWorked: yesterday,
       summaryNotes: 'Internal review.',
     },
   ];

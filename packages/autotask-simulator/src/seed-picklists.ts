@@ -121,6 +121,7 @@ export function demoPicklists(): Record<EntityName, Record<string, PicklistValue
         [4, 'Problem'],
         [5, 'Change Request'],
         [6, 'Alert', system],
+        [7, 'Maintenance (old)', inactive],
       ]),
       ticketCategory: picklist([
         [1, 'Standard', { isDefaultValue: true }],
@@ -174,5 +175,18 @@ export function demoPicklists(): Record<EntityName, Record<string, PicklistValue
         [6, 'Task', system],
       ]),
     },
+    BillingCodes: {
+      useType: picklist([
+        [1, 'Work Type', system],
+        [2, 'Material', system],
+        [3, 'Expense Category', system],
+        [4, 'Internal Time', system],
+        [5, 'Recurring Contract Service', system],
+        [6, 'Milestone', system],
+      ]),
+      billingCodeType: picklist([[0, 'Standard', system]]),
+      generalLedgerAccount: picklist([[1, 'Revenue']]),
+    },
+    Contacts: {},
   };
 }

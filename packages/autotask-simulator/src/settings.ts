@@ -2,7 +2,17 @@
  * How a simulator is set up: the seed, the API users, the clock and the limits it enforces, plus
  * the plain-JSON snapshot of a tenant that the demo saves between runs.
  */
-import type { Clock, Company, Picklists, SimUser, Ticket, TicketNote, TimeEntry } from './types.ts';
+import type {
+  BillingCode,
+  Clock,
+  Company,
+  Contact,
+  Picklists,
+  SimUser,
+  Ticket,
+  TicketNote,
+  TimeEntry,
+} from './types.ts';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -18,6 +28,11 @@ export interface SimulatorSettings {
   requestLogLimit: number;
   zoneName: string;
   ci: number;
+  /**
+   * Ticket fields this tenant requires on create beyond Autotask's own (e.g. `billingCodeID`,
+   * `contactID`, `ticketCategory`, `ticketType`), as ticket categories and tenant settings make them.
+   */
+  requiredTicketFields: string[];
 }
 
 export const DEFAULT_SETTINGS: SimulatorSettings = {
@@ -28,6 +43,7 @@ export const DEFAULT_SETTINGS: SimulatorSettings = {
   requestLogLimit: 10_000,
   zoneName: 'Simulator',
   ci: 30595,
+  requiredTicketFields: [],
 };
 
 export interface StateOptions {
@@ -45,5 +61,8 @@ export interface SimulatorSnapshot {
   tickets: Ticket[];
   ticketNotes: TicketNote[];
   timeEntries: TimeEntry[];
+  /** Absent in snapshots saved before the simulator had them. */
+  billingCodes?: BillingCode[];
+  contacts?: Contact[];
   picklists: Picklists;
 }

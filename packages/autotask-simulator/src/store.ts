@@ -12,6 +12,7 @@ import { buildCompany, buildNote, buildTicket, buildTimeEntry } from './records.
 import type { RequestLogEntry } from './request-log.ts';
 import { DEMO_USER, demoCompanies, demoNotes, demoTickets, demoTimeEntries } from './seed-data.ts';
 import { demoPicklists } from './seed-picklists.ts';
+import { buildContact, demoBillingCodes, demoContacts } from './seed-tenant-fields.ts';
 import {
   DEFAULT_SETTINGS,
   type SeedName,
@@ -21,8 +22,10 @@ import {
 } from './settings.ts';
 import { RequestCounter } from './threshold.ts';
 import type {
+  BillingCode,
   Clock,
   Company,
+  Contact,
   EntityName,
   PicklistValue,
   Picklists,
@@ -39,7 +42,14 @@ export class NotFoundInStateError extends Error {
   }
 }
 
-const ID_START = { companies: 1000, tickets: 7100, ticketNotes: 20100, timeEntries: 30100 } as const;
+const ID_START = {
+  companies: 1000,
+  tickets: 7100,
+  ticketNotes: 20100,
+  timeEntries: 30100,
+  billingCodes: 29683000,
+  contacts: 30683000,
+} as const;
 type Collection = keyof typeof ID_START;
 
 export class SimulatorState {
@@ -48,8 +58,17 @@ export class SimulatorState {
   readonly tickets: Ticket[] = [];
   readonly ticketNotes: TicketNote[] = [];
   readonly timeEntries: TimeEntry[] = [];
-  readonly picklists: Picklists = { Companies: {}, Tickets: {}, TicketNotes: {}, TimeEntries: {} };
-  readonly users: SimUser[];
+  readonly billingCodes: BillingCode[] = [];
+  readonly contacts: Contact[] = [];
+  readonly picklists: Picklists = {
+    Companies: {},
+    Tickets: {},
+    TicketNotes: {},
+    TimeEntries: {},
+    BillingCodes: {},
+    Contacts: {},
+  };
+  readonly users: SimUser[] = [];
   readonly requestLog: RequestLogEntry[] = [];
   readonly settings: SimulatorSettings;
   readonly requestCounter = new RequestCounter();
@@ -57,11 +76,12 @@ export class SimulatorState {
   #nextId: Record<Collection, number> = { ...ID_START };
   #logSeq = 0;
   readonly #initialSettings: SimulatorSettings;
+  readonly #initialUsers: readonly SimUser[];
 
   constructor(options: StateOptions = {}) {
     this.seed = options.seed ?? 'demo';
-    this.users = (options.users ?? [{ ...DEMO_USER }]).map((u) => ({ ...u }));
-    if (this.users.length === 0) throw new Error('The simulator needs at least one API user.');
+    this.#initialUsers = (options.users ?? [{ ...DEMO_USER }]).map((u) => ({ ...u }));
+    if (this.#initialUsers.length === 0) throw new Error('The simulator needs at least one API user.');
     this.clock = options.clock ?? (() => new Date());
     this.#initialSettings = { ...DEFAULT_SETTINGS, ...options.settings };
     this.settings = { ...this.#initialSettings };
@@ -100,8 +120,18 @@ export class SimulatorState {
     replace(this.ticketNotes, demo ? demoNotes().map((n) => buildNote(n, nowIso)) : []);
     replace(
       this.timeEntries,
-      demo ? demoTimeEntries().map((e) => buildTimeEntry({ ...e, createDateTime: e.dateWorked }, nowIso)) : [],
+      demo
+        ? demoTimeEntries(this.now()).map((e) => buildTimeEntry({ ...e, createDateTime: e.dateWorked }, nowIso))
+        : [],
     );
+    // Permissions changed through the control API go back to how the users were configured.
+    replace(
+      this.users,
+      this.#initialUsers.map((u) => ({ ...u })),
+    );
+    // Every tenant has billing codes; the contacts belong to demo companies.
+    replace(this.billingCodes, demoBillingCodes());
+    replace(this.contacts, demo ? demoContacts().map((c) => buildContact(c, nowIso)) : []);
     const picklists = demoPicklists();
     for (const entity of Object.keys(picklists) as EntityName[]) this.picklists[entity] = picklists[entity];
     Object.assign(this.settings, this.#initialSettings);
@@ -121,6 +151,8 @@ export class SimulatorState {
       tickets: this.tickets,
       ticketNotes: this.ticketNotes,
       timeEntries: this.timeEntries,
+      billingCodes: this.billingCodes,
+      contacts: this.contacts,
       picklists: this.picklists,
     });
   }
@@ -132,6 +164,9 @@ export class SimulatorState {
     replace(this.tickets, copy.tickets);
     replace(this.ticketNotes, copy.ticketNotes);
     replace(this.timeEntries, copy.timeEntries);
+    // Snapshots saved before these entities existed keep the seeded ones.
+    if (copy.billingCodes) replace(this.billingCodes, copy.billingCodes);
+    if (copy.contacts) replace(this.contacts, copy.contacts);
     for (const entity of Object.keys(copy.picklists) as EntityName[]) this.picklists[entity] = copy.picklists[entity];
   }
 
@@ -175,6 +210,24 @@ export class SimulatorState {
   /** Records of one entity, for the generic query code. */
   records(entity: EntityName): readonly object[] {
     return this[ENTITIES[entity].collection];
+  }
+
+  /**
+   * Records of one entity as an API user sees them: without "Can view non-billable time entries"
+   * the non-billable TimeEntries are simply absent (docs/autotask.md, Time entries).
+   */
+  visibleRecords(entity: EntityName, user: SimUser | null): readonly object[] {
+    const all = this.records(entity);
+    if (entity !== 'TimeEntries' || !user || user.canViewNonBillable !== false) return all;
+    return (all as readonly TimeEntry[]).filter((e) => !e.isNonBillable);
+  }
+
+  /** Grants or withdraws "Can view non-billable time entries" for one API user (default: the first). */
+  setCanViewNonBillable(allowed: boolean, username?: string): SimUser {
+    const user = username === undefined ? this.users[0] : this.user(username);
+    if (!user) throw new Error(`No API user ${username ?? ''}.`);
+    user.canViewNonBillable = allowed;
+    return user;
   }
 
   /** The next free id: past the counter and past any id a test inserted by hand. */

@@ -1,8 +1,14 @@
 /**
  * Autotask's thread limit (docs/autotask.md, Thread limit): at most 3 concurrent requests per (tracking identifier +
- * object endpoint); ZoneInformation is exempt and metadata calls share their entity's bucket. The
- * next request over the limit is rejected at once, not queued.
+ * object endpoint), counted across the whole tenant: every API user, integration and app instance that sends the
+ * same tracking identifier shares the same slots. ZoneInformation is exempt and metadata calls share their entity's
+ * bucket. The next request over the limit is rejected at once, not queued.
+ *
+ * Slots can also be held from the control API, standing in for another integration (or another instance of the app)
+ * of the tenant that keeps requests running on an endpoint.
  */
+import { SimError } from './errors.ts';
+
 export const THREAD_LIMIT_MESSAGE =
   'Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been exceeded.';
 
@@ -10,9 +16,29 @@ export function threadLimitMessage(limit: number): string {
   return THREAD_LIMIT_MESSAGE.replace('of 3 threads', `of ${limit} threads`);
 }
 
+/** The rejection as Autotask words it, with the status the simulator is set to use. */
+export function threadLimitError(settings: { threadLimit: number; threadLimitStatus: number }): SimError {
+  return new SimError(settings.threadLimitStatus, threadLimitMessage(settings.threadLimit));
+}
+
+export interface ThreadSlots {
+  integrationCode: string;
+  entity: string;
+  count: number;
+}
+
+export interface ThreadsSnapshot {
+  /** Slots taken right now, held ones included. */
+  inFlight: ThreadSlots[];
+  /** Slots held from the control API. */
+  held: ThreadSlots[];
+}
+
 export class ThreadLimiter {
   #inFlight = new Map<string, number>();
+  #held = new Map<string, Array<() => void>>();
 
+  /** The integration code is compared as sent; the entity in any letter case. */
   static key(integrationCode: string, entity: string): string {
     return `${integrationCode}\u0000${entity.toLowerCase()}`;
   }
@@ -35,4 +61,45 @@ export class ThreadLimiter {
   inFlight(key: string): number {
     return this.#inFlight.get(key) ?? 0;
   }
+
+  /**
+   * Keeps up to `count` slots of (integration code + entity) busy until `releaseHeld()`, as another integration's
+   * long-running requests would. Takes only free slots; returns how many are held there now.
+   */
+  hold(integrationCode: string, entity: string, count: number, limit: number): number {
+    const key = ThreadLimiter.key(integrationCode, entity);
+    const held = this.#held.get(key) ?? [];
+    for (let i = 0; i < count; i++) {
+      const release = this.tryAcquire(key, limit);
+      if (!release) break;
+      held.push(release);
+    }
+    if (held.length > 0) this.#held.set(key, held);
+    return held.length;
+  }
+
+  /** Gives every held slot back. Returns how many there were. */
+  releaseHeld(): number {
+    let released = 0;
+    for (const releases of this.#held.values()) {
+      for (const release of releases) release();
+      released += releases.length;
+    }
+    this.#held.clear();
+    return released;
+  }
+
+  snapshot(): ThreadsSnapshot {
+    return {
+      inFlight: slots([...this.#inFlight].map(([key, count]) => [key, count])),
+      held: slots([...this.#held].map(([key, releases]) => [key, releases.length])),
+    };
+  }
+}
+
+function slots(entries: Array<[string, number]>): ThreadSlots[] {
+  return entries.map(([key, count]) => {
+    const [integrationCode = '', entity = ''] = key.split('\u0000');
+    return { integrationCode, entity, count };
+  });
 }

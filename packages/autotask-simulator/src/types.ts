@@ -136,9 +136,50 @@ export interface SimUser {
   integrationCode: string;
   /** The user's resource id; stamped on records it creates. */
   resourceId?: number;
+  /**
+   * The security level's "Can view non-billable time entries" (default true). Without it
+   * TimeEntries with `isNonBillable = true` are left out of queries and counts, with no error.
+   */
+  canViewNonBillable?: boolean;
 }
 
-export const ENTITY_NAMES = ['Companies', 'Tickets', 'TicketNotes', 'TimeEntries'] as const;
+/** A billing (allocation) code; `useType` 1 is a Work Type, the kind a ticket's `billingCodeID` takes. */
+export interface BillingCode {
+  id: number;
+  name: string;
+  description: string | null;
+  isActive: boolean;
+  useType: number;
+  billingCodeType: number;
+  afterHoursWorkType: number | null;
+  department: number | null;
+  externalNumber: string | null;
+  generalLedgerAccount: number | null;
+  isExcludedFromNewContracts: boolean;
+  markupRate: number | null;
+  taxCategoryID: number | null;
+  unitCost: number | null;
+  unitPrice: number | null;
+}
+
+/** A person at a company. `isActive` is an integer (1 active, 0 inactive), as Autotask's swagger has it. */
+export interface Contact {
+  id: number;
+  companyID: number;
+  firstName: string;
+  lastName: string;
+  emailAddress: string | null;
+  phone: string | null;
+  title: string | null;
+  isActive: number;
+  primaryContact: boolean;
+  createDate: string;
+  lastActivityDate: string;
+  lastModifiedDate: string;
+  userDefinedFields: UserDefinedField[];
+}
+
+export const ENTITY_NAMES = ['Companies', 'Tickets', 'TicketNotes', 'TimeEntries', 'BillingCodes', 'Contacts'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 /** Picklists per entity, keyed by the field's camelCase name. */

@@ -29,6 +29,17 @@ export function coerce(field: FieldSpec, value: unknown): FieldValue {
   }
 }
 
+/**
+ * A JSON scalar as text, for values compared or stored as text (UDFs, `contains` needles). An
+ * object has no text form: it is refused like a failed conversion instead of becoming
+ * "[object Object]".
+ */
+export function scalarText(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw invalid(`${what} must be a single text, number or boolean value.`);
+}
+
 function toInteger(field: FieldSpec, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number.parseInt(value, 10);

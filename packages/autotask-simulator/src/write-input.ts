@@ -12,7 +12,7 @@ import { findField, type EntityDescriptor, type FieldSpec } from './entities.ts'
 import { invalid } from './errors.ts';
 import type { SimulatorState } from './store.ts';
 import type { UserDefinedField } from './types.ts';
-import { coerce, type FieldValue } from './values.ts';
+import { coerce, scalarText, type FieldValue } from './values.ts';
 
 export interface WriteInput {
   /** Canonical field name → coerced value, for every writable field present in the body. */
@@ -52,7 +52,8 @@ function parseUdfs(raw: unknown): UserDefinedField[] {
     const lowered = Object.fromEntries(Object.entries(item).map(([k, v]) => [k.toLowerCase(), v]));
     if (typeof lowered.name !== 'string') throw invalid('Each user-defined field needs a name.');
     const value = lowered.value;
-    return { name: lowered.name, value: value === null || value === undefined ? null : String(value) };
+    const text = value === null || value === undefined ? null : scalarText(value, `User-defined field ${lowered.name}`);
+    return { name: lowered.name, value: text };
   });
 }
 

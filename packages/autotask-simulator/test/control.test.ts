@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSimulatorApp, createState, type SimulatorApp } from '../src/index.ts';
-import { testClock } from './helpers.ts';
+import { bodyOf, testClock, type CountBody, type ItemBody, type WireRecord } from './helpers.ts';
 
 let app: SimulatorApp;
 beforeEach(() => {
@@ -13,6 +13,14 @@ const { username, secret, integrationCode } = {
   secret: 'demo-secret',
   integrationCode: 'DEMOBACKUPCHECKSINTEGRATION',
 };
+interface FaultsBody {
+  latency: { allMs: number };
+  pending: unknown[];
+}
+interface RequestsBody {
+  requests: unknown[];
+}
+
 const api = (req: request.Test) => req.set({ UserName: username, Secret: secret, ApiIntegrationCode: integrationCode });
 
 describe('createSimulatorApp with supertest', () => {
@@ -20,10 +28,10 @@ describe('createSimulatorApp with supertest', () => {
     const zone = await request(app)
       .get(`/ATServicesRest/V1.0/zoneInformation?user=${username}`)
       .set('Host', 'sim.test:8080');
-    expect(zone.body.url).toBe('http://sim.test:8080/ATServicesRest/');
+    expect(bodyOf<{ url: string }>(zone).url).toBe('http://sim.test:8080/ATServicesRest/');
     const res = await api(request(app).get('/ATServicesRest/V1.0/Companies/105'));
     expect(res.status).toBe(200);
-    expect(res.body.item.companyName).toBe('Contoso B.V.');
+    expect(bodyOf<ItemBody>(res).item.companyName).toBe('Contoso B.V.');
   });
 });
 
@@ -55,11 +63,11 @@ describe('/__sim/ control API', () => {
   it('renames, deactivates, activates and deletes a company', async () => {
     await request(app).post('/__sim/companies/105/rename').send({ companyName: 'Contoso Nederland B.V.' }).expect(200);
     let res = await api(request(app).get('/ATServicesRest/V1.0/Companies/105'));
-    expect(res.body.item.companyName).toBe('Contoso Nederland B.V.');
+    expect(bodyOf<ItemBody>(res).item.companyName).toBe('Contoso Nederland B.V.');
 
     await request(app).post('/__sim/companies/105/deactivate').expect(200);
     res = await api(request(app).get('/ATServicesRest/V1.0/Companies/105'));
-    expect(res.body.item.isActive).toBe(false);
+    expect(bodyOf<ItemBody>(res).item.isActive).toBe(false);
     await request(app).post('/__sim/companies/105/activate').expect(200);
 
     await request(app).delete('/__sim/companies/105').expect(200);
@@ -70,18 +78,22 @@ describe('/__sim/ control API', () => {
 
   it('adds and removes time entries on a ticket', async () => {
     const count = async () =>
-      (
+      bodyOf<CountBody>(
         await api(request(app).post('/ATServicesRest/V1.0/TimeEntries/query/count')).send({
           filter: [{ op: 'eq', field: 'ticketID', value: 7004 }],
-        })
-      ).body.queryCount;
+        }),
+      ).queryCount;
     expect(await count()).toBe(0);
     await request(app).post('/__sim/tickets/7004/time-entries').send({ billable: false }).expect(200);
     const added = await request(app)
       .post('/__sim/tickets/7004/time-entries')
       .send({ billable: true, hours: 1.5 })
       .expect(200);
-    expect(added.body.timeEntry).toMatchObject({ ticketID: 7004, isNonBillable: false, hoursWorked: 1.5 });
+    expect(bodyOf<{ timeEntry: WireRecord }>(added).timeEntry).toMatchObject({
+      ticketID: 7004,
+      isNonBillable: false,
+      hoursWorked: 1.5,
+    });
     expect(await count()).toBe(2);
     const removed = await request(app).delete('/__sim/tickets/7004/time-entries').expect(200);
     expect(removed.body).toEqual({ removed: 2 });
@@ -91,7 +103,10 @@ describe('/__sim/ control API', () => {
 
   it('sets a ticket status (Complete stamps completedDate)', async () => {
     const res = await request(app).post('/__sim/tickets/7002/status').send({ status: 5 }).expect(200);
-    expect(res.body.ticket).toMatchObject({ status: 5, completedDate: '2026-03-04T10:00:00.000Z' });
+    expect(bodyOf<{ ticket: WireRecord }>(res).ticket).toMatchObject({
+      status: 5,
+      completedDate: '2026-03-04T10:00:00.000Z',
+    });
   });
 
   it('sets and clears faults', async () => {
@@ -100,9 +115,9 @@ describe('/__sim/ control API', () => {
       .send({ status: 503, entity: 'Companies', message: 'Down' })
       .expect(200);
     await request(app).post('/__sim/faults/latency').send({ ms: 10 }).expect(200);
-    const faults = await request(app).get('/__sim/faults').expect(200);
-    expect(faults.body.latency.allMs).toBe(10);
-    expect(faults.body.pending).toHaveLength(1);
+    const faults = bodyOf<FaultsBody>(await request(app).get('/__sim/faults').expect(200));
+    expect(faults.latency.allMs).toBe(10);
+    expect(faults.pending).toHaveLength(1);
     const failed = await api(request(app).get('/ATServicesRest/V1.0/Companies/105'));
     expect(failed.status).toBe(503);
     expect(failed.body).toEqual({ errors: ['Down'] });
@@ -113,7 +128,7 @@ describe('/__sim/ control API', () => {
 
     await request(app).post('/__sim/faults/hang').send({ count: 2 }).expect(200);
     await request(app).post('/__sim/faults/drop').send({ entity: 'Tickets', method: 'POST' }).expect(200);
-    expect((await request(app).get('/__sim/faults')).body.pending).toHaveLength(2);
+    expect(bodyOf<FaultsBody>(await request(app).get('/__sim/faults')).pending).toHaveLength(2);
     await request(app).post('/__sim/faults/clear').expect(200);
     expect((await request(app).get('/__sim/faults')).body).toMatchObject({ latency: { allMs: 0 }, pending: [] });
     await request(app).post('/__sim/faults/fail').send({ status: 'x' }).expect(400);
@@ -125,12 +140,14 @@ describe('/__sim/ control API', () => {
     await api(request(app).get('/ATServicesRest/V1.0/Tickets/7001'));
     await request(app).post('/__sim/companies/100/rename').send({ companyName: 'Changed' });
     const log = await request(app).get('/__sim/requests').expect(200);
-    expect(log.body.requests).toEqual([expect.objectContaining({ method: 'GET', entity: 'Tickets', status: 200 })]);
+    expect(bodyOf<RequestsBody>(log).requests).toEqual([
+      expect.objectContaining({ method: 'GET', entity: 'Tickets', status: 200 }),
+    ]);
 
     await request(app).post('/__sim/reset').expect(200);
     expect(app.simulator.state.company(100)?.companyName).toBe('Acme Dental');
     expect(app.simulator.state.settings.threadLimitStatus).toBe(429);
-    expect((await request(app).get('/__sim/requests')).body.requests).toEqual([]);
+    expect(bodyOf<RequestsBody>(await request(app).get('/__sim/requests')).requests).toEqual([]);
   });
 
   it('redirects plain form posts back to the page with a notice', async () => {

@@ -164,7 +164,7 @@ describe('request log', () => {
       body: { ...validTicket, externalID: 'log-1' },
       outcome: 'answered',
       username: sim.credentials.username,
-      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) as unknown,
     });
     // A GET query logs its parsed search as the body.
     expect(tickets[2]?.body).toEqual({ filter: [{ op: 'eq', field: 'id', value: 1 }] });

@@ -24,13 +24,44 @@ export async function startTestSimulator(options: StartSimulatorOptions = {}): P
   return startSimulator({ clock: testClock(), ...options });
 }
 
-export interface CallResult {
+export interface CallResult<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  /** Parsed JSON body, or undefined when the body is not JSON. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
-  json: any;
+  /**
+   * Parsed JSON body in the shape the caller names (one of the bodies below; not checked: the
+   * assertions do that), or undefined when the body is not JSON.
+   */
+  json: T;
+}
+
+/** The API's response bodies (docs/autotask.md), as far as the tests read them. */
+export type WireRecord = Record<string, unknown>;
+export interface ItemBody {
+  item: WireRecord;
+}
+export interface ItemsBody {
+  items: WireRecord[];
+  pageDetails: { count: number; requestCount: number; prevPageUrl: string | null; nextPageUrl: string | null };
+}
+export interface ItemIdBody {
+  itemId: number;
+}
+export interface CountBody {
+  queryCount: number;
+}
+export interface ErrorsBody {
+  errors: string[];
+}
+/** A supertest response's JSON body in the shape the caller names (supertest types it `any`). */
+export function bodyOf<T>(res: { body: unknown }): T {
+  return res.body as T;
+}
+
+export interface ThresholdBody {
+  externalRequestThreshold: number;
+  requestThresholdTimeframe: number;
+  currentTimeframeRequestCount: number;
 }
 
 export interface CallOptions {
@@ -50,12 +81,12 @@ export function authHeaders(sim: Simulator): Record<string, string> {
 }
 
 /** `path` is relative to the API URL (`V1.0/Tickets/1`) or absolute (a nextPageUrl). */
-export async function call(
+export async function call<T = unknown>(
   sim: Simulator,
   method: string,
   path: string,
   options: CallOptions = {},
-): Promise<CallResult> {
+): Promise<CallResult<T>> {
   const url = /^https?:/.test(path) ? path : `${sim.apiUrl}${path}`;
   const headers: Record<string, string> = {
     ...(options.anonymous ? {} : authHeaders(sim)),
@@ -77,20 +108,21 @@ export async function call(
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json };
+  return { status: response.status, headers: response.headers, text, json: json as T };
 }
 
-export const post = (sim: Simulator, path: string, body: unknown, options: CallOptions = {}) =>
-  call(sim, 'POST', path, { ...options, body });
-export const get = (sim: Simulator, path: string, options: CallOptions = {}) => call(sim, 'GET', path, options);
+export const post = <T = unknown>(sim: Simulator, path: string, body: unknown, options: CallOptions = {}) =>
+  call<T>(sim, 'POST', path, { ...options, body });
+export const get = <T = unknown>(sim: Simulator, path: string, options: CallOptions = {}) =>
+  call<T>(sim, 'GET', path, options);
 
 /** GET query with `?search=`. */
-export const getQuery = (sim: Simulator, entity: string, search: unknown) =>
-  get(sim, `V1.0/${entity}/query?search=${encodeURIComponent(JSON.stringify(search))}`);
+export const getQuery = <T = unknown>(sim: Simulator, entity: string, search: unknown) =>
+  get<T>(sim, `V1.0/${entity}/query?search=${encodeURIComponent(JSON.stringify(search))}`);
 
 /** Ids returned by a POST query with the given filter. */
 export async function queryIds(sim: Simulator, entity: string, filter: unknown[]): Promise<number[]> {
-  const result = await post(sim, `V1.0/${entity}/query`, { filter });
+  const result = await post<ItemsBody>(sim, `V1.0/${entity}/query`, { filter });
   if (result.status !== 200) throw new Error(`query failed: ${result.status} ${result.text}`);
   return (result.json.items as { id: number }[]).map((i) => i.id);
 }

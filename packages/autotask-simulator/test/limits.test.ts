@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.ts';
-import { call, get, post, startTestSimulator, testClock, type TestClock } from './helpers.ts';
+import {
+  call,
+  get,
+  post,
+  startTestSimulator,
+  testClock,
+  type ErrorsBody,
+  type TestClock,
+  type ThresholdBody,
+} from './helpers.ts';
 
 let sim: Simulator;
 let clock: TestClock;
@@ -33,19 +42,19 @@ describe('ThresholdInformation', () => {
       anonymous: true,
     });
     await get(sim, 'V1.0/Companies/105', { headers: { Secret: 'wrong' } });
-    expect((await get(sim, 'V1.0/ThresholdInformation')).json.currentTimeframeRequestCount).toBe(4);
+    expect((await get<ThresholdBody>(sim, 'V1.0/ThresholdInformation')).json.currentTimeframeRequestCount).toBe(4);
 
     clock.advance(30 * 60_000);
     await get(sim, 'V1.0/Companies/105');
     clock.advance(30 * 60_000 + 1);
     // The first four are now more than an hour old.
-    expect((await get(sim, 'V1.0/ThresholdInformation')).json.currentTimeframeRequestCount).toBe(2);
+    expect((await get<ThresholdBody>(sim, 'V1.0/ThresholdInformation')).json.currentTimeframeRequestCount).toBe(2);
   });
 
   it('answers 429 with Retry-After past the hourly threshold', async () => {
     sim.state.settings.requestThreshold = 3;
     for (let i = 0; i < 3; i++) expect((await get(sim, 'V1.0/Companies/105')).status).toBe(200);
-    const limited = await get(sim, 'V1.0/Companies/105');
+    const limited = await get<ErrorsBody>(sim, 'V1.0/Companies/105');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.json.errors).toHaveLength(1);
@@ -94,7 +103,7 @@ describe('thread limit', () => {
 describe('rate limiting faults', () => {
   it('rateLimitNext answers 429 with Retry-After once', async () => {
     sim.faults.rateLimitNext({ retryAfterSeconds: 7 });
-    const limited = await get(sim, 'V1.0/Companies/105');
+    const limited = await get<ErrorsBody>(sim, 'V1.0/Companies/105');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
     expect(limited.json.errors).toHaveLength(1);

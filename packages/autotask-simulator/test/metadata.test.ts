@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.ts';
-import { get, startTestSimulator } from './helpers.ts';
+import { get, startTestSimulator, type WireRecord } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -19,9 +19,9 @@ interface Field {
 }
 
 async function fields(entity: string): Promise<Field[]> {
-  const res = await get(sim, `V1.0/${entity}/entityInformation/fields`);
+  const res = await get<{ fields: Field[] }>(sim, `V1.0/${entity}/entityInformation/fields`);
   expect(res.status).toBe(200);
-  return res.json.fields as Field[];
+  return res.json.fields;
 }
 
 const byName = (list: Field[], name: string) => {
@@ -62,7 +62,7 @@ describe('entityInformation/fields', () => {
       isSystem: true,
       isActive: true,
       isDefaultValue: false,
-      sortOrder: expect.any(Number),
+      sortOrder: expect.any(Number) as unknown,
       parentValue: '',
     });
     expect(values.some((v) => !v.isActive)).toBe(true);
@@ -98,7 +98,7 @@ describe('entityInformation/fields', () => {
   });
 
   it('answers entityInformation and userDefinedFields', async () => {
-    const info = await get(sim, 'V1.0/Tickets/entityInformation');
+    const info = await get<{ info: WireRecord }>(sim, 'V1.0/Tickets/entityInformation');
     expect(info.json.info).toMatchObject({
       name: 'Ticket',
       canCreate: true,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.ts';
-import { get, getQuery, post, queryIds, startTestSimulator } from './helpers.ts';
+import { get, getQuery, post, queryIds, startTestSimulator, type ErrorsBody, type ItemsBody } from './helpers.ts';
 
 let sim: Simulator;
 
@@ -87,20 +87,20 @@ describe('filter operators', () => {
     ['an empty group', [{ op: 'or', items: [] }], "The 'or' filter group must contain at least one item."],
     ['an empty filter', [], 'The query must contain at least one filter.'],
   ])('rejects %s with 500 errors[]', async (_name, filter, message) => {
-    const res = await post(sim, 'V1.0/Companies/query', { filter });
+    const res = await post<ErrorsBody>(sim, 'V1.0/Companies/query', { filter });
     expect(res.status).toBe(500);
     expect(res.json.errors.join(' ')).toContain(message);
   });
 
   it('rejects a query without filter', async () => {
-    const res = await post(sim, 'V1.0/Companies/query', { MaxRecords: 5 });
+    const res = await post<ErrorsBody>(sim, 'V1.0/Companies/query', { MaxRecords: 5 });
     expect(res.status).toBe(500);
     expect(res.json.errors).toHaveLength(1);
   });
 
   it('caps in-lists at 500 values', async () => {
     const values = Array.from({ length: 501 }, (_, i) => i);
-    const res = await post(sim, 'V1.0/Companies/query', { filter: [f('in', 'id', values)] });
+    const res = await post<ErrorsBody>(sim, 'V1.0/Companies/query', { filter: [f('in', 'id', values)] });
     expect(res.status).toBe(500);
     expect(res.json.errors[0]).toContain("500 or fewer 'OR' conditions");
   });
@@ -108,13 +108,16 @@ describe('filter operators', () => {
 
 describe('query shape', () => {
   it('answers {items, pageDetails} with the default page size 500', async () => {
-    const res = await post(sim, 'V1.0/Companies/query', { filter: [f('exist', 'id')] });
+    const res = await post<ItemsBody>(sim, 'V1.0/Companies/query', { filter: [f('exist', 'id')] });
     expect(res.json.pageDetails).toEqual({ count: 5, requestCount: 500, prevPageUrl: null, nextPageUrl: null });
-    expect(Object.keys(res.json.items[0])).toContain('companyName');
+    expect(Object.keys(res.json.items[0]!)).toContain('companyName');
   });
 
   it('returns only IncludeFields (plus userDefinedFields)', async () => {
-    const res = await post(sim, 'V1.0/Companies/query', { filter: [f('eq', 'id', 4)], IncludeFields: ['id', 'city'] });
+    const res = await post<ItemsBody>(sim, 'V1.0/Companies/query', {
+      filter: [f('eq', 'id', 4)],
+      IncludeFields: ['id', 'city'],
+    });
     expect(res.json.items).toEqual([{ id: 4, city: 'Utrecht', userDefinedFields: [{ name: 'Tier', value: 'Gold' }] }]);
   });
 
@@ -124,21 +127,24 @@ describe('query shape', () => {
   });
 
   it('honours MaxRecords and rejects values above 500', async () => {
-    const two = await post(sim, 'V1.0/Companies/query', { filter: [f('exist', 'id')], MaxRecords: 2 });
-    expect(two.json.items.map((i: { id: number }) => i.id)).toEqual([1, 2]);
+    const two = await post<ItemsBody>(sim, 'V1.0/Companies/query', { filter: [f('exist', 'id')], MaxRecords: 2 });
+    expect(two.json.items.map((i) => i.id)).toEqual([1, 2]);
     expect(two.json.pageDetails).toMatchObject({ count: 2, requestCount: 2 });
     expect(two.json.pageDetails.nextPageUrl).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/ATServicesRest\/V1\.0\/Companies\/query\/next\?/,
     );
-    const tooMany = await post(sim, 'V1.0/Companies/query', { filter: [f('exist', 'id')], MaxRecords: 501 });
+    const tooMany = await post<ErrorsBody>(sim, 'V1.0/Companies/query', {
+      filter: [f('exist', 'id')],
+      MaxRecords: 501,
+    });
     expect(tooMany.status).toBe(500);
     expect(tooMany.json.errors[0]).toContain('MaxRecords');
   });
 
   it('queries by GET ?search= as well', async () => {
-    const res = await getQuery(sim, 'Companies', { filter: [f('beginsWith', 'companyName', 'alpha')] });
+    const res = await getQuery<ItemsBody>(sim, 'Companies', { filter: [f('beginsWith', 'companyName', 'alpha')] });
     expect(res.status).toBe(200);
-    expect(res.json.items.map((i: { id: number }) => i.id)).toEqual([1, 2]);
+    expect(res.json.items.map((i) => i.id)).toEqual([1, 2]);
   });
 
   it('counts by POST and GET', async () => {

@@ -1,6 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.ts';
-import { call, get, post, queryIds, startTestSimulator, testClock, validTicket, type TestClock } from './helpers.ts';
+import {
+  call,
+  get,
+  post,
+  queryIds,
+  startTestSimulator,
+  testClock,
+  validTicket,
+  type CountBody,
+  type ErrorsBody,
+  type ItemBody,
+  type ItemIdBody,
+  type ItemsBody,
+  type TestClock,
+} from './helpers.ts';
 
 let sim: Simulator;
 let clock: TestClock;
@@ -17,15 +31,15 @@ afterAll(async () => {
 });
 
 async function createTicket(body: Record<string, unknown> = validTicket): Promise<number> {
-  const res = await post(sim, 'V1.0/Tickets', body);
+  const res = await post<ItemIdBody>(sim, 'V1.0/Tickets', body);
   expect(res.status, res.text).toBe(200);
-  return res.json.itemId as number;
+  return res.json.itemId;
 }
 
 describe('ticket create', () => {
   it('creates a ticket and answers {itemId}; the ticket reads back with a server-made number', async () => {
     const id = await createTicket({ ...validTicket, externalID: 'bc-run-42', description: 'Line 1\nLine 2' });
-    const { json } = await get(sim, `V1.0/Tickets/${id}`);
+    const { json } = await get<ItemBody>(sim, `V1.0/Tickets/${id}`);
     expect(json.item).toMatchObject({
       id,
       ticketNumber: 'T20260304.0001',
@@ -43,7 +57,7 @@ describe('ticket create', () => {
     for (const at of ['2026-03-04T10:00:00Z', '2026-03-04T23:59:59Z', '2026-03-05T00:00:00Z']) {
       clock.set(at);
       const id = await createTicket();
-      numbers.push((await get(sim, `V1.0/Tickets/${id}`)).json.item.ticketNumber);
+      numbers.push((await get<ItemBody>(sim, `V1.0/Tickets/${id}`)).json.item.ticketNumber as string);
     }
     expect(numbers).toEqual(['T20260304.0001', 'T20260304.0002', 'T20260305.0001']);
     for (const n of numbers) expect(n).toMatch(/^T\d{8}\.\d{4}$/);
@@ -52,7 +66,7 @@ describe('ticket create', () => {
   it('continues the sequence after tickets that already exist that day', async () => {
     clock.set('2026-01-05T15:00:00Z'); // the demo seed has T20260105.0001 and .0002
     const id = await createTicket();
-    expect((await get(sim, `V1.0/Tickets/${id}`)).json.item.ticketNumber).toBe('T20260105.0003');
+    expect((await get<ItemBody>(sim, `V1.0/Tickets/${id}`)).json.item.ticketNumber).toBe('T20260105.0003');
   });
 
   it.each([
@@ -74,7 +88,7 @@ describe('ticket create', () => {
   });
 
   it('lists every missing field at once', async () => {
-    const res = await post(sim, 'V1.0/Tickets', { title: '' });
+    const res = await post<ErrorsBody>(sim, 'V1.0/Tickets', { title: '' });
     expect(res.status).toBe(500);
     expect(res.json.errors).toHaveLength(5);
   });
@@ -95,7 +109,7 @@ describe('ticket create', () => {
       (await post(sim, 'V1.0/Tickets', { ...validTicket, title: 'x'.repeat(255), description: 'y'.repeat(8000) }))
         .status,
     ).toBe(200);
-    const res = await post(sim, 'V1.0/Tickets', {
+    const res = await post<ErrorsBody>(sim, 'V1.0/Tickets', {
       ...validTicket,
       title: 'x'.repeat(256),
       description: 'y'.repeat(8001),
@@ -108,11 +122,15 @@ describe('ticket create', () => {
   });
 
   it('rejects inactive and unknown picklist values, and a sub-issue type of another issue type', async () => {
-    const inactive = await post(sim, 'V1.0/Tickets', { ...validTicket, priority: 5 });
+    const inactive = await post<ErrorsBody>(sim, 'V1.0/Tickets', { ...validTicket, priority: 5 });
     expect(inactive.json.errors).toEqual(['Value does not reference an existing entity for priority.']);
-    const unknown = await post(sim, 'V1.0/Tickets', { ...validTicket, status: 99 });
+    const unknown = await post<ErrorsBody>(sim, 'V1.0/Tickets', { ...validTicket, status: 99 });
     expect(unknown.json.errors).toEqual(['Value does not reference an existing entity for status.']);
-    const wrongParent = await post(sim, 'V1.0/Tickets', { ...validTicket, issueType: 11, subIssueType: 101 });
+    const wrongParent = await post<ErrorsBody>(sim, 'V1.0/Tickets', {
+      ...validTicket,
+      issueType: 11,
+      subIssueType: 101,
+    });
     expect(wrongParent.status).toBe(500);
     expect(wrongParent.json.errors[0]).toContain('subIssueType');
     expect((await post(sim, 'V1.0/Tickets', { ...validTicket, issueType: 10, subIssueType: 101 })).status).toBe(200);
@@ -148,7 +166,7 @@ describe('ticket update', () => {
     const res = await call(sim, 'PATCH', 'V1.0/Tickets', { body: { id, status: 5 } });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ itemId: id });
-    const { item } = (await get(sim, `V1.0/Tickets/${id}`)).json;
+    const { item } = (await get<ItemBody>(sim, `V1.0/Tickets/${id}`)).json;
     expect(item).toMatchObject({
       status: 5,
       completedDate: '2026-03-04T11:30:00.000Z',
@@ -170,17 +188,17 @@ describe('ticket update', () => {
   });
 
   it('PATCH requires an id and a ticket that exists', async () => {
-    expect((await call(sim, 'PATCH', 'V1.0/Tickets', { body: { status: 5 } })).json.errors).toEqual([
+    expect((await call<ErrorsBody>(sim, 'PATCH', 'V1.0/Tickets', { body: { status: 5 } })).json.errors).toEqual([
       'The id field is required.',
     ]);
-    const missing = await call(sim, 'PATCH', 'V1.0/Tickets', { body: { id: 999999, status: 5 } });
+    const missing = await call<ErrorsBody>(sim, 'PATCH', 'V1.0/Tickets', { body: { id: 999999, status: 5 } });
     expect(missing.status).toBe(500);
     expect(missing.json.errors[0]).toContain('No matching records found');
   });
 
   it('PATCH validates what it changes', async () => {
     const id = await createTicket();
-    const res = await call(sim, 'PATCH', 'V1.0/Tickets', { body: { id, title: 'x'.repeat(256) } });
+    const res = await call<ErrorsBody>(sim, 'PATCH', 'V1.0/Tickets', { body: { id, title: 'x'.repeat(256) } });
     expect(res.status).toBe(500);
     expect(res.json.errors).toEqual(['The field title must be a string with a maximum length of 255.']);
   });
@@ -198,9 +216,11 @@ describe('ticket notes', () => {
 
   it('creates a note via POST /Tickets/{id}/Notes with ticketID from the path', async () => {
     const id = await createTicket();
-    const res = await post(sim, `V1.0/Tickets/${id}/Notes`, note);
+    const res = await post<ItemIdBody>(sim, `V1.0/Tickets/${id}/Notes`, note);
     expect(res.status).toBe(200);
-    const q = await post(sim, 'V1.0/TicketNotes/query', { filter: [{ op: 'eq', field: 'ticketID', value: id }] });
+    const q = await post<ItemsBody>(sim, 'V1.0/TicketNotes/query', {
+      filter: [{ op: 'eq', field: 'ticketID', value: id }],
+    });
     expect(q.json.items).toHaveLength(1);
     expect(q.json.items[0]).toMatchObject({
       id: res.json.itemId,
@@ -215,7 +235,7 @@ describe('ticket notes', () => {
     const id = await createTicket();
     await post(sim, `V1.0/Tickets/${id}/Notes`, { ...note, Publish: 1 });
     await post(sim, `V1.0/Tickets/${id}/Notes`, { ...note, Publish: 2 });
-    const internal = await post(sim, 'V1.0/TicketNotes/query', {
+    const internal = await post<ItemsBody>(sim, 'V1.0/TicketNotes/query', {
       filter: [
         { op: 'eq', field: 'ticketID', value: id },
         { op: 'eq', field: 'publish', value: 2 },
@@ -229,7 +249,7 @@ describe('ticket notes', () => {
     const id = await createTicket();
     const body: Record<string, unknown> = { title: 'T', description: 'D', noteType: 1, publish: 2 };
     delete body[field];
-    const res = await post(sim, `V1.0/Tickets/${id}/Notes`, body);
+    const res = await post<ErrorsBody>(sim, `V1.0/Tickets/${id}/Notes`, body);
     expect(res.status).toBe(500);
     expect(res.json.errors).toEqual([`The ${field} field is required.`]);
   });
@@ -245,7 +265,7 @@ describe('time entries', () => {
     const id = await createTicket();
     const count = async (extra: unknown[] = []) =>
       (
-        await post(sim, 'V1.0/TimeEntries/query/count', {
+        await post<CountBody>(sim, 'V1.0/TimeEntries/query/count', {
           filter: [{ op: 'eq', field: 'ticketID', value: id }, ...extra],
         })
       ).json.queryCount;
@@ -259,12 +279,14 @@ describe('time entries', () => {
   });
 
   it('seeds tickets with billable and non-billable entries', async () => {
-    const res = await post(sim, 'V1.0/TimeEntries/query', { filter: [{ op: 'eq', field: 'ticketID', value: 7005 }] });
-    expect(res.json.items.map((e: { isNonBillable: boolean }) => e.isNonBillable)).toEqual([false, true]);
+    const res = await post<ItemsBody>(sim, 'V1.0/TimeEntries/query', {
+      filter: [{ op: 'eq', field: 'ticketID', value: 7005 }],
+    });
+    expect(res.json.items.map((e) => e.isNonBillable)).toEqual([false, true]);
   });
 
   it('creates and deletes a time entry through the API', async () => {
-    const created = await post(sim, 'V1.0/TimeEntries', {
+    const created = await post<ItemIdBody>(sim, 'V1.0/TimeEntries', {
       ticketID: 7004,
       hoursWorked: 0.5,
       isNonBillable: true,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.ts';
-import { call, get, post, startTestSimulator } from './helpers.ts';
+import { call, get, post, startTestSimulator, type ErrorsBody, type ItemBody, type ItemsBody } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -15,7 +15,12 @@ describe('zone lookup', () => {
     const url = `${sim.zoneLookupUrl}/V1.0/zoneInformation?user=${encodeURIComponent(sim.credentials.username)}`;
     const res = await call(sim, 'GET', url, { anonymous: true });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ zoneName: 'Simulator', url: sim.apiUrl, webUrl: sim.webUrl, ci: expect.any(Number) });
+    expect(res.json).toEqual({
+      zoneName: 'Simulator',
+      url: sim.apiUrl,
+      webUrl: sim.webUrl,
+      ci: expect.any(Number) as unknown,
+    });
     expect(sim.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ATServicesRest\/$/);
     expect(sim.webUrl.endsWith('/')).toBe(true);
   });
@@ -45,7 +50,7 @@ describe('zone lookup', () => {
 
 describe('credential headers', () => {
   it('accepts the right headers in any letter case', async () => {
-    const res = await get(sim, 'V1.0/Companies/105', {
+    const res = await get<ItemBody>(sim, 'V1.0/Companies/105', {
       anonymous: true,
       headers: {
         apiintegrationcode: sim.credentials.integrationCode,
@@ -69,7 +74,7 @@ describe('credential headers', () => {
   });
 
   it('gives 500 (not 401) for an unknown user name, as Autotask does', async () => {
-    const res = await get(sim, 'V1.0/Companies/105', { headers: { UserName: 'someone@else.example' } });
+    const res = await get<ErrorsBody>(sim, 'V1.0/Companies/105', { headers: { UserName: 'someone@else.example' } });
     expect(res.status).toBe(500);
     expect(res.json.errors).toHaveLength(1);
   });
@@ -86,18 +91,20 @@ describe('case-insensitive paths and keys', () => {
     'ATSERVICESREST/V1.0/COMPANIES/105/',
     'AtServicesRest/v1.0/CoMpAnIeS/105',
   ])('GET %s', async (path) => {
-    const res = await call(sim, 'GET', `${sim.webUrl}${path}`);
+    const res = await call<ItemBody>(sim, 'GET', `${sim.webUrl}${path}`);
     expect(res.status).toBe(200);
     expect(res.json.item.id).toBe(105);
   });
 
   it('accepts a trailing slash on writes and queries', async () => {
-    const res = await post(sim, 'V1.0/Companies/query/', { filter: [{ op: 'eq', field: 'id', value: 105 }] });
+    const res = await post<ItemsBody>(sim, 'V1.0/Companies/query/', {
+      filter: [{ op: 'eq', field: 'id', value: 105 }],
+    });
     expect(res.json.items).toHaveLength(1);
   });
 
   it('404s on an empty path segment (zone url + "/V1.0")', async () => {
-    const res = await call(sim, 'GET', `${sim.apiUrl}/V1.0/Companies/105`);
+    const res = await call<ErrorsBody>(sim, 'GET', `${sim.apiUrl}/V1.0/Companies/105`);
     expect(res.status).toBe(404);
     expect(res.json.errors[0]).toContain('No HTTP resource was found');
   });
@@ -107,7 +114,7 @@ describe('case-insensitive paths and keys', () => {
   });
 
   it('matches body keys, filter keys, operators and field names case-insensitively and answers camelCase', async () => {
-    const res = await post(sim, 'V1.0/Companies/query', {
+    const res = await post<ItemsBody>(sim, 'V1.0/Companies/query', {
       Filter: [{ Op: 'EQ', Field: 'COMPANYNAME', Value: 'contoso b.v.' }],
       includeFields: ['CompanyName', 'ISACTIVE'],
       maxRecords: 10,

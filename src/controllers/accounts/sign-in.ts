@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { contextOf } from '../../context.ts';
@@ -30,7 +31,7 @@ function typedValues(req: Request): SignInValues {
 }
 
 /** The sign-in form; `next` is the page that sent the visitor here, followed after signing in. */
-export async function get(req: Request, res: Response): Promise<void> {
+export function get(req: Request, res: Response): void {
   if (req.user) return res.redirect(paths.runChecks.index);
   render(res, { next: req.query['next'] ?? '' });
 }
@@ -66,9 +67,9 @@ export async function post(req: Request, res: Response): Promise<void> {
   }
   await loginLimiter.recordSuccess(email);
   // A new session id at sign-in prevents session fixation.
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  await promisify(req.session.regenerate.bind(req.session))();
   req.session.userId = result.user.id;
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  await promisify(req.session.save.bind(req.session))();
   await audit(db, actorOf(result.user), { action: 'auth.login', summary: `${result.user.email} signed in` });
   // Only a path of this app is followed, never another host (`//evil`, `/\evil`, `https://evil`).
   res.redirect(safeReturnTo(next, paths.runChecks.index));

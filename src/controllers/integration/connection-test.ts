@@ -38,7 +38,8 @@ export async function post(req: Request, res: Response): Promise<void> {
   const { database, autotask } = contextOf(req);
   const settings = await getIntegrationSettings(database.prisma);
   const { typed, secretTyped } = typedIn(req.body);
-  const test = await testConnection(autotask, settings, typed);
+  // The saved credentials' answer about non-billable time entries is kept: Resolve depends on it.
+  const test = await testConnection(autotask, settings, typed, { db: database.prisma });
   await renderSettingsPage(req, res, { values: valuesIn(req.body), test, secretTyped });
 }
 

@@ -1,8 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Contact } from '../../autotask/client.ts';
 import { contextOf } from '../../context.ts';
 import { currentUser } from '../../middleware/auth.ts';
 import { renderOnFailure, type Failure, type Problem } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
+import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { CUSTOMER_MISSING } from '../../services/customers/customers.ts';
 import { getIntegrationSettings, hasCredentials } from '../../services/integration/settings.ts';
@@ -15,6 +17,13 @@ import {
   searchCompaniesForMapping,
   type SearchHit,
 } from '../../services/mapping/map-customer.ts';
+import {
+  clearDefaultContact,
+  contactForm,
+  contactName,
+  contactsForMapping,
+  setDefaultContact,
+} from '../../services/mapping/default-contact.ts';
 import { idParam } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { mappingDepsOf } from './deps.ts';
@@ -58,6 +67,47 @@ export async function post(req: Request, res: Response): Promise<void> {
   res.redirect(backToCustomersOf(req));
 }
 
+/** "Load contacts": the mapped company's active contacts, to choose the default contact from. */
+export async function contacts(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  const list = await contactsForMapping(await mappingDepsOf(req), id);
+  await renderMappingPage(req, res, id, { contacts: list });
+}
+
+/** "Save default contact": checked with Autotask (active, of the mapped company) before it is saved. */
+export async function postContact(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  const form = parseOrThrow(contactForm, req.body);
+  const { customer, contact } = await setDefaultContact(
+    await mappingDepsOf(req),
+    actorOf(currentUser(req)),
+    id,
+    form.contactId,
+  );
+  flash(req, {
+    type: 'success',
+    text: `New tickets for ${customer.name} now name ${contactName(contact)} as their contact.`,
+  });
+  res.redirect(`${paths.mapping.show(id)}#default-contact`);
+}
+
+/** "Remove default contact": new tickets go without a contact again. */
+export async function postClearContact(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], CUSTOMER_MISSING);
+  const { customer, cleared } = await clearDefaultContact(
+    contextOf(req).database.prisma,
+    actorOf(currentUser(req)),
+    id,
+  );
+  flash(
+    req,
+    cleared
+      ? { type: 'success', text: `Removed the default contact of ${customer.name}; new tickets go without a contact.` }
+      : { type: 'info', text: `${customer.name} has no default contact.` },
+  );
+  res.redirect(`${paths.mapping.show(id)}#default-contact`);
+}
+
 /**
  * The route step that shows a refused search or mapping in this page: the page again with what the
  * admin typed, a field error under its field (a bad ID, an unknown or inactive company, a company
@@ -81,13 +131,15 @@ async function showFailure(req: Request, res: Response, id: number, failure: Fai
 function typedValues(req: Request): Record<string, unknown> {
   if (req.method === 'GET') return { q: req.query['q'], includeInactive: req.query['includeInactive'] };
   const body = (req.body ?? {}) as Record<string, unknown>;
-  return { companyId: body['companyId'], q: body['q'] };
+  return { companyId: body['companyId'], q: body['q'], contactId: body['contactId'] };
 }
 
 interface PageState {
   readonly values?: Record<string, unknown>;
   readonly errors?: Record<string, string>;
   readonly hits?: SearchHit[] | null;
+  /** The mapped company's active contacts, once an admin asked for them. */
+  readonly contacts?: readonly Contact[] | null;
   readonly problem?: Problem | null;
 }
 
@@ -101,6 +153,8 @@ async function renderMappingPage(req: Request, res: Response, customerId: number
     values: {},
     errors: {},
     hits: null,
+    contacts: null,
+    contactName,
     problem: null,
     searchLimit: SEARCH_LIMIT,
     returnTo: backToCustomersOf(req),

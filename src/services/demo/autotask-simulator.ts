@@ -4,6 +4,7 @@ import type { Simulator, SimulatorSnapshot } from '@backupchecks/autotask-simula
 import type { AutotaskClient, PicklistValue } from '../../autotask/client.ts';
 import type { Config } from '../../config.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
+import { toJsonColumn } from '../../db/json.ts';
 import type { Logger } from '../../logger.ts';
 import { audit, systemActor } from '../accounts/audit.ts';
 import { getCustomerWithMapping, saveMapping } from '../mapping/map-customer.ts';
@@ -232,7 +233,7 @@ async function configureDemoIntegration(
         enabled: true,
         allowResolve: true,
         baseUrl: baseUrl.replace(/\/+$/, ''),
-        picklists: JSON.parse(JSON.stringify(lists)),
+        picklists: toJsonColumn(lists),
         picklistsLoadedAt: new Date(),
       },
     });

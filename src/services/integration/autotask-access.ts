@@ -1,4 +1,4 @@
-import { createAutotaskClient, type AutotaskClient } from '../../autotask/client.ts';
+import { createAutotaskClient, type AutotaskClient, type WriteRetryOptions } from '../../autotask/client.ts';
 import type { AutotaskCredentials } from '../../autotask/types.ts';
 import { createDbApiCallRecorder, createDbZoneCache } from '../../db/autotask-store.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
@@ -16,6 +16,8 @@ export interface AutotaskAccess {
   client(settings: IntegrationSettings): AutotaskClient;
   /** A client with credentials typed into the settings form (for Test connection before saving). */
   clientWith(settings: IntegrationSettings, credentials: AutotaskCredentials): AutotaskClient;
+  /** Waits before a write refused by the thread threshold is sent again (`src/services/tickets/retry-write.ts`). */
+  readonly writeRetry: WriteRetryOptions;
 }
 
 export interface AutotaskAccessOptions {
@@ -24,6 +26,8 @@ export interface AutotaskAccessOptions {
   readonly zoneLookupUrl: string | undefined;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Default: 1 s, 2 s, 4 s with jitter, real timers; tests pass an instant sleep. */
+  readonly writeRetry?: WriteRetryOptions | undefined;
 }
 
 export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAccess {
@@ -45,6 +49,7 @@ export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAc
     });
 
   return {
+    writeRetry: options.writeRetry ?? {},
     client(settings) {
       if (!settings.apiUsername || !settings.secretEncrypted || !settings.integrationCode) {
         throw new RuleError('Autotask API credentials are not configured.', paths.settings.autotask);

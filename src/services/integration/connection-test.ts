@@ -5,15 +5,18 @@ import {
   type ConnectionCheck,
   type ThresholdInfo,
 } from '../../autotask/client.ts';
-import type { AutotaskEnvironment, IntegrationSettings } from '../../db/database.ts';
+import type { AutotaskEnvironment, Db, IntegrationSettings } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import { explainConnectionFailure } from '../../errors/autotask-messages.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
+import { checkVisibility, NON_BILLABLE_PERMISSION } from './time-entry-visibility.ts';
 
 /**
  * "Test connection": the zone lookup, one authenticated call (ThresholdInformation, the cheapest
  * there is) and what that call says about the tenant's hourly request budget. Each step is shown
- * ✓/✗ with our explanation and Autotask's own words. Nothing is saved, and nothing is written to
+ * ✓/✗ with our explanation and Autotask's own words. Then whether the API user can be seen to see
+ * non-billable time entries (`time-entry-visibility.ts`): for the saved credentials that outcome
+ * is stored, because Resolve depends on it. Nothing else is saved, and nothing is written to
  * Autotask.
  */
 
@@ -36,6 +39,19 @@ export interface ConnectionTestResult {
   readonly steps: readonly TestStep[];
   readonly zone: AutotaskZone | null;
   readonly threshold: ThresholdInfo | null;
+  /** "Non-billable time entries visible: yes / not proven", with why. */
+  readonly nonBillable: NonBillableLine;
+}
+
+export interface NonBillableLine {
+  readonly visible: boolean;
+  readonly message: string;
+}
+
+/** Where Test connection keeps the proof of non-billable visibility for the saved credentials. */
+export interface VisibilityStore {
+  readonly db: Db;
+  readonly now?: () => Date;
 }
 
 /** What the admin typed; blanks fall back to the saved values (the secret is never shown, so it is often blank). */
@@ -59,7 +75,7 @@ function clientFor(
   access: AutotaskAccess,
   saved: IntegrationSettings,
   typed: TypedCredentials,
-): { client: AutotaskClient; using: string; environment: AutotaskEnvironment; username: string } {
+): { client: AutotaskClient; using: string; environment: AutotaskEnvironment; username: string; saved: boolean } {
   const environment = typed.environment ?? saved.environment;
   const username = typed.apiUsername?.trim() || saved.apiUsername || '';
   const integrationCode = typed.integrationCode?.trim() || saved.integrationCode || '';
@@ -75,6 +91,7 @@ function clientFor(
       using: 'the credentials typed into the form',
       environment,
       username,
+      saved: false,
     };
   }
   if (!saved.secretEncrypted) {
@@ -91,6 +108,7 @@ function clientFor(
       : 'the typed username and API tracking identifier with the saved secret',
     environment,
     username,
+    saved: sameAsSaved,
   };
 }
 
@@ -98,24 +116,58 @@ export async function testConnection(
   access: AutotaskAccess,
   saved: IntegrationSettings,
   typed: TypedCredentials = {},
+  store?: VisibilityStore,
 ): Promise<ConnectionTestResult> {
-  const { client, using, environment, username } = clientFor(access, saved, typed);
+  const { client, using, environment, username, saved: savedOnes } = clientFor(access, saved, typed);
   const tested = { using, environment, username };
+  let check: ConnectionCheck;
   try {
-    return passed(tested, await client.testConnection());
+    check = await client.testConnection();
   } catch (e) {
     if (!(e instanceof AutotaskError)) throw e;
     return failed(tested, client, e);
   }
+  return { ...passed(tested, check), nonBillable: await nonBillableLine(client, savedOnes ? store : undefined) };
+}
+
+/** Asks Autotask whether a non-billable entry is visible; stores the outcome only for the saved credentials. */
+async function nonBillableLine(client: AutotaskClient, store: VisibilityStore | undefined): Promise<NonBillableLine> {
+  const v = await checkVisibility(client, store?.now ?? (() => new Date()), store?.db);
+  const notKept = 'Not stored: these are not the saved credentials, so Resolve does not rely on this test.';
+  if (v.proven) {
+    const seen = v.count === 1 ? '1 non-billable time entry is' : `${v.count ?? 'Some'} non-billable time entries are`;
+    return {
+      visible: true,
+      message: [
+        `${seen} of the last 90 days visible to the API user, so the check before resolving sees them.`,
+        store ? 'Resolve relies on this answer for 24 hours.' : notKept,
+      ].join(' '),
+    };
+  }
+  return {
+    visible: false,
+    message: [
+      v.reason,
+      'Until a non-billable time entry is visible, tickets cannot be resolved from Backupchecks.',
+      `If the API user's security level lacks "${NON_BILLABLE_PERMISSION}", Autotask hides such entries instead of`,
+      'refusing; give it that permission and test again.',
+      ...(store ? [] : [notKept]),
+    ].join(' '),
+  };
 }
 
 type Tested = Pick<ConnectionTestResult, 'using' | 'environment' | 'username'>;
+
+const NOT_CHECKED: NonBillableLine = {
+  visible: false,
+  message: 'Not checked: the authenticated call failed.',
+};
 
 const zoneFound = (zone: AutotaskZone | null, username: string) =>
   zone ? `Found zone “${zone.zoneName}” for ${username}.` : `Found the zone for ${username}.`;
 
 /** Every step passed; the usage step warns above half of the hourly budget. */
-function passed(tested: Tested, check: ConnectionCheck): ConnectionTestResult {
+function passed(tested: Tested, check: ConnectionCheck): Omit<ConnectionTestResult, 'nonBillable'> {
   const t = check.threshold;
   const share = t.requestLimit > 0 ? t.currentCount / t.requestLimit : 0;
   return {
@@ -145,7 +197,7 @@ function passed(tested: Tested, check: ConnectionCheck): ConnectionTestResult {
 /** The step that failed, with the steps after it skipped. */
 async function failed(tested: Tested, client: AutotaskClient, e: AutotaskError): Promise<ConnectionTestResult> {
   const failure: TestStep = { label: '', state: 'failed', message: explainConnectionFailure(e), detail: e.detail };
-  const base = { ...tested, ok: false, threshold: null };
+  const base = { ...tested, ok: false, threshold: null, nonBillable: NOT_CHECKED };
   if (e.operation === 'zone.lookup') {
     return {
       ...base,

@@ -18,7 +18,7 @@ import { NON_BILLABLE_WARNING } from './validate-configuration.ts';
  * A Markdown table cell: no line breaks, pipes escaped, never empty. The export template uses it
  * as its escape function, so `<%= %>` writes a cell there.
  */
-export function cell(text: unknown): string {
+export function cell(text: string | number | boolean | null | undefined): string {
   const s = text === null || text === undefined || text === '' ? '—' : String(text);
   return s
     .replace(/\\/g, '\\\\')
@@ -55,6 +55,9 @@ function ticketDefaults(o: IntegrationOverview): Defaults {
     priorityWarningId: value('priorityWarningId'),
     newStatusId: value('newStatusId'),
     noteTypeId: value('noteTypeId'),
+    billingCodeId: value('billingCodeId'),
+    ticketCategoryId: value('ticketCategoryId'),
+    ticketTypeId: value('ticketTypeId'),
   };
 }
 
@@ -74,12 +77,7 @@ function connection(o: IntegrationOverview, fmt: ExportOptions['fmt']) {
 
 /** The LiveLinks addresses; without a base URL, a placeholder says what is missing. */
 function liveLinks(baseUrl: string | null) {
-  if (baseUrl) return liveLinkPatterns(baseUrl);
-  const base = baseUrl ?? '<Backupchecks base URL, not set>';
-  return {
-    byTicketId: `${base}/links/autotask/tickets/<Autotask ticket ID>`,
-    byTicketNumber: `${base}/links/autotask/ticket-numbers/<Autotask ticket number>`,
-  };
+  return liveLinkPatterns(baseUrl ?? '<Backupchecks base URL, not set>');
 }
 
 /** The "Monitoring" list of the sync error log, one sentence per line. */

@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import type { AutotaskClient, PicklistValue, TicketNotePicklists, TicketPicklists } from '../../autotask/client.ts';
+import type {
+  AutotaskClient,
+  PicklistValue,
+  TicketNotePicklists,
+  TicketPicklists,
+  WorkType,
+} from '../../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
+import { toJsonColumn } from '../../db/json.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { rethrowAutotask } from '../../errors/autotask-messages.ts';
 import { SETTINGS_ID } from './settings.ts';
 
 /**
  * The Autotask picklists the settings form offers (queue, issue and sub-issue type, source,
- * priority, status, note type), cached as JSON on the settings row with the time they were loaded.
+ * priority, status, ticket category and type, note type) and the tenant's Work Types (BillingCodes
+ * with useType 1, shaped like picklist values), cached as JSON on the settings row with the time
+ * they were loaded.
  * Values differ per tenant and labels are not unique, so the settings store ids; labels are for
  * display. Inactive values stay in Autotask's lists (docs/autotask.md): they are cached, never
  * offered, and a saved value that became inactive or disappeared is flagged.
@@ -16,8 +25,9 @@ import { SETTINGS_ID } from './settings.ts';
  * status labels (src/services/tickets/status-snapshots.ts).
  */
 
-/** The ticket lists the settings use (not ticketType), plus the closing note's note type. */
-export type CachedPicklists = Omit<TicketPicklists, 'ticketType'> & Pick<TicketNotePicklists, 'noteType'>;
+/** The ticket lists the settings use, the closing note's note type, and the Work Types. */
+export type CachedPicklists = TicketPicklists &
+  Pick<TicketNotePicklists, 'noteType'> & { readonly workType: readonly PicklistValue[] };
 
 const valueSchema = z.object({
   value: z.coerce.number().int(),
@@ -41,6 +51,10 @@ const cacheSchema = z.object({
   issueType: listSchema.catch([]),
   subIssueType: listSchema.catch([]),
   source: listSchema.catch([]),
+  // Added later than the others: a cache loaded before has none of them, and reads as empty lists.
+  ticketType: listSchema.catch([]),
+  ticketCategory: listSchema.catch([]),
+  workType: listSchema.catch([]),
   noteType: listSchema.catch([]),
 });
 
@@ -61,6 +75,9 @@ export const PICKLIST_FIELDS = {
   priorityWarningId: { list: 'priority', label: 'Priority for Warning runs' },
   newStatusId: { list: 'status', label: 'New-ticket status' },
   noteTypeId: { list: 'noteType', label: 'Note type of the closing note' },
+  billingCodeId: { list: 'workType', label: 'Work Type' },
+  ticketCategoryId: { list: 'ticketCategory', label: 'Ticket category' },
+  ticketTypeId: { list: 'ticketType', label: 'Ticket type' },
 } as const satisfies Record<string, { list: keyof CachedPicklists; label: string }>;
 
 export type PicklistField = keyof typeof PICKLIST_FIELDS;
@@ -121,9 +138,13 @@ export function staleValues(
   return out;
 }
 
-/** Loads the ticket and ticket-note picklists from Autotask (two metadata reads). */
+/** Loads the ticket and ticket-note picklists and the Work Types from Autotask (three reads). */
 export async function fetchPicklists(client: AutotaskClient): Promise<CachedPicklists> {
-  const [tickets, notes] = await Promise.all([client.getTicketPicklists(), client.getTicketNotePicklists()]);
+  const [tickets, notes, workTypes] = await Promise.all([
+    client.getTicketPicklists(),
+    client.getTicketNotePicklists(),
+    client.getWorkTypes(),
+  ]);
   return {
     status: tickets.status,
     priority: tickets.priority,
@@ -131,14 +152,32 @@ export async function fetchPicklists(client: AutotaskClient): Promise<CachedPick
     issueType: tickets.issueType,
     subIssueType: tickets.subIssueType,
     source: tickets.source,
+    ticketType: tickets.ticketType,
+    ticketCategory: tickets.ticketCategory,
+    workType: workTypeValues(workTypes),
     noteType: notes.noteType,
   };
+}
+
+/** Work Types as picklist values (id and name), sorted by name, so one set of rules serves both. */
+function workTypeValues(workTypes: readonly WorkType[]): PicklistValue[] {
+  return [...workTypes]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id)
+    .map((w, index) => ({
+      value: w.id,
+      label: w.name,
+      isActive: w.isActive,
+      isDefault: false,
+      isSystem: false,
+      sortOrder: index + 1,
+      parentValue: null,
+    }));
 }
 
 export async function storePicklists(db: Db, picklists: CachedPicklists, at: Date = new Date()): Promise<void> {
   await db.integrationSettings.update({
     where: { id: SETTINGS_ID },
-    data: { picklists: JSON.parse(JSON.stringify(picklists)), picklistsLoadedAt: at },
+    data: { picklists: toJsonColumn(picklists), picklistsLoadedAt: at },
   });
 }
 

@@ -75,6 +75,9 @@ export const settingsFormSchema = z.object({
   priorityWarningId: pickedId,
   newStatusId: pickedId,
   noteTypeId: pickedId,
+  billingCodeId: pickedId,
+  ticketCategoryId: pickedId,
+  ticketTypeId: pickedId,
   allowResolve: z.unknown().optional().transform(checkbox),
   apiLogLevel: z.enum(['off', 'errors', 'all'], { error: 'Choose off, errors or all.' }),
   syncIntervalMinutes: z.preprocess(
@@ -109,6 +112,9 @@ export function formValuesOf(s: IntegrationSettings): FormValues {
     priorityWarningId: id(s.priorityWarningId),
     newStatusId: id(s.newStatusId),
     noteTypeId: id(s.noteTypeId),
+    billingCodeId: id(s.billingCodeId),
+    ticketCategoryId: id(s.ticketCategoryId),
+    ticketTypeId: id(s.ticketTypeId),
     allowResolve: s.allowResolve,
     apiLogLevel: s.apiLogLevel,
     syncIntervalMinutes: id(s.syncIntervalMinutes),
@@ -118,7 +124,7 @@ export function formValuesOf(s: IntegrationSettings): FormValues {
 /** What the user typed, for re-rendering after an error or a test. The secret is left out on purpose. */
 export function formValuesFromBody(body: unknown): FormValues {
   const b = (body ?? {}) as Record<string, unknown>;
-  const text = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+  const text = (k: string) => (typeof b[k] === 'string' ? b[k] : '');
   const out: FormValues = { enabled: checkbox(b.enabled), allowResolve: checkbox(b.allowResolve) };
   for (const k of [
     'environment',
@@ -276,16 +282,21 @@ function savedValues(form: SettingsForm) {
     priorityWarningId: form.priorityWarningId ?? null,
     newStatusId: form.newStatusId ?? null,
     noteTypeId: form.noteTypeId ?? null,
+    billingCodeId: form.billingCodeId ?? null,
+    ticketCategoryId: form.ticketCategoryId ?? null,
+    ticketTypeId: form.ticketTypeId ?? null,
     allowResolve: form.allowResolve,
     apiLogLevel: form.apiLogLevel,
     syncIntervalMinutes: form.syncIntervalMinutes ?? null,
   } satisfies Partial<IntegrationSettings>;
 }
+type SavedValues = ReturnType<typeof savedValues>;
+type SavedValue = SavedValues[keyof SavedValues];
 
 /** What changed, from → to in words (picklist values with their labels), for the audit trail. */
-function changesBetween(current: IntegrationSettings, next: ReturnType<typeof savedValues>): Changes {
+function changesBetween(current: IntegrationSettings, next: SavedValues): Changes {
   const lists = cachedPicklists(current);
-  const shown = (field: string, value: unknown): string => {
+  const shown = (field: string, value: SavedValue | undefined): string => {
     if (value === null || value === undefined) return 'not set';
     if (field in PICKLIST_FIELDS) return describeValue(lists, field as PicklistField, value as number);
     if (field === 'syncIntervalMinutes') return `every ${String(value)} minutes`;
@@ -293,7 +304,7 @@ function changesBetween(current: IntegrationSettings, next: ReturnType<typeof sa
   };
   const changes: Changes = {};
   for (const [field, to] of Object.entries(next)) {
-    const from = current[field as keyof IntegrationSettings];
+    const from = current[field as keyof SavedValues];
     if (from === to) continue;
     // The API tracking identifier is a credential too (the client scrubs it from logs): its change
     // is recorded, its value is not.
@@ -316,7 +327,7 @@ async function auditSave(
         .map((f) => FIELD_LABELS[f] ?? f)
         .join(', ')}`,
       ...target,
-      details: { changes: saved.changes } as Prisma.InputJsonValue,
+      details: { changes: saved.changes },
     });
   }
   if (saved.secretChanged) {

@@ -9,6 +9,7 @@ import { RuleError } from '../../errors/catalogue.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
 import { explainConnectionFailure } from '../../errors/autotask-messages.ts';
 import { hasCredentials, missingCredentials } from './settings.ts';
+import { defaultContactsItem } from './validate-contacts.ts';
 import {
   cachedPicklists,
   fetchPicklists,
@@ -143,9 +144,32 @@ export function settingsItems(
         ? 'Resolving is allowed, but no note type is set for the closing note: resolving will stop before the note.'
         : 'Not set; needed only when resolving tickets is allowed.',
     }),
+    ...tenantFieldItems(s, lists),
     baseUrlItem(s.baseUrl, fallbackBaseUrl),
   ];
   return items;
+}
+
+/**
+ * The optional fields some tenants require on a new ticket: not set is fine (Autotask says so on
+ * the first create if it needs one); a saved value must still be active.
+ */
+function tenantFieldItems(s: IntegrationSettings, lists: CachedPicklists | null): CheckItem[] {
+  const unset = (what: string) => `Not set: new tickets go without ${what}. Set one if Autotask requires it.`;
+  return [
+    picklistItem('Work Type is active', 'billingCodeId', s, lists, {
+      required: false,
+      unsetMessage: unset('a Work Type'),
+    }),
+    picklistItem('Ticket category is active', 'ticketCategoryId', s, lists, {
+      required: false,
+      unsetMessage: unset('a ticket category (Autotask applies its default)'),
+    }),
+    picklistItem('Ticket type is active', 'ticketTypeId', s, lists, {
+      required: false,
+      unsetMessage: unset('a ticket type'),
+    }),
+  ];
 }
 
 function issuePairItem(s: IntegrationSettings, lists: CachedPicklists | null): CheckItem {
@@ -187,6 +211,7 @@ export async function validateConfiguration(deps: ValidationDeps, s: Integration
     ...credentials.items,
     ...(note ? [note] : []),
     ...settingsItems(s, lists, deps.fallbackBaseUrl),
+    await defaultContactsItem(deps.db, credentials.client),
     await timeEntriesItem(deps, credentials.client),
     warning('API user may view non-billable time entries', NON_BILLABLE_WARNING),
   ];

@@ -2,6 +2,7 @@ import type { AutotaskClient } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
+import { checkBackgroundBudget } from '../integration/request-budget.ts';
 import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
 import {
   COMPANY_SYNC_KIND,
@@ -58,8 +59,10 @@ export async function claimBackgroundSync(db: Db, trigger: string): Promise<{ id
 }
 
 /**
- * Refreshes mappings last synced before `syncedBefore`, unless none are due or another sync is
- * running. Returns null when it did not run.
+ * Refreshes mappings last synced before `syncedBefore`, unless none are due, another sync is
+ * running, or the tenant has used 80 % of its hourly request budget (request-budget.ts; the budget
+ * is asked only once work is due and claimed, so an idle app costs Autotask nothing). Returns null
+ * when it did not run.
  */
 export async function refreshStaleMappings(
   deps: CompanySyncDeps,
@@ -72,6 +75,12 @@ export async function refreshStaleMappings(
   const log = await claimBackgroundSync(deps.db, options.trigger);
   if (!log) return null;
   try {
+    const budget = await checkBackgroundBudget(deps);
+    if (budget.paused) {
+      // Not a sync that ran: the claim goes, and Diagnostics shows the pause from the reading.
+      await deps.db.syncLog.delete({ where: { id: log.id } });
+      return null;
+    }
     return await refreshMappings(deps, { ...options, log });
   } catch (e) {
     // A database failure mid-run: close the claim so it does not block the next run for a minute.

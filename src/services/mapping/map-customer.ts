@@ -150,7 +150,10 @@ export async function saveMapping(
   source: MappingSource,
 ): Promise<CompanyMapping> {
   const now = new Date();
+  const previous = customer.mapping?.companyId ?? null;
   const data = {
+    // A default contact belongs to one company: another company starts without one.
+    ...(previous !== company.id ? { contactId: null, contactName: null } : {}),
     companyId: company.id,
     companyName: company.name,
     status: 'ok' as const,
@@ -174,7 +177,6 @@ export async function saveMapping(
     // Two admins created this customer's first mapping at once: the row exists now, so update it.
     mapping = await db.companyMapping.update({ where: { customerId: customer.id }, data });
   }
-  const previous = customer.mapping?.companyId ?? null;
   await audit(db, actor, {
     action: 'mapping.mapped',
     summary:
@@ -226,6 +228,8 @@ export async function clearMapping(db: Db, actor: Actor, customerId: number): Pr
       lastError: null,
       mappedAt: null,
       mappedById: null,
+      contactId: null,
+      contactName: null,
     },
   });
   await audit(db, actor, {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { NotFoundError } from '../../errors/catalogue.ts';
+import { paths } from '../../paths.ts';
 
 /**
  * The way back from Autotask (Autotask's LiveLinks): stable addresses an Autotask admin can put
@@ -11,8 +12,8 @@ import { NotFoundError } from '../../errors/catalogue.ts';
 export function liveLinkPatterns(baseUrl: string | null | undefined): { byTicketId: string; byTicketNumber: string } {
   const base = (baseUrl ?? '').trim().replace(/\/+$/, '');
   return {
-    byTicketId: `${base}/links/autotask/tickets/<Autotask ticket ID>`,
-    byTicketNumber: `${base}/links/autotask/ticket-numbers/<Autotask ticket number>`,
+    byTicketId: `${base}${paths.liveLinks.byTicketId('<Autotask ticket ID>')}`,
+    byTicketNumber: `${base}${paths.liveLinks.byTicketNumber('<Autotask ticket number>')}`,
   };
 }
 

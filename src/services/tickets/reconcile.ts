@@ -32,8 +32,11 @@ export type ReconcileResult =
 
 export interface ReconcileOptions {
   readonly actor: Actor;
-  /** Where the check ran, for the audit log: `view` (after a page), `click`, `after-unknown`. */
-  readonly via: 'view' | 'click' | 'after-unknown';
+  /**
+   * Where the check ran, for the audit log: `view` (after a page), `click`, `after-unknown`, or
+   * `after-threshold` (Autotask refused the POST with its thread threshold; `retry-write.ts`).
+   */
+  readonly via: 'view' | 'click' | 'after-unknown' | 'after-threshold';
   /**
    * True when the attempt is old enough that no request of it can still arrive in Autotask (see
    * `settleAfterMs`): only then does "none found" mean none will ever exist.
@@ -66,7 +69,8 @@ export async function reconcilePending(
     if (!(e instanceof AutotaskError)) throw e;
     const problem: Problem = {
       message: explainAutotaskError(e, unreachableText(row.reference)).message,
-      detail: e.detail ?? e.message,
+      // Only Autotask's own words; the client's message is ours and is not shown as Autotask's.
+      detail: e.detail,
     };
     await notePending(db, row, problem);
     return { kind: 'unreachable', problem };

@@ -134,6 +134,19 @@ export async function markFailed(db: Db, row: Attempt, problem: Problem): Promis
   return count === 1;
 }
 
+/**
+ * pending → pending with a new start, before the attempt's POST is sent again (after a
+ * thread-threshold refusal that a lookup showed created nothing): the settle time then counts from
+ * the new send. Null when the row was settled by someone else meanwhile: then nothing is sent.
+ */
+export async function renewAttempt(db: Db, row: Attempt, now: Date): Promise<RunTicket | null> {
+  const { count } = await db.runTicket.updateMany({
+    where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
+    data: { attemptStartedAt: now },
+  });
+  return count === 1 ? db.runTicket.findUnique({ where: { id: row.id } }) : null;
+}
+
 /** Stays pending (outcome still unknown); only the message shown with it changes. */
 export async function notePending(db: Db, row: Attempt, problem: Problem): Promise<void> {
   await db.runTicket.updateMany({

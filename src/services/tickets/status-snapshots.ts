@@ -8,8 +8,9 @@ import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from '../integra
 /**
  * The last known status of created tickets: a snapshot, not a live view, so that a page of tickets
  * never waits on Autotask. Pages show the stored status with the time it was read; opening a page
- * refreshes snapshots older than five minutes with one batched query per 500 tickets. A failed
- * refresh changes nothing: the page keeps showing the old status "as of" its time.
+ * refreshes snapshots older than five minutes with one batched query per 500 tickets (upkeep.ts,
+ * which skips it while the hourly request budget is nearly used up). A failed or skipped refresh
+ * changes nothing: the page keeps showing the old status "as of" its time.
  */
 
 export const STATUS_MAX_AGE_MS = 5 * 60_000;

@@ -2,6 +2,7 @@ import { AutotaskError } from '../../autotask/client.ts';
 import type { Db } from '../../db/database.ts';
 import { systemActor } from '../accounts/audit.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
+import { checkBackgroundBudget } from '../integration/request-budget.ts';
 import { hasCredentials, SETTINGS_ID } from '../integration/settings.ts';
 import { runLabel } from './create/context.ts';
 import { reconcilePending } from './reconcile.ts';
@@ -13,7 +14,11 @@ import { needsStatusRefresh, refreshTicketStatuses } from './status-snapshots.ts
  *  - pending rows older than the settle time are settled by reference (a crashed or timed-out
  *    attempt) — a lookup only, nothing is ever posted from here;
  *  - created tickets whose status snapshot is older than five minutes, or which lack their number
- *    or link after a failed read-back, are read in one batched query per 500.
+ *    or link after a failed read-back, are read in one batched query per 500 — unless the tenant
+ *    has used 80 % of its hourly request budget (integration/request-budget.ts): then the old
+ *    snapshots stay shown "as of" their time and Diagnostics says why.
+ * Settling is not paused by the budget: it is one lookup per crashed attempt, rare, and it is what
+ * lets an operator create the run's ticket again.
  * Reads only: no background job writes to Autotask.
  */
 
@@ -28,6 +33,8 @@ export interface UpkeepResult {
   readonly statusesChecked: number;
   /** Why the status refresh failed (Autotask's error); the old statuses stay shown "as of" their time. */
   readonly statusError: unknown;
+  /** The status refresh was due but skipped: the hourly request budget is nearly used up. */
+  readonly budgetPaused?: boolean;
 }
 
 const nothing: UpkeepResult = { settled: 0, statusesChecked: 0, statusError: null };
@@ -71,6 +78,9 @@ export async function upkeepShownTickets(
 
     const due = rows.filter((r) => needsStatusRefresh(r, now));
     if (due.length === 0) return { settled, statusesChecked: 0, statusError: null };
+    if ((await checkBackgroundBudget({ db, client }, now)).paused) {
+      return { settled, statusesChecked: 0, statusError: null, budgetPaused: true };
+    }
     try {
       const refreshed = await refreshTicketStatuses({ db, client, picklists: settings.picklists }, due, now);
       return { settled, statusesChecked: refreshed.checked + refreshed.missing, statusError: null };

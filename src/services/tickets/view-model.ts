@@ -1,7 +1,7 @@
 import type { CompanyMapping, IntegrationSettings, Role, RunTicket } from '../../db/database.ts';
 import { integrationBlocker, type Blocker } from '../integration/settings.ts';
 import { mappingBlocker } from '../mapping/ticket-blockers.ts';
-import { TICKET_NOT_CREATED } from '../../errors/autotask-messages.ts';
+import { TICKET_NOT_CREATED, ticketFieldRefusal } from '../../errors/autotask-messages.ts';
 import { decodeProblem, isSettleable, type Problem } from './run-ticket-claims.ts';
 import { needsStatusRefresh, statusText } from './status-snapshots.ts';
 
@@ -22,7 +22,14 @@ export type RunTicketView =
       readonly problem: Problem | null;
       readonly startedAt: Date;
     }
-  | { readonly state: 'failed'; readonly canAct: boolean; readonly problem: Problem; readonly blocker: Blocker | null }
+  | {
+      readonly state: 'failed';
+      readonly canAct: boolean;
+      readonly problem: Problem;
+      readonly blocker: Blocker | null;
+      /** Autotask refused a field the tenant requires: the setting that provides it (shown to admins). */
+      readonly fix: FieldFix | null;
+    }
   | {
       readonly state: 'created';
       readonly canAct: boolean;
@@ -34,6 +41,11 @@ export type RunTicketView =
       readonly checkedAt: Date | null;
       readonly problem: Problem | null;
     };
+
+export interface FieldFix {
+  readonly label: string;
+  readonly url: string;
+}
 
 export interface ViewRun {
   readonly id: number;
@@ -86,6 +98,7 @@ export function createTicketViews(setup: TicketViewSetup): TicketViews {
             canAct,
             problem: problem ?? { message: TICKET_NOT_CREATED },
             blocker: canAct ? blocker() : null,
+            fix: fieldFix(problem?.detail, run.customer.id),
           };
         case 'created':
           return {
@@ -102,4 +115,10 @@ export function createTicketViews(setup: TicketViewSetup): TicketViews {
     },
     upkeepIds: () => [...upkeep],
   };
+}
+
+/** The stored Autotask words name a field the tenant requires: link to the setting that fills it. */
+function fieldFix(detail: string | undefined, customerId: number): FieldFix | null {
+  const refusal = ticketFieldRefusal(detail);
+  return refusal ? { label: refusal.fixLabel, url: refusal.fixUrl(customerId) } : null;
 }

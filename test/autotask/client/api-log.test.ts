@@ -69,7 +69,7 @@ describe('levels', () => {
     const { client, recorder } = makeClient({ logLevel: 'errors' });
     await rejection(client.createTicket({ companyId: 0, title: 't', status: 1, priority: 1 }));
     expect(recorder.entries).toMatchObject([
-      { operation: 'tickets.create', status: null, ok: false, error: expect.stringContaining('ECONNRESET') },
+      { operation: 'tickets.create', status: null, ok: false, error: expect.stringContaining('ECONNRESET') as unknown },
     ]);
   });
 });

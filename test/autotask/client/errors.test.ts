@@ -27,7 +27,7 @@ import {
   useNock,
 } from './helpers.ts';
 
-// Each error class from an answer shaped like Autotask's (messages from the fact sheet).
+// Each error class from an answer shaped like Autotask's (messages as docs/autotask.md, "Error shape", records them).
 
 useNock();
 
@@ -129,7 +129,10 @@ describe('validation / business rule', () => {
       i.reply(405, { message: "The requested resource does not support http method 'GET'." }),
     );
     expect(err).toBeInstanceOf(AutotaskValidationError);
-    expect(err).toMatchObject({ status: 405, messages: ['HTTP 405'] });
+    expect(err).toMatchObject({
+      status: 405,
+      messages: ["The requested resource does not support http method 'GET'."],
+    });
   });
 });
 

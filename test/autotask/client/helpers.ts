@@ -79,8 +79,9 @@ export function makeClient(overrides: Partial<AutotaskClientOptions> = {}): Test
     logLevel: 'all',
     limiter: createEndpointLimiter(),
     retry: {
-      sleep: async (ms) => {
+      sleep: (ms) => {
         sleeps.push(ms);
+        return Promise.resolve();
       },
     },
     ...overrides,
@@ -105,7 +106,16 @@ export function socketError(code: string, message = 'socket hang up'): Error {
 
 /** Every client test runs with the network shut: only what nock answers is reachable. */
 export function useNock(): void {
-  beforeAll(() => nock.disableNetConnect());
+  beforeAll(() => {
+    // Nock hooks into http when it is imported; an earlier file in this worker (vitest.config.ts:
+    // isolate: false) unhooked it again below.
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  afterAll(() => {
+    nock.enableNetConnect();
+    // The worker's next file may talk plain HTTP (the app against the simulator).
+    nock.restore();
+  });
 }

@@ -507,7 +507,7 @@ describe('threshold, connection test and links', () => {
     await expect(client.getTicket(1)).rejects.toMatchObject({
       kind: 'authentication',
       status: null,
-      message: expect.stringMatching(/secret is not filled in/),
+      message: expect.stringMatching(/secret is not filled in/) as unknown,
     });
     expect(recorder.entries).toEqual([]);
   });

@@ -86,7 +86,13 @@ describe('reads are retried', () => {
     const scope = api().get(`${API}/Companies/0`).times(2).reply(503, '').get(`${API}/Companies/0`).reply(200, company);
     const sleepsOf: number[] = [];
     const { client, recorder } = makeClient({
-      retry: { baseDelayMs: 100, sleep: async (ms) => void sleepsOf.push(ms) },
+      retry: {
+        baseDelayMs: 100,
+        sleep: (ms) => {
+          sleepsOf.push(ms);
+          return Promise.resolve();
+        },
+      },
     });
     expect((await client.getCompany(0)).name).toBe('Our MSP');
     expect(sleepsOf).toHaveLength(2);
@@ -123,7 +129,15 @@ describe('reads are retried', () => {
         currentTimeframeRequestCount: 9001,
       });
     const delays: number[] = [];
-    const { client } = makeClient({ retry: { baseDelayMs: 100, sleep: async (ms) => void delays.push(ms) } });
+    const { client } = makeClient({
+      retry: {
+        baseDelayMs: 100,
+        sleep: (ms) => {
+          delays.push(ms);
+          return Promise.resolve();
+        },
+      },
+    });
     expect((await client.getThresholdInformation()).currentCount).toBe(9001);
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(2000);

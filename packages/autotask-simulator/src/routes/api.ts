@@ -17,7 +17,7 @@ import { sleep, type FaultRule, type Faults } from '../faults.ts';
 import { API_ROOT, classify, routeEntity, type ApiRoute } from '../paths.ts';
 import type { RequestLogEntry } from '../request-log.ts';
 import type { SimulatorState } from '../store.ts';
-import { ThreadLimiter, threadLimitMessage } from '../thread-limit.ts';
+import { ThreadLimiter, threadLimitError } from '../thread-limit.ts';
 import { thresholdInformation, versionInformation, zoneInformation } from './discovery.ts';
 import { entityInformation, fields, userDefinedFields } from './metadata.ts';
 import { count, getById, next, parseSearch, query } from './query.ts';
@@ -97,7 +97,7 @@ async function handle(
 
     const key = ThreadLimiter.key(ctx.user.integrationCode, entity ?? '');
     const release = runtime.threads.tryAcquire(key, state.settings.threadLimit);
-    if (!release) throw new SimError(state.settings.threadLimitStatus, threadLimitMessage(state.settings.threadLimit));
+    if (!release) throw threadLimitError(state.settings);
     res.on('close', release);
     await run(runtime, ctx, entity, req, res, entry);
   } catch (error) {
@@ -123,7 +123,7 @@ async function run(
     return;
   }
   if (fault) {
-    const early = faultResponse(fault);
+    const early = faultResponse(fault, ctx.state);
     if (early) {
       send(res, entry, early);
       return;
@@ -151,10 +151,13 @@ async function run(
     hang(runtime, req, entry);
     return;
   }
+  // Applied, and refused all the same: the client must look before it sends again.
+  if (fault?.kind === 'threadThreshold') result = errorResult(threadLimitError(ctx.state.settings));
   send(res, entry, result);
 }
 
-function faultResponse(fault: FaultRule): ApiResult | null {
+function faultResponse(fault: FaultRule, state: SimulatorState): ApiResult | null {
+  if (fault.kind === 'threadThreshold') return fault.afterApply ? null : errorResult(threadLimitError(state.settings));
   return fault.kind === 'rateLimit'
     ? {
         status: 429,

@@ -13,7 +13,9 @@ import { FIRST_PAGE, decodePaging, pageLinks, takePage, type PagingToken } from 
 import { MAX_RECORDS, parseQuery, project, type ParsedQuery } from '../query.ts';
 
 export function getById(ctx: ApiContext, entity: EntityDescriptor, id: number): ApiResult {
-  const record = (ctx.state.records(entity.name) as readonly { id: number }[]).find((r) => r.id === id);
+  const record = (ctx.state.visibleRecords(entity.name, ctx.user) as readonly { id: number }[]).find(
+    (r) => r.id === id,
+  );
   return { body: { item: record ? project(entity, record, null) : null } };
 }
 
@@ -64,7 +66,7 @@ export function parseSearch(search: string): unknown {
 
 function matching(ctx: ApiContext, entity: EntityDescriptor, parsed: ParsedQuery): { id: number }[] {
   const predicate = compileFilter(entity, parsed.filter);
-  return (ctx.state.records(entity.name) as readonly { id: number }[]).filter(predicate);
+  return (ctx.state.visibleRecords(entity.name, ctx.user) as readonly { id: number }[]).filter(predicate);
 }
 
 function page(

@@ -7,6 +7,7 @@ import { ENTITIES } from '../entities.ts';
 import { invalid } from '../errors.ts';
 import { buildTicket } from '../records.ts';
 import { applyStatus, insertSorted, type SimulatorState } from '../store.ts';
+import { missingTenantFields, tenantReferenceErrors } from '../tenant-fields.ts';
 import type { Ticket } from '../types.ts';
 import type { FieldValue } from '../values.ts';
 import {
@@ -36,6 +37,8 @@ export const NO_MATCHING_RECORD =
 
 export function createTicket(ctx: ApiContext): ApiResult {
   const input = parseWriteBody(entity, ctx.body);
+  const tenantMissing = missingTenantFields(ctx.state, input.values);
+  if (tenantMissing.length > 0) throw invalid(tenantMissing);
   validateComplete(ctx.state, input.values, () => false);
   const now = ctx.state.now();
   const nowIso = now.toISOString();
@@ -122,6 +125,7 @@ function validateComplete(
     if (!company || !company.isActive) errors.push(referenceMessage('companyID', 'Company'));
   }
   checkPicklists(state, entity, values, errors, { unchanged });
+  errors.push(...tenantReferenceErrors(state, values, unchanged));
 
   // Sub-issue types depend on their issue type (picklistParentValueField "issueType").
   const issueType = values.get('issueType');

@@ -1,8 +1,15 @@
-import { AutotaskError, isOutcomeUnknown, type CreatedTicket, type NewTicket } from '../../../autotask/client.ts';
+import {
+  AutotaskError,
+  isOutcomeUnknown,
+  type AutotaskRateLimitedError,
+  type CreatedTicket,
+  type NewTicket,
+} from '../../../autotask/client.ts';
 import type { RunTicket } from '../../../db/database.ts';
-import { explainAutotaskError, TICKET_NOT_CREATED, TICKET_UNCONFIRMED } from '../../../errors/autotask-messages.ts';
+import { explainTicketRefusal, TICKET_NOT_CREATED, ticketUnconfirmed } from '../../../errors/autotask-messages.ts';
 import { audit } from '../../accounts/audit.ts';
 import { reconcilePending } from '../reconcile.ts';
+import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
 import {
   createdFieldsFrom,
   decodeProblem,
@@ -10,6 +17,7 @@ import {
   markCreated,
   markFailed,
   notePending,
+  renewAttempt,
   type CreatedFields,
   type Problem,
 } from '../run-ticket-claims.ts';
@@ -17,9 +25,10 @@ import { statusLabelFrom } from '../status-snapshots.ts';
 import { outcomeOf, type CreateContext, type CreateOutcome } from './context.ts';
 
 /**
- * The one POST of a claimed attempt, and what its answer means for the row: created → mark it
- * created; refused → failed with Autotask's words; no usable answer → stays pending until a lookup
- * by reference settles it.
+ * The POST of a claimed attempt, and what its answer means for the row: created → mark it created;
+ * refused → failed with Autotask's words; no usable answer → stays pending until a lookup by
+ * reference settles it. Refused by the thread threshold → looked up by reference at once: found →
+ * attached; absent → sent again after a wait, at most three times (`retry-write.ts`).
  */
 export async function postTicket(
   ctx: CreateContext,
@@ -27,16 +36,92 @@ export async function postTicket(
   input: NewTicket,
   clock: () => Date,
 ): Promise<CreateOutcome> {
-  let created: CreatedTicket;
-  try {
-    created = await ctx.client.createTicket(input);
-  } catch (e) {
-    if (isOutcomeUnknown(e)) return unknownOutcome(ctx, row, e);
-    if (e instanceof AutotaskError) return refused(ctx, row, e);
-    // Anything else is our own bug; the row stays pending and is settled by reference later.
-    throw e;
+  // The attempt as it stands in the row; a resend renews its start (`renewAttempt`).
+  let attempt = row;
+  const result = await writeWithThreadRetry<CreatedTicket, CreateOutcome, CreateOutcome>(
+    {
+      write: () => ctx.client.createTicket(input),
+      check: () => lookUpAfterThreshold(ctx, attempt),
+      beforeResend: async () => {
+        const renewed = await renewAttempt(ctx.deps.db, attempt, clock());
+        if (!renewed) return { stop: await currentOutcome(ctx, row.runId) };
+        attempt = renewed;
+        return null;
+      },
+    },
+    ctx.deps.autotask.writeRetry,
+  );
+  switch (result.kind) {
+    case 'written':
+      return recordCreated(ctx, attempt, input, result.value, clock(), result.retries);
+    case 'happened':
+    case 'stopped':
+      return result.value;
+    case 'unverified':
+      return unverifiedThreshold(ctx, attempt, result.error);
+    case 'exhausted':
+      return refused(ctx, attempt, result.error);
+    case 'failed': {
+      const e = result.error;
+      if (isOutcomeUnknown(e)) return unknownOutcome(ctx, attempt, e);
+      if (e instanceof AutotaskError) return refused(ctx, attempt, e);
+      // Anything else is our own bug; the row stays pending and is settled by reference later.
+      throw e;
+    }
   }
-  return recordCreated(ctx, row, input, created, clock());
+}
+
+/**
+ * "Did it happen?" after a thread-threshold refusal: the lookup by reference. Autotask answered,
+ * so the POST cannot still be on its way, and none found means none was created.
+ */
+async function lookUpAfterThreshold(ctx: CreateContext, row: RunTicket): Promise<CheckResult<CreateOutcome>> {
+  const settled = await reconcilePending(
+    { db: ctx.deps.db, client: ctx.client, picklists: ctx.settings.picklists },
+    row,
+    {
+      actor: ctx.actor,
+      via: 'after-threshold',
+      // The row stays pending for the resend; nothing may mark it failed here.
+      absentIsFinal: false,
+      label: ctx.label,
+    },
+  );
+  if (settled.kind === 'not_yet' || settled.kind === 'absent') return { absent: true };
+  if (settled.kind === 'unreachable') return { unknown: settled.problem };
+  const stored = (await findRunTicket(ctx.deps.db, row.runId))!;
+  if (settled.kind === 'attached') return { happened: { kind: 'reconciled', ticket: stored, label: ctx.label } };
+  return { happened: await currentOutcome(ctx, row.runId) };
+}
+
+/** The row was settled by someone else: what it says now, without sending anything. */
+async function currentOutcome(ctx: CreateContext, runId: number): Promise<CreateOutcome> {
+  const stored = (await findRunTicket(ctx.deps.db, runId))!;
+  const problem = decodeProblem(stored.lastError) ?? { message: TICKET_NOT_CREATED };
+  return outcomeOf(stored, ctx.label) ?? { kind: 'failed', ticket: stored, label: ctx.label, problem };
+}
+
+/**
+ * Refused by the thread threshold, and the lookup by reference failed: nothing more is sent. The
+ * row stays pending (the lookup noted why) and is settled by reference like any unknown outcome.
+ */
+async function unverifiedThreshold(
+  ctx: CreateContext,
+  row: RunTicket,
+  e: AutotaskRateLimitedError,
+): Promise<CreateOutcome> {
+  const { db } = ctx.deps;
+  await audit(db, ctx.actor, {
+    action: 'ticket.creation_unknown',
+    summary: `Autotask refused the ticket for ${ctx.label} with its thread threshold and the lookup by reference failed; it will be looked up again`,
+    targetType: 'run',
+    targetId: row.runId,
+    details: { reference: row.reference, message: e.detail ?? null, threadThreshold: true },
+  });
+  const stored = (await findRunTicket(db, row.runId))!;
+  if (stored.state !== 'pending') return currentOutcome(ctx, row.runId);
+  const problem = decodeProblem(stored.lastError) ?? { message: ticketUnconfirmed(e), detail: e.detail };
+  return { kind: 'unknown', ticket: stored, label: ctx.label, problem };
 }
 
 /**
@@ -45,7 +130,7 @@ export async function postTicket(
  */
 async function refused(ctx: CreateContext, row: RunTicket, e: AutotaskError): Promise<CreateOutcome> {
   const { db } = ctx.deps;
-  const problem: Problem = { message: explainAutotaskError(e, TICKET_NOT_CREATED).message, detail: e.detail };
+  const problem: Problem = { message: explainTicketRefusal(e), detail: e.detail };
   await markFailed(db, row, problem);
   await audit(db, ctx.actor, {
     action: 'ticket.creation_failed',
@@ -63,6 +148,8 @@ async function recordCreated(
   input: NewTicket,
   created: CreatedTicket,
   now: Date,
+  /** Sends refused by the thread threshold before this one. */
+  resends: number,
 ): Promise<CreateOutcome> {
   const { db } = ctx.deps;
   const fields = await createdFields(ctx, input, created, now);
@@ -82,6 +169,7 @@ async function recordCreated(
       ticketId: created.id,
       ticketNumber: fields.ticketNumber,
       reference: row.reference,
+      ...(resends > 0 ? { threadThresholdResends: resends } : {}),
       ...(created.readBackError ? { readBackError: created.readBackError.message } : {}),
     },
   });
@@ -120,7 +208,8 @@ async function createdFields(
  */
 async function unknownOutcome(ctx: CreateContext, row: RunTicket, e: AutotaskError): Promise<CreateOutcome> {
   const { db } = ctx.deps;
-  const problem: Problem = { message: TICKET_UNCONFIRMED, detail: e.detail ?? e.message };
+  // Autotask said nothing here (no answer, or one we could not read): the sentence is ours.
+  const problem: Problem = { message: ticketUnconfirmed(e), detail: e.detail };
   await notePending(db, row, problem);
   await audit(db, ctx.actor, {
     action: 'ticket.creation_unknown',

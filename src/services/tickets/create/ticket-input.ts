@@ -1,5 +1,6 @@
 import type { NewTicket } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, RunStatus } from '../../../db/database.ts';
+import type { CompanyMapping, Db, IntegrationSettings, RunStatus } from '../../../db/database.ts';
+import { paths } from '../../../paths.ts';
 import { ticketDescription, ticketTitle } from '../ticket-content.ts';
 import type { TicketCreationDeps } from './context.ts';
 
@@ -24,7 +25,7 @@ export function priorityFor(status: RunStatus, s: IntegrationSettings): number {
 
 export function runUrl(settingsBaseUrl: string | null, fallback: string | undefined, runId: number): string | null {
   const base = (settingsBaseUrl || fallback || '').trim().replace(/\/+$/, '');
-  return base ? `${base}/runs/${runId}` : null;
+  return base ? `${base}${paths.runs.show(runId)}` : null;
 }
 
 export async function ticketInput(
@@ -69,5 +70,25 @@ export async function ticketInput(
     ...(s.issueTypeId !== null ? { issueType: s.issueTypeId } : {}),
     ...(s.subIssueTypeId !== null ? { subIssueType: s.subIssueTypeId } : {}),
     ...(s.sourceId !== null ? { source: s.sourceId } : {}),
+    ...tenantFields(s, customer.mapping, companyId),
+  };
+}
+
+/**
+ * The fields many tenants require on a new ticket (docs/autotask.md, Tickets), each sent only
+ * when set: Work Type, ticket category and type from Settings, and the customer's default contact.
+ * The contact belongs to the company it was chosen for, so it goes only to that company.
+ */
+export function tenantFields(
+  s: Pick<IntegrationSettings, 'billingCodeId' | 'ticketCategoryId' | 'ticketTypeId'>,
+  mapping: Pick<CompanyMapping, 'companyId' | 'contactId'> | null,
+  companyId: number,
+): Pick<NewTicket, 'billingCodeId' | 'ticketCategory' | 'ticketType' | 'contactId'> {
+  const contactId = mapping?.companyId === companyId ? mapping.contactId : null;
+  return {
+    ...(s.billingCodeId !== null ? { billingCodeId: s.billingCodeId } : {}),
+    ...(s.ticketCategoryId !== null ? { ticketCategory: s.ticketCategoryId } : {}),
+    ...(s.ticketTypeId !== null ? { ticketType: s.ticketTypeId } : {}),
+    ...(contactId !== null ? { contactId } : {}),
   };
 }

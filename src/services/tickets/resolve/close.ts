@@ -1,36 +1,68 @@
 import { isOutcomeUnknown } from '../../../autotask/errors.ts';
 import type { Ticket } from '../../../autotask/types.ts';
+import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
 import { failed, record, storeStatus, type FlowState, type ResolveResult } from './flow.ts';
 import { COMPLETE_STATUS, statusLabelOf } from './rules.ts';
+import { refuseIfTimeEntryAdded } from './time-entries.ts';
 
 /**
  * Steps 5 and 6: set the status to Complete, then read the ticket back. Only the read-back says the
- * ticket is closed, so a close whose answer was lost is settled there rather than sent again.
+ * ticket is closed, so a close whose answer was lost is settled there rather than sent again. A
+ * close refused by the thread threshold is followed by the same read: already Complete → adopted;
+ * not → sent again after a wait (`../retry-write.ts`), with the time entries counted again first,
+ * since the wait gives a technician time to book some.
  */
 export async function closeAndConfirm(f: FlowState, noteId: number): Promise<ResolveResult> {
-  const refused = await sendComplete(f);
+  const refused = await sendComplete(f, noteId);
   if (refused) return refused;
   return confirmComplete(f, noteId);
 }
 
 /** Step 5. Returns the result when Autotask refused the close, or null to read back. */
-async function sendComplete(f: FlowState): Promise<ResolveResult | null> {
-  try {
-    await f.client.updateTicketStatus(f.ticket.ticketId, COMPLETE_STATUS);
-  } catch (e) {
-    if (!isOutcomeUnknown(e)) {
-      return failed(
-        f,
-        'close_failed',
-        'close ticket',
-        `The closing note was written to ticket ${f.label}, but closing the ticket failed. Try again: the ticket will be closed without a second note.`,
-        e,
-      );
-    }
-    // Unknown outcome: the read-back decides; if it cannot, the operator retries, and the retry's
-    // first step reads the ticket before anything is written.
+async function sendComplete(f: FlowState, noteId: number): Promise<ResolveResult | null> {
+  const result = await writeWithThreadRetry<void, Ticket, ResolveResult>(
+    {
+      write: () => f.client.updateTicketStatus(f.ticket.ticketId, COMPLETE_STATUS),
+      check: () => lookForComplete(f),
+      beforeResend: async () => {
+        const refusal = await refuseIfTimeEntryAdded(f, noteId);
+        return refusal ? { stop: refusal } : null;
+      },
+    },
+    f.writeRetry,
+  );
+  switch (result.kind) {
+    case 'written':
+    case 'happened':
+      return null;
+    case 'stopped':
+      return result.value;
+    case 'unverified':
+      // The read-back decides, as after an unknown outcome.
+      return null;
+    case 'exhausted':
+      return closeRefused(f, result.error);
+    case 'failed':
+      // Unknown outcome: the read-back decides; if it cannot, the operator retries, and the retry's
+      // first step reads the ticket before anything is written.
+      return isOutcomeUnknown(result.error) ? null : closeRefused(f, result.error);
   }
-  return null;
+}
+
+/** "Did it happen?" after the thread threshold refused the close: the ticket's status. */
+async function lookForComplete(f: FlowState): Promise<CheckResult<Ticket>> {
+  const ticket = await f.client.getTicket(f.ticket.ticketId);
+  return ticket.status === COMPLETE_STATUS ? { happened: ticket } : { absent: true };
+}
+
+function closeRefused(f: FlowState, e: unknown): Promise<ResolveResult> {
+  return failed(
+    f,
+    'close_failed',
+    'close ticket',
+    `The closing note was written to ticket ${f.label}, but closing the ticket failed. Try again: the ticket will be closed without a second note.`,
+    e,
+  );
 }
 
 /** Step 6: read back, record the status, and mark the ticket resolved only when it is Complete. */

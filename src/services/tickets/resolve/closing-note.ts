@@ -2,6 +2,7 @@ import { isOutcomeUnknown } from '../../../autotask/errors.ts';
 import type { TicketNote } from '../../../autotask/types.ts';
 import type { Db } from '../../../db/database.ts';
 import { CLOSING_NOTE_TEXT } from '../../integration/settings.ts';
+import { writeWithThreadRetry, type CheckResult, type WriteResult } from '../retry-write.ts';
 import { failed, record, type FlowState, type ResolveResult } from './flow.ts';
 import { CLOSING_NOTE_TITLE, INTERNAL_PUBLISH } from './rules.ts';
 
@@ -9,7 +10,9 @@ import { CLOSING_NOTE_TITLE, INTERNAL_PUBLISH } from './rules.ts';
  * Step 3: the internal closing note, written before the close and at most once per ticket, ever.
  * Its id is stored the moment Autotask gives it. `closingNoteSentAt` is set just before the POST
  * and cleared when the id is stored: a row that still has it tells the next attempt that a note may
- * exist without its id, and that attempt looks for it before writing one.
+ * exist without its id, and that attempt looks for it before writing one. A POST refused by the
+ * thread threshold is followed by the same look at the ticket's notes, and sent again only when the
+ * note is not there (`../retry-write.ts`).
  */
 
 /** The step either has the note's id for the next steps or ends the resolve with a result. */
@@ -77,24 +80,51 @@ async function adoptNote(f: FlowState, noteId: number): Promise<number> {
 async function writeNote(f: FlowState, noteTypeId: number): Promise<NoteStep> {
   // Written ahead: from here until the id is stored, the note may exist in Autotask.
   await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: f.now() } });
-  let noteId: number;
-  try {
-    noteId = await f.client.addTicketNote(f.ticket.ticketId, {
-      title: CLOSING_NOTE_TITLE,
-      description: CLOSING_NOTE_TEXT,
-      noteType: noteTypeId,
-      publish: INTERNAL_PUBLISH,
-    });
-  } catch (e) {
-    const settled = await afterNoteFailure(f, e);
-    if ('stop' in settled) return settled;
-    noteId = settled.noteId;
-  }
+  const result = await writeWithThreadRetry<number, number>(
+    {
+      write: () =>
+        f.client.addTicketNote(f.ticket.ticketId, {
+          title: CLOSING_NOTE_TITLE,
+          description: CLOSING_NOTE_TEXT,
+          noteType: noteTypeId,
+          publish: INTERNAL_PUBLISH,
+        }),
+      check: () => lookForNote(f),
+    },
+    f.writeRetry,
+  );
+  const settled = await settleNoteWrite(f, result);
+  if ('stop' in settled) return settled;
+  const { noteId } = settled;
   await storeNote(f.db, f.ticket.id, noteId);
   await record(f, 'ticket.resolve_note_written', `Wrote the internal closing note ${noteId} on ticket ${f.label}`, {
     noteId,
+    ...(result.retries > 0 ? { threadThresholdResends: result.retries } : {}),
   });
   return { noteId };
+}
+
+/** What the POST (and any resend after the thread threshold) came to. */
+async function settleNoteWrite(f: FlowState, result: WriteResult<number, number>): Promise<NoteStep> {
+  switch (result.kind) {
+    case 'written':
+    case 'happened':
+      return { noteId: result.value };
+    case 'unverified':
+      return { stop: await unconfirmedNote(f, result.error) };
+    case 'exhausted':
+      return { stop: await refusedNote(f, result.error) };
+    case 'failed':
+      return afterNoteFailure(f, result.error);
+    case 'stopped':
+      return result.value;
+  }
+}
+
+/** "Did it happen?" after the thread threshold refused the note: the ticket's notes. */
+async function lookForNote(f: FlowState): Promise<CheckResult<number>> {
+  const note = findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId));
+  return note ? { happened: note.id } : { absent: true };
 }
 
 /**
@@ -103,18 +133,7 @@ async function writeNote(f: FlowState, noteTypeId: number): Promise<NoteStep> {
  * never by writing blindly again; when the read cannot settle it, the mark stays for the retry.
  */
 async function afterNoteFailure(f: FlowState, e: unknown): Promise<NoteStep> {
-  if (!isOutcomeUnknown(e)) {
-    await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: null } });
-    return {
-      stop: await failed(
-        f,
-        'note_failed',
-        'write closing note',
-        `Autotask did not accept the closing note, so ticket ${f.label} was not closed.`,
-        e,
-      ),
-    };
-  }
+  if (!isOutcomeUnknown(e)) return { stop: await refusedNote(f, e) };
   let settled: TicketNote | undefined;
   try {
     settled = findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId));
@@ -122,15 +141,30 @@ async function afterNoteFailure(f: FlowState, e: unknown): Promise<NoteStep> {
     settled = undefined;
   }
   if (settled) return { noteId: settled.id };
-  return {
-    stop: await failed(
-      f,
-      'note_unknown',
-      'write closing note',
-      `Autotask did not confirm the closing note and it could not be found on ticket ${f.label}, so the ticket was not closed. Try again: Backupchecks looks for the note first and never writes a second one.`,
-      e,
-    ),
-  };
+  return { stop: await unconfirmedNote(f, e) };
+}
+
+/** A definite refusal: no note exists, so the mark is cleared and a retry need not look first. */
+async function refusedNote(f: FlowState, e: unknown): Promise<ResolveResult> {
+  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: null } });
+  return failed(
+    f,
+    'note_failed',
+    'write closing note',
+    `Autotask did not accept the closing note, so ticket ${f.label} was not closed.`,
+    e,
+  );
+}
+
+/** The note may exist and the notes could not be read to tell: the mark stays for the retry. */
+function unconfirmedNote(f: FlowState, e: unknown): Promise<ResolveResult> {
+  return failed(
+    f,
+    'note_unknown',
+    'write closing note',
+    `Autotask did not confirm the closing note and it could not be found on ticket ${f.label}, so the ticket was not closed. Try again: Backupchecks looks for the note first and never writes a second one.`,
+    e,
+  );
 }
 
 /** A closing note we wrote: internal, with exactly the fixed text (the title is not compared: it can be edited in Autotask). */

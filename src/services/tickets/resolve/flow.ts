@@ -1,6 +1,7 @@
-import type { AutotaskClient } from '../../../autotask/client.ts';
+import type { AutotaskClient, WriteRetryOptions } from '../../../autotask/client.ts';
 import { AutotaskError } from '../../../autotask/errors.ts';
 import type { Db, IntegrationSettings } from '../../../db/database.ts';
+import { toJsonColumn } from '../../../db/json.ts';
 import { autotaskFailureReason } from '../../../errors/autotask-messages.ts';
 import { audit, type Actor } from '../../accounts/audit.ts';
 import type { AutotaskAccess } from '../../integration/autotask-access.ts';
@@ -21,6 +22,7 @@ export type ResolveOutcome =
   | 'resolved'
   | 'already_closed'
   | 'refused_time_entries'
+  | 'refused_not_proven'
   | 'refused_time_entry_added'
   | 'in_progress'
   | 'note_failed'
@@ -64,7 +66,7 @@ export function recordEvent(
     action,
     summary,
     ...scope.target,
-    details: JSON.parse(JSON.stringify({ ...scope.base, ...details })),
+    details: toJsonColumn({ ...scope.base, ...details }),
   });
 }
 
@@ -80,6 +82,8 @@ export interface FlowState {
   /** The ticket's number (or id) for messages and audit summaries. */
   readonly label: string;
   readonly scope: AuditScope;
+  /** Waits before a write refused by the thread threshold is sent again (`../retry-write.ts`). */
+  readonly writeRetry?: WriteRetryOptions | undefined;
 }
 
 export function record(

@@ -1,6 +1,7 @@
 import type { Role, RunTicket } from '../../../db/database.ts';
 import { getIntegrationSettings } from '../../integration/settings.ts';
-import { timeEntryCounts, type CountResult, type GateOptions } from '../time-entry-gate.ts';
+import { ensureVisibility, notProvenMessage } from '../../integration/time-entry-visibility.ts';
+import { DEFAULT_GATE_TIMEOUT_MS, timeEntryCounts, type CountResult, type GateOptions } from '../time-entry-gate.ts';
 import type { ResolutionDeps } from './flow.ts';
 import { leaseActive } from './lease.ts';
 import { countFailedMessage, IN_PROGRESS_MESSAGE, NO_NOTE_TYPE_SHORT, timeEntriesMessage } from './messages.ts';
@@ -25,8 +26,11 @@ export interface ResolveAction {
 /**
  * The resolve action for each shown run (keyed by run id) whose ticket is created and not
  * complete. Empty when the user may not resolve or resolving is off: the action is then absent.
- * Counts come from the 60-second cache or are refreshed with bounded concurrency and time
- * (`time-entry-gate.ts`), so a page of many tickets costs a few Autotask calls, once a minute.
+ * Without fresh proof that the API user sees non-billable time entries every action is disabled,
+ * and no ticket is counted (`time-entry-visibility.ts`; the proof is checked again, within the
+ * page's time budget, once it is older than a day). Counts come from the 60-second cache or are
+ * refreshed with bounded concurrency and time (`time-entry-gate.ts`), so a page of many tickets
+ * costs a few Autotask calls, once a minute.
  */
 export async function resolveStateFor(
   deps: ResolutionDeps,
@@ -50,10 +54,18 @@ export async function resolveStateFor(
   }
 
   const now = deps.now ?? (() => new Date());
-  const counts = await timeEntryCounts(deps.db, () => deps.autotask.client(settings), candidates, {
-    now,
-    ...options,
-  });
+  const client = () => deps.autotask.client(settings);
+  const budgetMs = options.timeoutMs ?? DEFAULT_GATE_TIMEOUT_MS;
+  const startedMs = Date.now();
+  const visibility = await ensureVisibility(deps.db, settings, client, { now, pageTimeoutMs: budgetMs });
+  if (!visibility.proven) {
+    const disabledReason = notProvenMessage(visibility.reason);
+    for (const t of candidates) out.set(t.runId, { offered: false, disabledReason, count: null });
+    return out;
+  }
+  // The proof and the counts share the page's wait.
+  const timeoutMs = Math.max(0, budgetMs - (Date.now() - startedMs));
+  const counts = await timeEntryCounts(deps.db, client, candidates, { now, ...options, timeoutMs });
   const at = now();
   for (const t of candidates) out.set(t.runId, actionFor(t, counts.get(t.id), at));
   return out;

@@ -7,6 +7,7 @@ import { ensureClosingNote } from './closing-note.ts';
 import { auditScopeOf, type FlowState, type ResolutionDeps, type ResolveResult } from './flow.ts';
 import { claimResolve, refuseInProgress, releaseResolve } from './lease.ts';
 import { RUN_NOT_FOUND } from './messages.ts';
+import { refuseWithoutVisibilityProof } from './proof.ts';
 import { readTicketLive } from './read-live.ts';
 import { assertResolvingAllowed, createdTicketOf, ticketLabel, type CreatedTicket } from './rules.ts';
 import { refuseIfTimeEntries, refuseIfTimeEntryAdded } from './time-entries.ts';
@@ -18,7 +19,8 @@ import { refuseIfTimeEntries, refuseIfTimeEntryAdded } from './time-entries.ts';
  * writes a second note, and an unknown outcome (timeout) is settled by reading before anything is
  * written again.
  *
- * The steps, each audited: guards → lease (`lease.ts`) → read the ticket live (complete: record it,
+ * The steps, each audited: guards → fresh proof that the API user sees non-billable time entries
+ * (none: refuse, write nothing; `proof.ts`) → lease (`lease.ts`) → read the ticket live (complete: record it,
  * write nothing; `read-live.ts`) → count time entries (any: refuse, write nothing;
  * `time-entries.ts`) → the internal note (adopted if an earlier attempt may have written it; id
  * stored at once; `closing-note.ts`) → count again → status Complete → read back and record
@@ -38,13 +40,26 @@ export async function resolveTicket(deps: ResolutionDeps, actor: Actor, runId: n
   // Before the lease: a configuration problem must not leave a lease behind.
   const client = deps.autotask.client(settings);
   const scope = auditScopeOf(runId, ticket);
+  // Before the lease: without the proof nothing about this ticket is read or written.
+  const unproven = await refuseWithoutVisibilityProof({ db, settings, client, actor, scope, ticket, now });
+  if (unproven) return unproven;
 
   const startedAt = now();
   if (!(await claimResolve(db, ticket.id, startedAt))) return refuseInProgress(db, actor, scope, ticket);
   try {
     // Read again under the lease: an attempt that finished meanwhile may have stored its note.
     const claimed = createdTicketOf(await db.runTicket.findUnique({ where: { id: ticket.id } }));
-    return await runSteps({ db, client, settings, actor, now, ticket: claimed, label: ticketLabel(claimed), scope });
+    return await runSteps({
+      db,
+      client,
+      settings,
+      actor,
+      now,
+      ticket: claimed,
+      label: ticketLabel(claimed),
+      scope,
+      writeRetry: deps.autotask.writeRetry,
+    });
   } finally {
     await releaseResolve(db, ticket.id, startedAt);
   }

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { AutotaskNotFoundError, type Contact } from '../../autotask/client.ts';
+import type { CompanyMapping, Db } from '../../db/database.ts';
+import { rethrowAutotask } from '../../errors/autotask-messages.ts';
+import { RuleError, ValidationError } from '../../errors/catalogue.ts';
+import { audit, type Actor } from '../accounts/audit.ts';
+import { getCustomerWithMapping, type CustomerWithMapping, type MappingDeps } from './map-customer.ts';
+
+/**
+ * A customer's optional default contact: an active Autotask contact of the mapped company, sent as
+ * the ticket's `contactID` where the tenant requires one. Chosen from Autotask's list (one request
+ * per "Load contacts"), checked with Autotask again before it is saved, and cleared whenever the
+ * customer is mapped to another company (a contact belongs to one company).
+ */
+
+export const contactForm = z.object({
+  contactId: z
+    .string({ error: 'Choose a contact from the list' })
+    .trim()
+    .regex(/^\d{1,10}$/, 'Choose a contact from the list')
+    .transform(Number)
+    .refine((n) => n <= 2_147_483_647, 'Choose a contact from the list'),
+});
+
+/** "Jane Doe", or the e-mail address or ID when Autotask has no name. */
+export function contactName(c: Pick<Contact, 'id' | 'firstName' | 'lastName' | 'email'>): string {
+  const name = `${c.firstName} ${c.lastName}`.trim();
+  return name || c.email || `Contact ${c.id}`;
+}
+
+type Mapped = CustomerWithMapping & { mapping: CompanyMapping & { companyId: number } };
+
+function mappedCustomer(customer: CustomerWithMapping): Mapped {
+  if (customer.mapping?.companyId === null || customer.mapping?.companyId === undefined) {
+    throw new RuleError(`${customer.name} is not mapped to an Autotask company; map it first, then choose a contact.`);
+  }
+  return customer as Mapped;
+}
+
+/** The mapped company's active contacts, by name (one Autotask request). */
+export async function contactsForMapping(deps: MappingDeps, customerId: number): Promise<Contact[]> {
+  const customer = mappedCustomer(await getCustomerWithMapping(deps.db, customerId));
+  const contacts = await deps.client
+    .listActiveContacts(customer.mapping.companyId)
+    .catch(rethrowAutotask('Could not load the contacts from Autotask.'));
+  return [...contacts].sort((a, b) => contactName(a).localeCompare(contactName(b)) || a.id - b.id);
+}
+
+/** The contact must exist, be active and belong to the mapped company; Autotask refuses any other. */
+async function verifyContact(deps: MappingDeps, companyId: number, contactId: number): Promise<Contact> {
+  let contact: Contact;
+  try {
+    contact = await deps.client.getContact(contactId);
+  } catch (e) {
+    if (e instanceof AutotaskNotFoundError) {
+      throw new ValidationError({
+        contactId: `Autotask has no contact with ID ${contactId}, or the API user cannot see it.`,
+      });
+    }
+    return rethrowAutotask('Could not check the contact in Autotask.')(e);
+  }
+  if (contact.companyId !== companyId) {
+    throw new ValidationError({ contactId: `${contactName(contact)} is a contact of another Autotask company.` });
+  }
+  if (!contact.isActive) {
+    throw new ValidationError({
+      contactId: `${contactName(contact)} is inactive in Autotask, so tickets cannot name this contact.`,
+    });
+  }
+  return contact;
+}
+
+export async function setDefaultContact(
+  deps: MappingDeps,
+  actor: Actor,
+  customerId: number,
+  contactId: number,
+): Promise<{ customer: CustomerWithMapping; contact: Contact }> {
+  const customer = mappedCustomer(await getCustomerWithMapping(deps.db, customerId));
+  const contact = await verifyContact(deps, customer.mapping.companyId, contactId);
+  const name = contactName(contact);
+  // Only while the mapping still points at the company the contact was checked against.
+  const { count } = await deps.db.companyMapping.updateMany({
+    where: { customerId, companyId: customer.mapping.companyId },
+    data: { contactId: contact.id, contactName: name },
+  });
+  if (count === 0) throw new RuleError(`The mapping of ${customer.name} changed meanwhile; choose the contact again.`);
+  await audit(deps.db, actor, {
+    action: 'mapping.contact_set',
+    summary: `Set the default contact of customer ${customer.name} to ${name} (ID ${contact.id})`,
+    targetType: 'customer',
+    targetId: customer.id,
+    details: {
+      companyId: customer.mapping.companyId,
+      contactId: contact.id,
+      contactName: name,
+      previousContactId: customer.mapping.contactId,
+    },
+  });
+  return { customer, contact };
+}
+
+export async function clearDefaultContact(
+  db: Db,
+  actor: Actor,
+  customerId: number,
+): Promise<{ customer: CustomerWithMapping; cleared: boolean }> {
+  const customer = await getCustomerWithMapping(db, customerId);
+  const before = customer.mapping;
+  if (!before || before.contactId === null) return { customer, cleared: false };
+  await db.companyMapping.update({ where: { customerId }, data: { contactId: null, contactName: null } });
+  await audit(db, actor, {
+    action: 'mapping.contact_cleared',
+    summary: `Removed the default contact ${before.contactName ?? ''} (ID ${before.contactId}) of customer ${customer.name}`,
+    targetType: 'customer',
+    targetId: customer.id,
+    details: { previousContactId: before.contactId, previousContactName: before.contactName },
+  });
+  return { customer, cleared: true };
+}
