@@ -58,7 +58,9 @@ afterAll(async () => {
 describe('npm start on an empty data folder', () => {
   it('serves /healthz and /login, prints the first admin once, refuses a second process', async () => {
     const first = start();
-    const url = await waitFor(() => /listening on (http:\/\/localhost:\d+)/.exec(first.output())?.[1], 45_000);
+    // A first start creates the embedded database (initdb), migrates it and seeds the demo data,
+    // alongside the suite's other files: well over a minute on a busy 2-core machine.
+    const url = await waitFor(() => /listening on (http:\/\/localhost:\d+)/.exec(first.output())?.[1], 150_000);
 
     expect(first.output()).toMatch(/e-mail:\s+admin@backupchecks\.local/);
     expect(first.output()).toMatch(/password:\s+[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}/);
@@ -72,5 +74,5 @@ describe('npm start on an empty data folder', () => {
     const second = start();
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain('Another Backupchecks process is already using the data folder');
-  }, 90_000);
+  }, 180_000);
 });

@@ -15,7 +15,7 @@ import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { getIntegrationSettings, SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import { decryptSecret } from '../../src/shared/secret-box.ts';
 import { buildTestApp, signInAs, testConfig, testSecrets } from '../support/app.ts';
-import { createTestDatabase, useTestDatabase } from '../support/db.ts';
+import { borrowTestDatabase, useTestDatabase } from '../support/db.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
 
 /**
@@ -144,7 +144,7 @@ describe('demo Autotask on an empty database', () => {
 
 describe('no demo Autotask', () => {
   it('when AUTOTASK_ZONE_LOOKUP_URL is set: no simulator, nothing pre-configured', async () => {
-    const db = await createTestDatabase();
+    const db = await borrowTestDatabase();
     try {
       expect(
         await start({ AUTOTASK_ZONE_LOOKUP_URL: 'https://sandbox-proxy.example.com/ATServicesRest' }, db),
@@ -160,7 +160,7 @@ describe('no demo Autotask', () => {
 
 describe('demo customers', () => {
   it('maps the demo customers to their Autotask companies, leaving two for Suggest mappings', async () => {
-    const db = await createTestDatabase();
+    const db = await borrowTestDatabase();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-demo-map-'));
     const other = await startDemoAutotask({
       config: demoConfig({ DATA_DIR: dir, AUTOTASK_SIMULATOR_PORT: '0' }),

@@ -5,7 +5,7 @@ import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { Database } from '../../src/db/database.ts';
 import { redactPaths } from '../../src/logger.ts';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
-import { testConfig, testSecrets, type Agent } from '../support/app.ts';
+import { cachingViews, testConfig, testSecrets, type Agent } from '../support/app.ts';
 import { demoDefaults } from '../support/autotask.ts';
 
 /** Every line the app logs, kept in memory (the production logger's redaction, at the most verbose level). */
@@ -30,7 +30,7 @@ export function buildAppWithCapturedLog(
     { name: 'backupchecks', level: 'trace', redact: { paths: redactPaths, censor: '[redacted]' } },
     stream,
   );
-  const built = createApp({ config: testConfig(env), database, logger, secrets: testSecrets });
+  const built = cachingViews(createApp({ config: testConfig(env), database, logger, secrets: testSecrets }));
   return { built, log: { lines, text: () => lines.join('') } };
 }
 

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { signInAs, type Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 
 /**
@@ -13,23 +11,8 @@ import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
  * and operators' actions go on. The budget is read at most once per five minutes.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
-beforeEach(async () => {
-  await settleDeferredWork();
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim, { sourceId: 2 });
-});
+const suite = useAppWithSimulator({ autotask: { sourceId: 2 } });
+const { ctx, simCtx, built } = suite;
 
 const entityCalls = (entity: string) => simCtx.sim.requestLog.filter((e) => e.entity === entity);
 const thresholdCalls = () => entityCalls('ThresholdInformation');

@@ -49,28 +49,45 @@ const idle: TestDatabase[] = [];
 
 /**
  * One migrated, empty database for the whole test file: `const ctx = useTestDatabase()`, then
- * `ctx.db`. It is emptied (resetData) before the file gets it, so it is in the state a fresh copy
- * would be; keep the migrations out of it and use createTestDatabase() for anything else (a
- * database to break, or one without migrations).
+ * `ctx.db`. Borrowed (borrowTestDatabase), so it is emptied before the file gets it: the state a
+ * fresh copy would be in. Leave its schema alone; createTestDatabase() is for a database to break
+ * or one without migrations.
  */
 export function useTestDatabase(): { readonly db: TestDatabase } {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
-    const reused = idle.pop();
-    if (reused) await resetData(reused);
-    db = reused ?? (await createTestDatabase());
+    db = await borrowTestDatabase();
   });
   afterAll(async () => {
-    if (!db) return;
-    // Work the file's page views started after their responses must not reach into the next file.
-    await settleDeferredWork();
-    idle.push(db);
+    await db?.close();
     db = undefined;
   });
   return {
     get db() {
       if (!db) throw new Error('useTestDatabase(): the database exists only inside hooks and tests');
       return db;
+    },
+  };
+}
+
+/**
+ * A migrated, empty database like createTestDatabase()'s, but one this worker process has open
+ * already when it can: close() empties nothing and closes nothing, it hands the database back for
+ * the next file or test (which empties it). For a second database a test does not break.
+ */
+export async function borrowTestDatabase(): Promise<TestDatabase> {
+  const reused = idle.pop();
+  if (reused) await resetData(reused);
+  const db = reused ?? (await createTestDatabase());
+  let returned = false;
+  return {
+    ...db,
+    async close() {
+      if (returned) return;
+      returned = true;
+      // Work started after a response (status refreshes, …) must not reach into the next user.
+      await settleDeferredWork();
+      idle.push(db);
     },
   };
 }

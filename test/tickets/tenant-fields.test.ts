@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTACT, setContactActive, setRequiredTicketFields, WORK_TYPE } from '@backupchecks/autotask-simulator';
-import type { BuiltApp } from '../../src/app.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import type { Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
 import { settingsForm } from '../settings/helpers.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
@@ -15,28 +13,12 @@ import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticket
  * the sentence alone; once set, exactly one ticket carries it.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let operator: { agent: Agent; csrf: string };
-let admin: { agent: Agent; csrf: string };
-
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
+const suite = useAppWithSimulator({
+  prepare: (s) => cachePicklists(s.db, s.sim),
+  signIn: ['operator', 'admin'],
 });
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
-beforeEach(async () => {
-  await settleDeferredWork();
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  await cachePicklists(ctx.db, simCtx.sim);
-  operator = await signInAs(built.app, ctx.db, 'operator');
-  admin = await signInAs(built.app, ctx.db, 'admin');
-});
+const { ctx, simCtx } = suite;
+const { operator, admin } = suite.as;
 
 const WORK_TYPE_REQUIRED = 'Autotask did not create the ticket. Autotask requires a Work Type on new tickets.';
 const row = (runId: number) => ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId } });

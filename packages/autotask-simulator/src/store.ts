@@ -34,6 +34,7 @@ import type {
   TicketNote,
   TimeEntry,
 } from './types.ts';
+import { ENTITY_NAMES } from './types.ts';
 
 export class NotFoundInStateError extends Error {
   constructor(what: string, id: number) {
@@ -60,14 +61,7 @@ export class SimulatorState {
   readonly timeEntries: TimeEntry[] = [];
   readonly billingCodes: BillingCode[] = [];
   readonly contacts: Contact[] = [];
-  readonly picklists: Picklists = {
-    Companies: {},
-    Tickets: {},
-    TicketNotes: {},
-    TimeEntries: {},
-    BillingCodes: {},
-    Contacts: {},
-  };
+  readonly picklists = Object.fromEntries(ENTITY_NAMES.map((e) => [e, {}])) as Picklists;
   readonly users: SimUser[] = [];
   readonly requestLog: RequestLogEntry[] = [];
   readonly settings: SimulatorSettings;

@@ -254,6 +254,11 @@ export async function saveAutotaskSettings(
     ...(secretChanged ? { secretEncrypted: encryptSecret(form.secret!, encryptionKey) } : {}),
     // The cached zone belongs to a username in one environment; it is looked up again when either changes.
     ...(credentialsMoved ? { zoneName: null, zoneApiUrl: null, zoneWebUrl: null, zoneCheckedAt: null } : {}),
+    // The proof that non-billable time entries are visible was about the previous API user (or
+    // tenant): another one must prove it again before anything is resolved.
+    ...(credentialsMoved || next.integrationCode !== current.integrationCode
+      ? { nonBillableProvenAt: null, nonBillableCheckedAt: null, nonBillableReason: null }
+      : {}),
   };
 
   const settings = await db.$transaction(async (tx) => {

@@ -46,7 +46,7 @@ export interface ValidationResult {
 
 /** Kept on the page at all times: the API cannot tell whether this right is granted. */
 export const NON_BILLABLE_WARNING =
-  'The API user\'s security level must allow "view non-billable time entries". Without it Autotask hides those entries from the API, and the check before resolving a ticket can miss them. Autotask does not report this right through the API, so check it in Admin → Security Levels.';
+  'The API user\'s security level must allow "view non-billable time entries". Without it Autotask hides those entries from the API instead of refusing, so Backupchecks offers Resolve only after it has seen one (Test connection shows whether it has). Check the permission in Admin → Security Levels.';
 
 export interface ValidationDeps {
   readonly db: Db;
