@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
 import { lastCompanySync, refreshAfterPageView } from '../../services/mapping/background-sync.ts';
-import { deferWork } from '../../shared/deferred-work.ts';
+import { deferAfterResponse } from '../../shared/deferred-work.ts';
 
 /** What the mapping toolbar and column of the Customers list need (views/mapping/mapping-*.ejs). */
 export interface CustomersMappingView {
@@ -20,12 +20,10 @@ export async function customersMappingFor(req: Request, res: Response): Promise<
   const { database, autotask, logger: appLogger } = contextOf(req);
   const db = database.prisma;
   const logger = appLogger.child({ component: 'company-sync' });
-  res.on('finish', () => {
-    if (res.statusCode !== 200) return;
-    deferWork(
-      () => refreshAfterPageView({ db, access: autotask, logger }),
-      (err) => logger.error({ err }, 'company sync after page view failed'),
-    );
-  });
+  deferAfterResponse(
+    res,
+    () => (res.statusCode === 200 ? refreshAfterPageView({ db, access: autotask, logger }) : undefined),
+    (err) => logger.error({ err }, 'company sync after page view failed'),
+  );
   return { customersUrl: req.originalUrl, lastCompanySync: await lastCompanySync(db) };
 }

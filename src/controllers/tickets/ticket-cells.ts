@@ -3,7 +3,7 @@ import { contextOf } from '../../context.ts';
 import { getIntegrationSettings } from '../../services/integration/settings.ts';
 import { upkeepShownTickets } from '../../services/tickets/upkeep.ts';
 import { createTicketViews, type TicketViews } from '../../services/tickets/view-model.ts';
-import { deferWork } from '../../shared/deferred-work.ts';
+import { deferAfterResponse } from '../../shared/deferred-work.ts';
 
 /**
  * The ticket cell of every run a page shows (views/tickets/run-ticket.ejs), for Run Checks and the
@@ -21,18 +21,19 @@ export async function ticketCellsFor(req: Request, res: Response): Promise<Ticke
     timeoutMs: config.autotask.timeoutMs,
     now: new Date(),
   });
-  res.on('finish', () => {
-    const ids = views.upkeepIds();
-    if (ids.length === 0 || res.statusCode >= 400) return;
-    deferWork(
-      async () => {
+  deferAfterResponse(
+    res,
+    () => {
+      const ids = views.upkeepIds();
+      if (ids.length === 0 || res.statusCode >= 400) return;
+      return (async () => {
         const result = await upkeepShownTickets({ db, autotask, timeoutMs: config.autotask.timeoutMs }, ids);
         if (result.statusError) {
           logger.warn({ err: result.statusError }, 'ticket status refresh failed; the old statuses stay shown');
         }
-      },
-      (err) => logger.error({ err }, 'ticket upkeep after a page view failed'),
-    );
-  });
+      })();
+    },
+    (err) => logger.error({ err }, 'ticket upkeep after a page view failed'),
+  );
   return views;
 }
