@@ -63,16 +63,6 @@ export const writeRequests = (sim: Simulator) =>
     (r) => r.method !== 'GET' && !(r.method === 'POST' && /\/query(\/count|\/next)?$/i.test(r.path)),
   );
 
-/** Waits until `check` passes (for work done after a response was sent). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /**
  * The set-up every mapping test file shares (useAppWithSimulator, per test: a clean slate and a
  * signed-in admin), plus the rule that mapping only ever reads Autotask: no write request reaches

@@ -4,7 +4,7 @@ import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { claimBackgroundSync, startPeriodicCompanySync } from '../../src/services/mapping/background-sync.ts';
 import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
 import { configureAutotask } from '../support/autotask.ts';
-import { addCustomer, companyRequests, eventually, mappingOf, useMappingSuite } from './helpers.ts';
+import { addCustomer, companyRequests, mappingOf, useMappingSuite } from './helpers.ts';
 
 const suite = useMappingSuite({ warmZone: true });
 const { ctx, simCtx } = suite;
@@ -199,12 +199,14 @@ describe('names stay current without anyone asking', () => {
     // The page shows what was cached when it was rendered.
     expect(res.text).toContain('<span class="mapping-company">Acme Dental</span>');
 
-    await eventually(async () => (await mappingOf(ctx.db, stale.id))!.status === 'renamed');
+    // The refresh the page view started after its response: wait for it, then look.
+    await settleDeferredWork();
+    expect((await mappingOf(ctx.db, stale.id))!.status).toBe('renamed');
     expect(await mappingOf(ctx.db, stale.id)).toMatchObject({ companyName: 'Acme Dental Clinics' });
     expect(await mappingOf(ctx.db, fresh.id)).toMatchObject({ status: 'ok', companyName: 'Brightwater Logistics' });
     const [request] = companyRequests(simCtx.sim);
     expect((request!.body as { filter: Array<{ value: number[] }> }).filter[0]!.value).toEqual([100]);
-    await eventually(async () => (await ctx.db.prisma.syncLog.count({ where: { finishedAt: { not: null } } })) === 1);
+    expect(await ctx.db.prisma.syncLog.count({ where: { finishedAt: { not: null } } })).toBe(1);
     expect(await ctx.db.prisma.syncLog.findFirst()).toMatchObject({
       trigger: 'page-view',
       ok: true,
@@ -223,7 +225,6 @@ describe('names stay current without anyone asking', () => {
 
     const running = await ctx.db.prisma.syncLog.create({ data: { kind: COMPANY_SYNC_KIND, trigger: 'page-view' } });
     await suite.admin.agent.get('/customers');
-    await new Promise((r) => setTimeout(r, 200));
     await settleDeferredWork();
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
     expect(await ctx.db.prisma.syncLog.count()).toBe(1);
@@ -231,7 +232,6 @@ describe('names stay current without anyone asking', () => {
     await ctx.db.prisma.syncLog.update({ where: { id: running.id }, data: { finishedAt: new Date(), ok: true } });
     await configureAutotask(ctx.db, simCtx.sim, { enabled: false });
     await suite.admin.agent.get('/customers');
-    await new Promise((r) => setTimeout(r, 200));
     await settleDeferredWork();
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
     expect(await mappingOf(ctx.db, stale.id)).toMatchObject({ status: 'ok', companyName: 'Acme Dental' });

@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setBillingCodeActive, setPicklistValueActive, WORK_TYPE } from '@backupchecks/autotask-simulator';
-import type { BuiltApp } from '../../src/app.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import type { Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { configureAutotask } from '../support/autotask.ts';
 import { decode, optionLabels, postSettings, settingsForm, settingsRow } from './helpers.ts';
 
 /** Settings → Autotask: Work Type, ticket category and ticket type, loaded from Autotask and checked. */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
+const suite = useAppWithSimulator({ signIn: ['admin'] });
+const { ctx, simCtx } = suite;
 let agent: Agent;
 let csrf: string;
 
-beforeAll(() => {
-  built = buildTestApp(ctx.db, simCtx.env);
-});
-afterAll(() => built.close());
 beforeEach(async () => {
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim);
-  ({ agent, csrf } = await signInAs(built.app, ctx.db, 'admin'));
+  ({ agent, csrf } = suite.as.admin);
   await agent.post('/settings/autotask/picklists/refresh').type('form').send({ _csrf: csrf });
 });
 

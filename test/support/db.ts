@@ -26,6 +26,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     source.serverUrl,
     `CREATE DATABASE "${name}" TEMPLATE "${options.empty ? 'template0' : source.template}"`,
   );
+  // A throwaway database need not wait for each commit to reach the disk (a crash loses only it).
+  await adminQuery(source.serverUrl, `ALTER DATABASE "${name}" SET synchronous_commit = off`);
   const url = databaseUrl(source.serverUrl, name);
   const db = await openDatabase({ kind: 'postgres', url });
   return {
@@ -92,11 +94,57 @@ export async function borrowTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Empties every app table and restarts ids at 1; the migration history stays. */
+/**
+ * Empties every app table and restarts ids at 1; the migration history stays. DELETEs, children
+ * before parents, and sequence restarts in one transaction: on PostgreSQL that is a few ms where
+ * TRUNCATE (new files for every table) takes ~80 ms, and the suite resets before most tests.
+ */
 export async function resetData(db: Database): Promise<void> {
-  const tables = await db.sql.query<{ name: string }>(
-    "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+  let script = resetScripts.get(db.sql);
+  if (script === undefined) {
+    script = await resetScript(db);
+    resetScripts.set(db.sql, script);
+  }
+  if (script) await db.sql.exec(script);
+}
+
+/** Per database (its SQL connection): the schema does not change while tests use it. */
+const resetScripts = new WeakMap<Database['sql'], string>();
+
+async function resetScript(db: Database): Promise<string> {
+  const tables = (
+    await db.sql.query<{ name: string }>(
+      "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+    )
+  ).map((t) => t.name);
+  if (tables.length === 0) return '';
+  const references = await db.sql.query<{ child: string; parent: string }>(
+    `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint f
+       JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class p ON p.oid = f.confrelid
+     WHERE f.contype = 'f' AND f.connamespace = current_schema()::regnamespace AND c.oid <> p.oid`,
   );
-  if (tables.length === 0) return;
-  await db.sql.exec(`TRUNCATE TABLE ${tables.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  const sequences = (
+    await db.sql.query<{ name: string }>(
+      'SELECT sequencename AS name FROM pg_sequences WHERE schemaname = current_schema()',
+    )
+  ).map((s) => s.name);
+  // Children first: a table is emptied once no table still to be emptied references it.
+  const order: string[] = [];
+  let left = [...tables];
+  while (left.length > 0) {
+    const free = left.filter((t) => !references.some((r) => r.parent === t && left.includes(r.child)));
+    // References in a circle: TRUNCATE … CASCADE copes with those.
+    if (free.length === 0) {
+      const all = tables.map((t) => `"${t}"`).join(', ');
+      return `TRUNCATE TABLE ${all} RESTART IDENTITY CASCADE`;
+    }
+    order.push(...free);
+    left = left.filter((t) => !free.includes(t));
+  }
+  return [
+    'BEGIN;',
+    ...order.map((t) => `DELETE FROM "${t}";`),
+    ...sequences.map((q) => `ALTER SEQUENCE "${q}" RESTART;`),
+    'COMMIT;',
+  ].join('\n');
 }

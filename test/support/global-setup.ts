@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -71,25 +70,58 @@ async function setupPostgres(project: TestProject, serverUrl: string): Promise<(
 }
 
 async function setupPglite(project: TestProject): Promise<() => Promise<void>> {
+  const snapshotPath = await migratedPgliteSnapshot();
+  project.provide('testDatabase', { kind: 'pglite', snapshotPath });
+  return async () => {};
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * A dump of a migrated in-memory PGlite (uncompressed: loading skips the gunzip in every file).
+ * Kept in node_modules/.cache under a key of everything it is made from (the PGlite version, the
+ * migrations and the code that applies them), because creating the database (initdb) and migrating
+ * it takes seconds before any test can start; a changed migration makes a new one.
+ */
+async function migratedPgliteSnapshot(): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(await fs.readFile(path.join(root, 'node_modules/@electric-sql/pglite/package.json')));
+  hash.update(await fs.readFile(path.join(root, 'src/db/migrate.ts')));
+  const migrationsDir = path.join(root, 'prisma/migrations');
+  for (const name of (await fs.readdir(migrationsDir)).sort()) {
+    const file = path.join(migrationsDir, name, 'migration.sql');
+    const sql = await fs.readFile(file).catch(() => null);
+    if (sql) hash.update(name).update(sql);
+  }
+  const cacheDir = path.join(root, 'node_modules/.cache/backupchecks-tests');
+  const snapshotPath = path.join(cacheDir, `pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+  const cached = await fs.stat(snapshotPath).catch(() => null);
+  if (cached) return snapshotPath;
+
   const lite = await PGlite.create('memory://');
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bc-test-pglite-'));
   try {
     await applyMigrations({
       exec: async (sql) => void (await lite.exec(sql)),
       query: async (sql, params) => (await lite.query(sql, params)).rows as never,
     });
-    // Uncompressed: loading skips the gunzip in every test file.
-    const snapshot = await lite.dumpDataDir('none');
-    const snapshotPath = path.join(dir, 'migrated.tar');
-    await fs.writeFile(snapshotPath, Buffer.from(await snapshot.arrayBuffer()));
-    project.provide('testDatabase', { kind: 'pglite', snapshotPath });
-  } catch (error) {
-    await fs.rm(dir, { recursive: true, force: true });
-    throw error;
+    const snapshot = Buffer.from(await (await lite.dumpDataDir('none')).arrayBuffer());
+    await fs.mkdir(cacheDir, { recursive: true });
+    // Written aside and renamed: another run starting at the same moment never reads half a file.
+    const partial = `${snapshotPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await fs.writeFile(partial, snapshot);
+    await fs.rename(partial, snapshotPath);
+    // Snapshots of earlier migrations are not needed again (unless a run started within the hour
+    // still loads one).
+    for (const name of await fs.readdir(cacheDir)) {
+      const file = path.join(cacheDir, name);
+      if (!/^pglite-migrated-[0-9a-f]+\.tar$/.test(name) || file === snapshotPath) continue;
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > 3_600_000) await fs.rm(file, { force: true });
+    }
   } finally {
     await lite.close();
   }
-  return () => fs.rm(dir, { recursive: true, force: true });
+  return snapshotPath;
 }
 
 /** The server URL pointed at another database on the same server. */

@@ -1,6 +1,5 @@
 import type { RequestLogEntry } from '@backupchecks/autotask-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { getIntegrationSettings, SETTINGS_ID } from '../../src/services/integration/settings.ts';
 import {
   freshProof,
@@ -10,9 +9,7 @@ import {
 } from '../../src/services/integration/time-entry-visibility.ts';
 import { resolveStateFor } from '../../src/services/tickets/resolve/offer.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { settingsForm } from '../settings/helpers.ts';
 import { decode, postResolve, timeEntryCalls, writes } from './resolve-helpers.ts';
@@ -23,21 +20,12 @@ import { decode, postResolve, timeEntryCalls, writes } from './resolve-helpers.t
  * simulator, whose API user can lose "Can view non-billable time entries" through its control API.
  */
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let operator: { agent: Agent; csrf: string };
-let admin: { agent: Agent; csrf: string };
+const suite = useAppWithSimulator({ per: 'file', signIn: ['operator', 'admin'] });
+const { ctx, simCtx, built } = suite;
+const { operator, admin } = suite.as;
 
 const NOT_PROVEN = notProvenMessage(NOT_VISIBLE_REASON);
 
-beforeAll(async () => {
-  built = buildTestApp(ctx.db, simCtx.env);
-  await configureAutotask(ctx.db, simCtx.sim);
-  operator = await signInAs(built.app, ctx.db, 'operator');
-  admin = await signInAs(built.app, ctx.db, 'admin');
-});
-afterAll(() => built.close());
 beforeEach(async () => {
   simCtx.sim.faults.clear();
   await permission(true);

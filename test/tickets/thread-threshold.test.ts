@@ -1,12 +1,10 @@
 import type { RequestLogEntry } from '@backupchecks/autotask-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type BuiltApp } from '../../src/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
-import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { signInAs, testConfig, testSecrets, type Agent } from '../support/app.ts';
-import { configureAutotask, useSimulator } from '../support/autotask.ts';
-import { resetData, useTestDatabase } from '../support/db.ts';
+import { cachingViews, testConfig, testSecrets, type Agent } from '../support/app.ts';
+import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCreatePosts } from './helpers.ts';
 import { notePosts, postResolve, statusPatches } from './resolve-helpers.ts';
@@ -20,48 +18,43 @@ import { notePosts, postResolve, statusPatches } from './resolve-helpers.ts';
 
 const THREAD_MESSAGE = 'Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been exceeded.';
 
-const ctx = useTestDatabase();
-const simCtx = useSimulator();
-let built: BuiltApp;
-let agent: Agent;
-let csrf: string;
-let operator: { agent: Agent; csrf: string };
 /** The waits the app asked for before each resend. */
 const sleeps: number[] = [];
 /** Runs during a wait: what happens in Autotask meanwhile. */
 let duringWait: () => void = () => {};
 
-beforeAll(() => {
-  const config = testConfig(simCtx.env);
-  built = createApp({
-    config,
-    database: ctx.db,
-    logger: createLogger(config.logLevel),
-    secrets: testSecrets,
-    autotaskWriteRetry: {
-      sleep: (ms) => {
-        sleeps.push(ms);
-        duringWait();
-        return Promise.resolve();
-      },
-      random: () => 0.5,
-    },
-  });
+const suite = useAppWithSimulator({
+  // With fresh proof that the API user sees non-billable time entries.
+  autotask: { nonBillableProvenAt: new Date() },
+  prepare: (s) => cachePicklists(s.db, s.sim),
+  signIn: ['operator'],
+  build: (database, env) => {
+    const config = testConfig(env);
+    return cachingViews(
+      createApp({
+        config,
+        database,
+        logger: createLogger(config.logLevel),
+        secrets: testSecrets,
+        autotaskWriteRetry: {
+          sleep: (ms) => {
+            sleeps.push(ms);
+            duringWait();
+            return Promise.resolve();
+          },
+          random: () => 0.5,
+        },
+      }),
+    );
+  },
 });
-afterAll(async () => {
-  await settleDeferredWork();
-  await built.close();
-});
+const { ctx, simCtx } = suite;
+const { operator } = suite.as;
+let agent: Agent;
+let csrf: string;
 
-beforeEach(async () => {
-  await settleDeferredWork();
-  await resetData(ctx.db);
-  simCtx.sim.reset();
-  await configureAutotask(ctx.db, simCtx.sim, { nonBillableProvenAt: new Date() });
-  await cachePicklists(ctx.db, simCtx.sim);
-  operator = await signInAs(built.app, ctx.db, 'operator');
+beforeEach(() => {
   ({ agent, csrf } = operator);
-  await settleDeferredWork();
   sleeps.length = 0;
   duringWait = () => {};
 });
