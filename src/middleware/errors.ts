@@ -71,9 +71,13 @@ interface RegisteredView {
  * The post/redirect/get form of `renderOnFailure`: the failure becomes a flash message on the page
  * `back` names, prefixed with what did (not) happen.
  */
-export function flashOnFailure(back: (req: Request) => string, prefix?: string): RequestHandler {
-  return renderOnFailure((req, res, failure) => {
-    flash(req, failureFlash(failure, prefix));
+export function flashOnFailure(
+  back: (req: Request) => string,
+  prefix?: string | ((req: Request) => Promise<string>),
+): RequestHandler {
+  return renderOnFailure(async (req, res, failure) => {
+    // A prefix that names the record is looked up only when there is a failure to report.
+    flash(req, failureFlash(failure, typeof prefix === 'function' ? await prefix(req) : prefix));
     res.redirect(back(req));
   });
 }

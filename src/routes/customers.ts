@@ -13,7 +13,7 @@ export function customerRoutes(): Router {
   router.get(paths.customers.index, list.get);
   router.post(paths.customers.index, admin, renderOnFailure(list.showFailure), list.post);
   router.get(pattern(paths.customers.edit), admin, edit.get);
-  router.post(pattern(paths.customers.rename), admin, edit.onFailure, edit.postName);
+  router.post(pattern(paths.customers.rename), admin, renderOnFailure(edit.showFailure), edit.postName);
   router.post(pattern(paths.customers.active), admin, active.post);
   return router;
 }

@@ -16,13 +16,18 @@ export function mappingRoutes(): Router {
   const router = Router();
   const admin = requireRole('admin');
   router.get(pattern(paths.mapping.show), mappingPage.get);
-  router.get(pattern(paths.mapping.search), admin, mappingPage.onFailure, mappingPage.search);
-  router.post(pattern(paths.mapping.show), admin, mappingPage.onFailure, mappingPage.post);
+  router.get(pattern(paths.mapping.search), admin, renderOnFailure(mappingPage.showFailure), mappingPage.search);
+  router.post(pattern(paths.mapping.show), admin, renderOnFailure(mappingPage.showFailure), mappingPage.post);
   router.post(pattern(paths.mapping.clear), admin, actions.postClear);
-  router.get(pattern(paths.mapping.contacts), admin, mappingPage.onFailure, mappingPage.contacts);
-  router.post(pattern(paths.mapping.contact), admin, mappingPage.onFailure, mappingPage.postContact);
+  router.get(pattern(paths.mapping.contacts), admin, renderOnFailure(mappingPage.showFailure), mappingPage.contacts);
+  router.post(pattern(paths.mapping.contact), admin, renderOnFailure(mappingPage.showFailure), mappingPage.postContact);
   router.post(pattern(paths.mapping.clearContact), admin, mappingPage.postClearContact);
-  router.post(pattern(paths.mapping.refresh), admin, actions.onRefreshFailure, actions.postRefresh);
+  router.post(
+    pattern(paths.mapping.refresh),
+    admin,
+    flashOnFailure(backToCustomersOf, actions.refreshFailurePrefix),
+    actions.postRefresh,
+  );
   router.post(paths.mapping.refreshAll, admin, flashOnFailure(backToCustomersOf), actions.postRefreshAll);
   router.get(paths.mapping.suggestions, admin, renderOnFailure(suggestions.showFailure), suggestions.get);
   router.post(

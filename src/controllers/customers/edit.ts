@@ -1,7 +1,7 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
 import { currentUser } from '../../middleware/auth.ts';
-import { renderOnFailure, type Failure } from '../../middleware/errors.ts';
+import type { Failure } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
@@ -40,18 +40,9 @@ export async function postName(req: Request, res: Response): Promise<void> {
   res.redirect(paths.customers.index);
 }
 
-/**
- * The route step that shows a refused rename in the edit page, with the typed name and its error
- * (empty, too long, or taken). The customer id is read here because the failure view runs in the
- * app's error handler, where the route's parameters are gone.
- */
-export function onFailure(req: Request, res: Response, next: NextFunction): void {
-  const id = idParam(req.params['id'], CUSTOMER_MISSING);
-  renderOnFailure((failedReq, failedRes, failure) => showFailure(failedReq, failedRes, id, failure))(req, res, next);
-}
-
-async function showFailure(req: Request, res: Response, id: number, failure: Failure): Promise<void> {
-  const customer = await getCustomer(contextOf(req).database.prisma, id);
+/** How the edit page shows a refused rename (empty, too long, or taken), with the typed name. */
+export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
+  const customer = await getCustomer(contextOf(req).database.prisma, idParam(req.params['id'], CUSTOMER_MISSING));
   res.render('customers/edit', {
     title: `Edit ${customer.name}`,
     customer,

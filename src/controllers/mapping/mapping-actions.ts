@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
 import type { CompanyMapping } from '../../db/database.ts';
 import { currentUser } from '../../middleware/auth.ts';
-import { failureOf, flashOnFailure } from '../../middleware/errors.ts';
+import { failureOf } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { CUSTOMER_MISSING } from '../../services/customers/customers.ts';
@@ -36,15 +36,11 @@ export async function postClear(req: Request, res: Response): Promise<void> {
   res.redirect(backToCustomersOf(req));
 }
 
-/**
- * The route step in front of "Refresh": a failed Autotask read goes back as a message naming the
- * customer, so the customer is looked up (a missing one is a 404) before Autotask is asked.
- */
-export async function onRefreshFailure(req: Request, res: Response, next: NextFunction): Promise<void> {
+/** What a failed "Refresh" says first: the customer's mapping is as it was. */
+export async function refreshFailurePrefix(req: Request): Promise<string> {
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
   const customer = await getCustomerWithMapping(contextOf(req).database.prisma, id);
-  const prefix = `Could not refresh the mapping of ${customer.name}; its status is unchanged.`;
-  flashOnFailure(backToCustomersOf, prefix)(req, res, next);
+  return `Could not refresh the mapping of ${customer.name}; its status is unchanged.`;
 }
 
 /** "Refresh": re-reads one customer's company in Autotask and says what changed. */

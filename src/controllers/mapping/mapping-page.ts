@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Contact } from '../../autotask/client.ts';
 import { contextOf } from '../../context.ts';
 import { currentUser } from '../../middleware/auth.ts';
-import { renderOnFailure, type Failure, type Problem } from '../../middleware/errors.ts';
+import type { Failure, Problem } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
@@ -109,18 +109,12 @@ export async function postClearContact(req: Request, res: Response): Promise<voi
 }
 
 /**
- * The route step that shows a refused search or mapping in this page: the page again with what the
- * admin typed, a field error under its field (a bad ID, an unknown or inactive company, a company
- * mapped to another customer), anything else above the forms. The customer id is read here because
- * the failure view runs in the app's error handler, where the route's parameters are gone.
+ * How this page shows a refused search, mapping or contact (the route's renderOnFailure step): the
+ * page again with what the admin typed, a field error under its field (a bad ID, an unknown or
+ * inactive company, a company mapped to another customer), anything else above the forms.
  */
-export function onFailure(req: Request, res: Response, next: NextFunction): void {
-  const id = idParam(req.params['id'], CUSTOMER_MISSING);
-  renderOnFailure((failedReq, failedRes, failure) => showFailure(failedReq, failedRes, id, failure))(req, res, next);
-}
-
-async function showFailure(req: Request, res: Response, id: number, failure: Failure): Promise<void> {
-  await renderMappingPage(req, res, id, {
+export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
+  await renderMappingPage(req, res, idParam(req.params['id'], CUSTOMER_MISSING), {
     values: typedValues(req),
     errors: { ...failure.fieldErrors },
     problem: failure.problem,

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { contextOf } from '../../context.ts';
+import { getIntegrationSettings } from '../../services/integration/settings.ts';
 import { loadRunChecks, reviewedWindowDays, statuses } from '../../services/runs/run-checks.ts';
 import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idSchema } from '../../shared/ids.ts';
@@ -21,6 +22,7 @@ export async function get(req: Request, res: Response): Promise<void> {
   const { database, autotask } = contextOf(req);
   const db = database.prisma;
   const q = parseOrThrow(querySchema, req.query);
+  const settings = await getIntegrationSettings(db);
   const data = await loadRunChecks(db, {
     status: q.status,
     customerId: q.customer,
@@ -30,11 +32,11 @@ export async function get(req: Request, res: Response): Promise<void> {
   });
   // "Resolve ticket" per shown ticket: time entries counted (cached a minute, bounded in calls and time).
   const tickets = data.groups.flatMap((g) => g.jobs.flatMap((j) => j.runs.map((r) => r.ticket)));
-  const resolveActions = await resolveStateFor({ db, autotask }, req.user?.role, tickets);
+  const resolveActions = await resolveStateFor({ db, autotask }, req.user?.role, tickets, { settings });
   res.render('runs/run-checks', {
     title: 'Run Checks',
     ...data,
-    ticketing: await ticketCellsFor(req, res),
+    ticketing: ticketCellsFor(req, res, settings),
     resolveActions,
     reviewedWindowDays,
     statuses,

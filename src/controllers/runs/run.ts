@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
+import { getIntegrationSettings } from '../../services/integration/settings.ts';
 import { getRunDetail } from '../../services/runs/run-detail.ts';
 import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idParam } from '../../shared/ids.ts';
@@ -11,11 +12,14 @@ export async function get(req: Request, res: Response): Promise<void> {
   const { database, autotask } = contextOf(req);
   const id = idParam(req.params['id'], RUN_MISSING);
   const detail = await getRunDetail(database.prisma, id);
-  const resolveActions = await resolveStateFor({ db: database.prisma, autotask }, req.user?.role, [detail.run.ticket]);
+  const settings = await getIntegrationSettings(database.prisma);
+  const resolveActions = await resolveStateFor({ db: database.prisma, autotask }, req.user?.role, [detail.run.ticket], {
+    settings,
+  });
   res.render('runs/run', {
     title: `Run #${detail.run.id} · ${detail.run.customer.name} / ${detail.run.job.name}`,
     ...detail,
-    ticketing: await ticketCellsFor(req, res),
+    ticketing: ticketCellsFor(req, res, settings),
     resolveActions,
     here: req.originalUrl,
   });

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
-import { getIntegrationSettings } from '../../services/integration/settings.ts';
+import type { IntegrationSettings } from '../../db/database.ts';
 import { upkeepShownTickets } from '../../services/tickets/upkeep.ts';
 import { createTicketViews, type TicketViews } from '../../services/tickets/view-model.ts';
 import { deferAfterResponse } from '../../shared/deferred-work.ts';
@@ -12,12 +12,12 @@ import { deferAfterResponse } from '../../shared/deferred-work.ts';
  * is sent, so a slow or unreachable Autotask never delays or breaks the page. The next view shows
  * the result; a status is always labelled with the time it was read.
  */
-export async function ticketCellsFor(req: Request, res: Response): Promise<TicketViews> {
+export function ticketCellsFor(req: Request, res: Response, settings: IntegrationSettings): TicketViews {
   const { database, config, autotask, logger } = contextOf(req);
   const db = database.prisma;
   const views = createTicketViews({
     role: req.user?.role ?? null,
-    settings: await getIntegrationSettings(db),
+    settings,
     timeoutMs: config.autotask.timeoutMs,
     now: new Date(),
   });

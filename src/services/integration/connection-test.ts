@@ -9,6 +9,7 @@ import type { AutotaskEnvironment, Db, IntegrationSettings } from '../../db/data
 import { RuleError } from '../../errors/catalogue.ts';
 import { explainConnectionFailure } from '../../errors/autotask-messages.ts';
 import type { AutotaskAccess } from './autotask-access.ts';
+import { saveBudgetReading } from './request-budget.ts';
 import { checkVisibility, NON_BILLABLE_PERMISSION } from './time-entry-visibility.ts';
 
 /**
@@ -48,8 +49,8 @@ export interface NonBillableLine {
   readonly message: string;
 }
 
-/** Where Test connection keeps the proof of non-billable visibility for the saved credentials. */
-export interface VisibilityStore {
+/** Where Test connection keeps what it learns about the saved credentials: the visibility proof, the budget reading. */
+export interface TestResultStore {
   readonly db: Db;
   readonly now?: () => Date;
 }
@@ -116,7 +117,7 @@ export async function testConnection(
   access: AutotaskAccess,
   saved: IntegrationSettings,
   typed: TypedCredentials = {},
-  store?: VisibilityStore,
+  store?: TestResultStore,
 ): Promise<ConnectionTestResult> {
   const { client, using, environment, username, saved: savedOnes } = clientFor(access, saved, typed);
   const tested = { using, environment, username };
@@ -127,11 +128,12 @@ export async function testConnection(
     if (!(e instanceof AutotaskError)) throw e;
     return failed(tested, client, e);
   }
+  if (savedOnes && store) await saveBudgetReading(store.db, check.threshold, (store.now ?? (() => new Date()))());
   return { ...passed(tested, check), nonBillable: await nonBillableLine(client, savedOnes ? store : undefined) };
 }
 
 /** Asks Autotask whether a non-billable entry is visible; stores the outcome only for the saved credentials. */
-async function nonBillableLine(client: AutotaskClient, store: VisibilityStore | undefined): Promise<NonBillableLine> {
+async function nonBillableLine(client: AutotaskClient, store: TestResultStore | undefined): Promise<NonBillableLine> {
   const v = await checkVisibility(client, store?.now ?? (() => new Date()), store?.db);
   const notKept = 'Not stored: these are not the saved credentials, so Resolve does not rely on this test.';
   if (v.proven) {

@@ -1,4 +1,4 @@
-import { AutotaskError, type AutotaskClient } from '../../autotask/client.ts';
+import { AutotaskError, type AutotaskClient, type ThresholdInfo } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import { SETTINGS_ID } from './settings.ts';
 
@@ -92,21 +92,31 @@ export async function checkBackgroundBudget(deps: BudgetDeps, now: Date = new Da
 
 /** Asks Autotask and stores the answer; a failed attempt is stored as "not known". */
 async function takeReading(deps: BudgetDeps, now: Date): Promise<BudgetReading | null> {
+  let info: ThresholdInfo | null;
   try {
-    const info = await deps.client.getThresholdInformation();
-    await deps.db.integrationSettings.update({
-      where: { id: SETTINGS_ID },
-      data: { thresholdCheckedAt: now, thresholdUsed: info.currentCount, thresholdLimit: info.requestLimit },
-    });
-    return { checkedAt: now, used: info.currentCount, limit: info.requestLimit };
+    info = await deps.client.getThresholdInformation();
   } catch (e) {
     if (!(e instanceof AutotaskError)) throw e;
-    await deps.db.integrationSettings.update({
-      where: { id: SETTINGS_ID },
-      data: { thresholdCheckedAt: now, thresholdUsed: null, thresholdLimit: null },
-    });
-    return null;
+    info = null;
   }
+  return saveBudgetReading(deps.db, info, now);
+}
+
+/**
+ * Stores a ThresholdInformation answer (null: the reading failed) as the budget reading. Test
+ * connection reads the same answer, so it stores it too instead of leaving the next background
+ * run to ask again.
+ */
+export async function saveBudgetReading(db: Db, info: ThresholdInfo | null, now: Date): Promise<BudgetReading | null> {
+  await db.integrationSettings.update({
+    where: { id: SETTINGS_ID },
+    data: {
+      thresholdCheckedAt: now,
+      thresholdUsed: info?.currentCount ?? null,
+      thresholdLimit: info?.requestLimit ?? null,
+    },
+  });
+  return info ? { checkedAt: now, used: info.currentCount, limit: info.requestLimit } : null;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');

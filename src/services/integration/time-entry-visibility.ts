@@ -1,6 +1,7 @@
 import type { AutotaskClient } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import { autotaskFailureReason, PAGE_WAIT_OVER } from '../../errors/autotask-messages.ts';
+import { withDeadline } from '../../shared/deadline.ts';
 import { deferWork } from '../../shared/deferred-work.ts';
 import { SETTINGS_ID } from './settings.ts';
 
@@ -42,15 +43,18 @@ export function notProvenMessage(reason: string): string {
   );
 }
 
+/** Younger than `ms`; a time in the future (another instance's clock ahead of ours) is suspect. */
+function recent(then: Date, now: Date, ms: number): boolean {
+  const age = now.getTime() - then.getTime();
+  return age >= 0 && age < ms;
+}
+
 type ProofColumns = Pick<IntegrationSettings, 'nonBillableProvenAt' | 'nonBillableCheckedAt' | 'nonBillableReason'>;
 
 /** The stored proof when it is younger than `PROOF_MAX_AGE_MS`, else null. */
 export function freshProof(s: ProofColumns, now: Date): Visibility | null {
   const at = s.nonBillableProvenAt;
-  if (!at) return null;
-  const age = now.getTime() - at.getTime();
-  // A proof from the future (another instance's clock ahead of ours) is suspect.
-  return age >= 0 && age < PROOF_MAX_AGE_MS ? { proven: true, provenAt: at, count: null } : null;
+  return at && recent(at, now, PROOF_MAX_AGE_MS) ? { proven: true, provenAt: at, count: null } : null;
 }
 
 /** What the last check said, without asking Autotask: fresh proof, or why there is none. */
@@ -128,7 +132,8 @@ export async function ensureVisibility(
     return { proven: false, reason: `Checking failed: ${autotaskFailureReason(e)}` };
   }
   const check = inFlight.get(db) ?? startCheck(db, autotask, now);
-  return page ? withDeadline(check, pageTimeoutMs) : check;
+  // A late outcome is still stored, for the next page.
+  return page ? withDeadline(check, pageTimeoutMs, { proven: false, reason: PAGE_WAIT_OVER }) : check;
 }
 
 function startCheck(db: Db, autotask: AutotaskClient, now: () => Date): Promise<Visibility> {
@@ -141,22 +146,4 @@ function startCheck(db: Db, autotask: AutotaskClient, now: () => Date): Promise<
     () => undefined,
   );
   return check;
-}
-
-const recent = (then: Date, now: Date, ms: number) => {
-  const age = now.getTime() - then.getTime();
-  return age >= 0 && age < ms;
-};
-
-/** The check's outcome, or "not proven: did not answer in time"; a late outcome is still stored. */
-async function withDeadline(check: Promise<Visibility>, ms: number): Promise<Visibility> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Visibility>((resolve) => {
-    timer = setTimeout(() => resolve({ proven: false, reason: PAGE_WAIT_OVER }), ms);
-  });
-  try {
-    return await Promise.race([check, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

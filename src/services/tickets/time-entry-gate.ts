@@ -1,6 +1,7 @@
 import type { AutotaskClient } from '../../autotask/client.ts';
 import type { Db, RunTicket } from '../../db/database.ts';
 import { autotaskFailureReason, PAGE_WAIT_OVER } from '../../errors/autotask-messages.ts';
+import { withDeadline } from '../../shared/deadline.ts';
 
 /**
  * The time-entry gate: a ticket with any time entry (billable or not) is never resolved from
@@ -101,12 +102,11 @@ export async function timeEntryCounts(
   };
   const concurrency = Math.max(1, options.concurrency ?? 3);
   const workers = Promise.all(Array.from({ length: Math.min(concurrency, stale.length) }, worker));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, options.timeoutMs ?? DEFAULT_GATE_TIMEOUT_MS);
-  });
-  await Promise.race([workers, deadline]);
-  clearTimeout(timer);
+  await withDeadline(
+    workers.then(() => undefined),
+    options.timeoutMs ?? DEFAULT_GATE_TIMEOUT_MS,
+    undefined,
+  );
   expired = true;
 
   // Snapshot now: counts that finish later only fill the cache for the next page view.

@@ -1,4 +1,4 @@
-import type { Role, RunTicket } from '../../../db/database.ts';
+import type { IntegrationSettings, Role, RunTicket } from '../../../db/database.ts';
 import { getIntegrationSettings } from '../../integration/settings.ts';
 import { ensureVisibility, notProvenMessage } from '../../integration/time-entry-visibility.ts';
 import { DEFAULT_GATE_TIMEOUT_MS, timeEntryCounts, type CountResult, type GateOptions } from '../time-entry-gate.ts';
@@ -36,7 +36,8 @@ export async function resolveStateFor(
   deps: ResolutionDeps,
   role: Role | undefined,
   tickets: readonly (ResolvableTicket | null | undefined)[],
-  options: GateOptions = {},
+  /** `settings`: the integration settings when the page has read them already. */
+  { settings: known, ...options }: GateOptions & { readonly settings?: IntegrationSettings } = {},
 ): Promise<Map<number, ResolveAction>> {
   const out = new Map<number, ResolveAction>();
   if (!canResolve(role)) return out;
@@ -45,7 +46,7 @@ export async function resolveStateFor(
       Boolean(t) && t!.state === 'created' && t!.ticketId !== null && t!.statusId !== COMPLETE_STATUS,
   );
   if (candidates.length === 0) return out;
-  const settings = await getIntegrationSettings(deps.db);
+  const settings = known ?? (await getIntegrationSettings(deps.db));
   if (resolveBlocker(settings)) return out;
   if (settings.noteTypeId === null) {
     // Offering the action would only lead to a refusal after the confirmation step.
