@@ -6,17 +6,17 @@ ENV CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts ./scripts
-# The workspace packages (the Autotask simulator): the demo starter's types come from it. The build
-# leaves its code out of dist/ (test/foundation/build.test.ts checks that).
+# packages/ holds the Autotask simulator, a development dependency: the demo starter's types come
+# from it. The build leaves its code out of dist/ (test/foundation/build.test.ts checks that).
 COPY packages ./packages
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime stage: production dependencies, compiled app, views and static files. No packages/: npm
-# links a workspace whenever its folder is there, --omit=dev or not, and the simulator is for
-# development and demo mode only (demo mode without it says so in one log line).
+# Runtime stage: production dependencies, compiled app, views and static files. The simulator is a
+# development dependency, so --omit=dev leaves it out; it is for development and demo mode only (demo
+# mode without it says so in one log line).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production CHECKPOINT_DISABLE=1

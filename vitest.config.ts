@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The app's tests, and those of the workspace packages (packages/*).
+    // The app's tests, and those of the local packages (packages/*).
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Child processes, not worker threads: each worker has its own process state and its own PGlite
     // and Prisma WASM instances.

@@ -21,9 +21,9 @@ import { encryptSecret } from '../../shared/secret-box.ts';
  *
  * With AUTOTASK_ZONE_LOOKUP_URL set there is no simulator and nothing is pre-configured.
  *
- * The simulator is a development workspace package, loaded with `import()` only here, so the
- * production build neither contains nor imports it. A production install (`npm ci --omit=dev` in
- * the image, which has no `packages/`) does not have it: demo mode then says so in one log line and
+ * The simulator is a development dependency (packages/autotask-simulator), loaded with `import()`
+ * only here, so the production build neither contains nor imports it. A production install
+ * (`npm ci --omit=dev`, as in the image) does not have it: demo mode then says so in one log line and
  * the app runs without a demo Autotask.
  */
 
