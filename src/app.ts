@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { PrismaSessionStore } from '@quixo3/prisma-session-store';
 import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -14,6 +13,7 @@ import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { paths } from './paths.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
+import { PrismaStore } from './services/accounts/session-store.ts';
 import { settleDeferredWork } from './shared/deferred-work.ts';
 import { formatDateTime } from './shared/time.ts';
 
@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): BuiltApp {
       user: null,
       nav: [],
       flash: [],
-      csrfToken: '',
+      csrfToken: () => '',
       currentPath: '',
       timezone: config.timezone,
       paths,
@@ -80,18 +80,20 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/pico', express.static(path.join(root, 'node_modules/@picocss/pico/css'), { maxAge: '1d' }));
 
+  // Everything but the static files is private: pages show customers' data, and some show a new password or API token once: never stored by a
+  // browser's or a proxy's cache, never shown again by the Back button after signing out.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
   // Public, session-less routes first: health checks and the token-authenticated API. Mounting the
   // API before the session middleware is what guarantees a session cookie cannot authenticate it.
   app.use(publicRoutes());
-  app.use('/api/v1', express.json({ limit: '1mb' }));
   app.use(apiRoutes());
   app.use('/api', notFound);
 
-  const sessionStore = new PrismaSessionStore(db, {
-    checkPeriod: 10 * 60 * 1000,
-    dbRecordIdIsSessionId: true,
-    logger: false,
-  });
+  const sessionStore = new PrismaStore(db);
   app.use(
     session({
       name: 'bc.sid',
@@ -117,7 +119,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use(pageRoutes());
 
   app.use(notFound);
-  app.use(errorHandler(logger, { showStack: config.nodeEnv === 'development' }));
+  app.use(errorHandler(logger, { showDetails: config.showErrorDetails }));
 
   return {
     app,
@@ -126,7 +128,7 @@ export function createApp(deps: AppDeps): BuiltApp {
       // Work started after a response (status refreshes, reconciles) finishes before the
       // database goes away, so a shutdown never cuts a write to Autotask's bookkeeping short.
       await settleDeferredWork();
-      await sessionStore.shutdown();
+      sessionStore.shutdown();
     },
   };
 }

@@ -23,6 +23,7 @@ const envSchema = z.object({
   APP_ENCRYPTION_KEY: hexKey.optional(),
   APP_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   APP_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Amsterdam').default('UTC'),
+  SHOW_ERROR_DETAILS: booleanish.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanish.default(false),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -55,6 +56,11 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   readonly nodeEnv: Env['NODE_ENV'];
   readonly isProduction: boolean;
+  /**
+   * Error pages show the stack of an unexpected error. Off unless asked for: a stack names files,
+   * queries and data, and every signed-in user can reach an error page.
+   */
+  readonly showErrorDetails: boolean;
   readonly port: number;
   readonly host: string;
   /** Set: use that PostgreSQL server. Unset: embedded PGlite in `${dataDir}/pglite`. */
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
+    showErrorDetails: e.SHOW_ERROR_DETAILS,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,

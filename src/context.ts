@@ -4,7 +4,7 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import type { LocalSecrets } from './secrets.ts';
 import { createAutotaskAccess, type AutotaskAccess } from './services/integration/autotask-access.ts';
-import { createLoginLimiter } from './services/accounts/sign-in-limiter.ts';
+import { createAttemptLimiter, type AttemptLimiter } from './services/accounts/sign-in-limiter.ts';
 
 /**
  * What the app is built from, and what every route and controller receives. Its own module so that
@@ -22,7 +22,10 @@ export interface AppDeps {
 }
 
 export interface AppContext extends AppDeps {
-  readonly loginLimiter: ReturnType<typeof createLoginLimiter>;
+  /** Password attempts at sign-in. */
+  readonly loginLimiter: AttemptLimiter;
+  /** Two-factor codes (and recovery codes) at sign-in, counted apart from passwords. */
+  readonly twoFactorLimiter: AttemptLimiter;
   readonly autotask: AutotaskAccess;
 }
 
@@ -30,7 +33,8 @@ export function createContext(deps: AppDeps): AppContext {
   const { config, database, logger } = deps;
   return {
     ...deps,
-    loginLimiter: createLoginLimiter(database.prisma, config.login),
+    loginLimiter: createAttemptLimiter(database.prisma, { step: 'login', ...config.login }),
+    twoFactorLimiter: createAttemptLimiter(database.prisma, { step: 'two-factor', ...config.login }),
     autotask: createAutotaskAccess({
       db: database.prisma,
       encryptionKey: deps.secrets.encryptionKey,

@@ -9,7 +9,20 @@ export const paths = {
   home: '/',
   health: '/healthz',
   login: '/login',
+  /** The second sign-in step when the account has two-factor sign-in on. */
+  loginTwoFactor: '/login/two-factor',
   logout: '/logout',
+
+  /** The signed-in user's own account: password, sessions, two-factor sign-in. */
+  account: {
+    index: '/account',
+    password: '/account/password',
+    signOutOthers: '/account/sessions/sign-out-others',
+    twoFactor: '/account/two-factor',
+    twoFactorConfirm: '/account/two-factor/confirm',
+    twoFactorDisable: '/account/two-factor/disable',
+    recoveryCodes: '/account/two-factor/recovery-codes',
+  },
 
   runChecks: {
     index: '/run-checks',
@@ -56,6 +69,7 @@ export const paths = {
     autotaskDiagnostics: '/settings/autotask/diagnostics',
     autotaskExport: '/settings/autotask/export.md',
     autotaskDisconnect: '/settings/autotask/disconnect',
+    security: '/settings/security',
     apiTokens: '/settings/api-tokens',
     revokeApiToken: (tokenId: Id) => `/settings/api-tokens/${tokenId}/revoke`,
   },
@@ -65,6 +79,8 @@ export const paths = {
     role: (userId: Id) => `/users/${userId}/role`,
     active: (userId: Id) => `/users/${userId}/active`,
     password: (userId: Id) => `/users/${userId}/password`,
+    signOut: (userId: Id) => `/users/${userId}/sign-out`,
+    resetTwoFactor: (userId: Id) => `/users/${userId}/two-factor/reset`,
   },
   audit: '/audit',
 

@@ -29,10 +29,13 @@ export function loadUser(db: Db): RequestHandler {
   };
 }
 
+/** Longer addresses are not carried through sign-in: the redirect would be as long as the request. */
+const MAX_NEXT_LENGTH = 2000;
+
 /** Anonymous visitors are sent to the sign-in page (and back afterwards). */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
-  if (req.method === 'GET' || req.method === 'HEAD') {
+  if ((req.method === 'GET' || req.method === 'HEAD') && req.originalUrl.length <= MAX_NEXT_LENGTH) {
     return res.redirect(`${paths.login}?next=${encodeURIComponent(req.originalUrl)}`);
   }
   res.redirect(paths.login);

@@ -26,8 +26,19 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   });
 };
 
-/** Makes the token available to every template as `csrfToken`. */
+/** A session that holds nothing but a sign-in form's token is kept this long, not the signed-in 12 hours. */
+const ANONYMOUS_SESSION_MS = 60 * 60_000;
+
+/**
+ * Templates call `csrfToken()` where they render a form. The token lives in the session, so making
+ * one is what creates a session: made only when a page has a form, a visitor without a cookie who is
+ * redirected, or shown an error, leaves no session row behind. An anonymous visitor's session (the
+ * sign-in form's) expires within the hour.
+ */
 export const exposeCsrfToken: RequestHandler = (req, res, next) => {
-  res.locals.csrfToken = generateToken(req);
+  res.locals.csrfToken = () => {
+    if (!req.session.userId) req.session.cookie.maxAge = ANONYMOUS_SESSION_MS;
+    return generateToken(req);
+  };
   next();
 };

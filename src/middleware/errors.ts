@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AutotaskError } from '../autotask/errors.ts';
+import { Prisma } from '../db/database.ts';
 import { explainAutotaskError } from '../errors/autotask-messages.ts';
 import {
   AppError,
@@ -94,9 +95,39 @@ function failureFlash(failure: Failure, prefix?: string) {
   return { type: 'error' as const, text: `${lead}${Object.values(failure.fieldErrors).join(' ')}` };
 }
 
-/** Autotask's failures as the operator reads them; other errors as they are. */
+/**
+ * Autotask's failures as the operator reads them; the database's and the router's refusals that
+ * the request caused as the domain errors they amount to; other errors as they are.
+ */
 export function asAppError(err: unknown): unknown {
-  return err instanceof AutotaskError ? explainAutotaskError(err) : err;
+  if (err instanceof AutotaskError) return explainAutotaskError(err);
+  if (err instanceof Prisma.PrismaClientKnownRequestError) return prismaAppError(err) ?? err;
+  // The router could not percent-decode a path parameter (`/runs/%`): such an address names no page.
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) return new NotFoundError(NO_SUCH_PAGE);
+  return err;
+}
+
+const NO_SUCH_PAGE = 'This page does not exist. The link may be wrong.';
+
+/**
+ * Prisma's answers that the request, not the app, is to blame for. Only these: a value out of range
+ * or a NUL character is kept out by validation (src/shared/ids.ts, src/middleware/nul-characters.ts),
+ * so if one still reaches the database it is a gap to fix, and stays a logged 500. No column has a
+ * length limit, so "value too long" (P2000) cannot happen.
+ */
+function prismaAppError(err: Prisma.PrismaClientKnownRequestError): AppError | null {
+  switch (err.code) {
+    // An update or delete of a row that does not exist (any more): the record asked for is missing.
+    case 'P2025':
+      return new NotFoundError();
+    // A row that refers to one that does not exist (any more), or a delete of one still referred to.
+    case 'P2003':
+      return new ConflictError(
+        'This change refers to a record that no longer exists, or one that other records still depend on. Reload the page and try again.',
+      );
+    default:
+      return null;
+  }
 }
 
 /** The failures a page can show in place; everything else (404, 403, bugs) goes to the error page. */
@@ -127,9 +158,10 @@ function wantsJson(req: Request): boolean {
 /**
  * The one error ladder. An expected failure goes to the page's own failure view when its route
  * declared one; domain errors carry their own status and sentence; body-parser errors keep theirs;
- * anything else is a 500 whose details stay in the log (stack only in development).
+ * anything else is a 500 whose details stay in the log (the stack on the page only when
+ * SHOW_ERROR_DETAILS is set).
  */
-export function errorHandler(logger: Logger, options: { showStack: boolean }): ErrorRequestHandler {
+export function errorHandler(logger: Logger, options: { showDetails: boolean }): ErrorRequestHandler {
   return async (rawErr: unknown, req, res, _next) => {
     const err = asAppError(rawErr);
     const registered = res.locals[FAILURE_VIEW] as RegisteredView | undefined;
@@ -150,7 +182,7 @@ export function errorHandler(logger: Logger, options: { showStack: boolean }): E
   };
 }
 
-function renderError(err: unknown, req: Request, res: Response, logger: Logger, options: { showStack: boolean }) {
+function renderError(err: unknown, req: Request, res: Response, logger: Logger, options: { showDetails: boolean }) {
   let status = 500;
   let message = 'An unexpected error occurred. It has been logged; please try again.';
   let detail: string | undefined;
@@ -188,7 +220,9 @@ function renderError(err: unknown, req: Request, res: Response, logger: Logger, 
     status,
     message,
     detail,
-    stack: options.showStack && err instanceof Error && status >= 500 ? err.stack : undefined,
+    // A refused field of a form or address with no page of its own to show it: listed here.
+    fields: fields ?? {},
+    stack: options.showDetails && err instanceof Error && status >= 500 ? err.stack : undefined,
   });
 }
 

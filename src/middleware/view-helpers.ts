@@ -19,6 +19,7 @@ export const navigation: readonly NavItem[] = [
   { href: paths.settings.index, label: 'Settings', roles: ['admin'] },
   { href: paths.audit, label: 'Audit log', roles: ['admin'] },
   { href: paths.users.index, label: 'Users', roles: ['admin'] },
+  { href: paths.account.index, label: 'Account', roles: everyone },
 ];
 
 export function exposeViewHelpers(context: AppContext): RequestHandler {

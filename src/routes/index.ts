@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { AUTOTASK_PAGES, autotaskBadge } from '../controllers/integration/autotask-badge.ts';
 import * as healthz from '../controllers/health/healthz.ts';
 import { requireUser } from '../middleware/auth.ts';
+import { rejectNulCharacters } from '../middleware/nul-characters.ts';
 import { paths } from '../paths.ts';
 import { accountRoutes } from './accounts.ts';
 import { customerRoutes } from './customers.ts';
@@ -22,6 +23,8 @@ export function publicRoutes(): Router {
 /** Browser pages: sign-in is open, everything else needs a signed-in user. */
 export function pageRoutes(): Router {
   const router = Router();
+  // Before every page's own steps: text PostgreSQL cannot store never reaches a page (422 instead).
+  router.use(rejectNulCharacters);
   router.use(accountRoutes());
   router.use(requireUser);
   router.get(paths.home, (_req, res) => res.redirect(paths.runChecks.index));

@@ -19,6 +19,11 @@ declare module 'express-session' {
   interface SessionData {
     userId?: number;
     flash?: FlashMessage[];
+    /**
+     * The password was right and the account has two-factor sign-in on: the user is not signed in
+     * until a code (or a recovery code) is entered. `next` is the page to go to afterwards.
+     */
+    pendingSignIn?: { userId: number; next?: string | undefined; expiresAt: number };
   }
 }
 

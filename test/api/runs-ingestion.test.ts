@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../src/app.ts';
 import { createApiToken, revokeApiToken } from '../../src/services/accounts/api-tokens.ts';
+import { NUL_MESSAGE } from '../../src/middleware/nul-characters.ts';
 import { actorOf } from '../../src/services/accounts/audit.ts';
 import { addUser, buildTestApp, signIn } from '../support/app.ts';
 import { resetData, useTestDatabase } from '../support/db.ts';
@@ -191,6 +192,14 @@ describe('POST /api/v1/runs: invalid input', () => {
       (b) => (b.externalId = 'e'.repeat(201)),
       'externalId',
       'externalId must be at most 200 characters',
+    ],
+    // PostgreSQL text cannot hold NUL: refused before anything is read (src/middleware/nul-characters.ts).
+    ['customer with a NUL character', (b) => (b.customer = 'Acme\u0000Dental'), 'customer', NUL_MESSAGE],
+    [
+      'object message with a NUL character',
+      (b) => (objects(b)[1]!.message = 'CBT\u0000'),
+      'objects.1.message',
+      NUL_MESSAGE,
     ],
   ];
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { BuiltApp } from '../../src/app.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { adminOnlyRoutes, signedInRoutes } from '../support/routes.ts';
+import { adminOnlyRoutes, examplePath, operatorRoutes, signedInRoutes } from '../support/routes.ts';
 
 const ctx = useTestDatabase();
 let built: BuiltApp;
@@ -17,19 +17,27 @@ beforeAll(async () => {
 afterAll(() => built.close());
 
 describe('role guards', () => {
-  for (const role of ['operator', 'reporter'] as const) {
-    it.each(adminOnlyRoutes)(`${role}: %s %s answers 403`, async (method, path) => {
-      const { agent, csrf } = agents[role]!;
-      const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
-      expect(res.status).toBe(403);
-    });
-  }
+  const forbidden = [
+    ...adminOnlyRoutes.map((r) => ['operator', ...r] as const),
+    ...adminOnlyRoutes.map((r) => ['reporter', ...r] as const),
+    ...operatorRoutes.map((r) => ['reporter', ...r] as const),
+  ];
+  it.each(forbidden)('%s: %s %s answers 403', async (role, method, spec) => {
+    const { agent, csrf } = agents[role]!;
+    const path = examplePath(spec);
+    const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
+    expect(res.status).toBe(403);
+  });
 });
 
 describe('anonymous visitors', () => {
-  it.each([...adminOnlyRoutes, ...signedInRoutes])('%s %s sends them to /login', async (method, path) => {
-    const res = method === 'GET' ? await request(built.app).get(path) : await request(built.app).post(path);
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toMatch(/^\/login/);
-  });
+  it.each([...adminOnlyRoutes, ...operatorRoutes, ...signedInRoutes])(
+    '%s %s sends them to /login',
+    async (method, spec) => {
+      const path = examplePath(spec);
+      const res = method === 'GET' ? await request(built.app).get(path) : await request(built.app).post(path);
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toMatch(/^\/login/);
+    },
+  );
 });

@@ -132,4 +132,18 @@ describe('mapping suggestions', () => {
       'The suggestion was not applied. Northwind Traders (ID 112) is already mapped to customer Northwind.',
     );
   });
+
+  it.each(['2147483648:105', `${'9'.repeat(10)}:105`, '0:105', '1:2147483648'])(
+    'confirm-exact refuses the pair %s (no id a column can hold) with a message, not a failure',
+    async (pair) => {
+      const res = await suite.admin.agent
+        .post('/customers/mappings/suggestions/confirm-exact')
+        .type('form')
+        .send({ _csrf: suite.admin.csrf, pair: [`${ids['Contoso']}:105`, pair] });
+      expect(res.status).toBe(302);
+      const page = await suite.admin.agent.get(res.headers.location!);
+      expect(page.text).toContain('No suggestion was applied. Each suggestion is a customer ID and a company ID.');
+      expect(await mappingOf(ctx.db, ids['Contoso']!)).toBeNull();
+    },
+  );
 });

@@ -1,32 +1,50 @@
 /**
- * Every route of the app by who may use it. Each area adds its routes here so the access tests
- * (test/foundation/access.test.ts) check them all: admin-only routes answer 403 to operators and
- * reporters, and every route sends an anonymous visitor to /login.
+ * Every route of the app by who may use it: one line per route, as [method, Express route pattern].
+ * test/foundation/route-sweep.test.ts fails when a route of the app has no line here (or two), and
+ * sends every route malformed input as each role; test/foundation/access.test.ts checks the role
+ * guards. A pattern may carry an example query (`?q=acme`) for the access tests; the sweep ignores it.
  */
 export type RouteSpec = readonly ['GET' | 'POST', string];
 
+/** Anyone, signed in or not: sign-in, sign-out, the health check, and the token API (a bearer token, never a session). */
+export const publicRoutes: RouteSpec[] = [
+  ['GET', '/login'],
+  ['POST', '/login'],
+  // The second sign-in step: without a password accepted moments ago it sends the visitor to /login.
+  ['GET', '/login/two-factor'],
+  ['POST', '/login/two-factor'],
+  ['POST', '/logout'],
+  ['GET', '/healthz'],
+  ['POST', '/api/v1/runs'],
+];
+
+/** Admins only: operators and reporters get 403. */
 export const adminOnlyRoutes: RouteSpec[] = [
   ['GET', '/users'],
   ['POST', '/users'],
-  ['POST', '/users/1/role'],
-  ['POST', '/users/1/active'],
-  ['POST', '/users/1/password'],
+  ['POST', '/users/:id/role'],
+  ['POST', '/users/:id/active'],
+  ['POST', '/users/:id/password'],
+  ['POST', '/users/:id/sign-out'],
+  ['POST', '/users/:id/two-factor/reset'],
   ['GET', '/audit'],
   ['POST', '/customers'],
-  ['GET', '/customers/1/edit'],
-  ['POST', '/customers/1/name'],
-  ['POST', '/customers/1/active'],
+  ['GET', '/customers/:id/edit'],
+  ['POST', '/customers/:id/name'],
+  ['POST', '/customers/:id/active'],
+  ['GET', '/settings/security'],
+  ['POST', '/settings/security'],
   ['GET', '/settings/api-tokens'],
   ['POST', '/settings/api-tokens'],
-  ['POST', '/settings/api-tokens/1/revoke'],
+  ['POST', '/settings/api-tokens/:id/revoke'],
   // Autotask company mapping (test/mapping/): searching costs Autotask requests, so it is admin-only too.
-  ['GET', '/customers/1/mapping/search?q=acme'],
-  ['POST', '/customers/1/mapping'],
-  ['POST', '/customers/1/mapping/clear'],
-  ['POST', '/customers/1/mapping/refresh'],
-  ['GET', '/customers/1/mapping/contacts'],
-  ['POST', '/customers/1/mapping/contact'],
-  ['POST', '/customers/1/mapping/contact/clear'],
+  ['GET', '/customers/:id/mapping/search?q=acme'],
+  ['POST', '/customers/:id/mapping'],
+  ['POST', '/customers/:id/mapping/clear'],
+  ['POST', '/customers/:id/mapping/refresh'],
+  ['GET', '/customers/:id/mapping/contacts'],
+  ['POST', '/customers/:id/mapping/contact'],
+  ['POST', '/customers/:id/mapping/contact/clear'],
   ['POST', '/customers/mappings/refresh-all'],
   ['GET', '/customers/mappings/suggestions'],
   ['POST', '/customers/mappings/suggestions/confirm'],
@@ -38,30 +56,72 @@ export const adminOnlyRoutes: RouteSpec[] = [
   ['POST', '/settings/autotask/picklists/refresh'],
   ['POST', '/settings/autotask/test'],
   ['POST', '/settings/autotask/validate'],
-  ['GET', '/settings/autotask/diagnostics'],
   ['GET', '/settings/autotask/diagnostics?status=failed&page=2'],
   ['GET', '/settings/autotask/export.md'],
   ['GET', '/settings/autotask/disconnect'],
   ['POST', '/settings/autotask/disconnect'],
 ];
 
-/** Routes every signed-in role may reach (role checks inside are tested per area). */
+/** Admins and operators: reporters read, but get 403 here (test/runs/review.test.ts, test/tickets/). */
+export const operatorRoutes: RouteSpec[] = [
+  ['POST', '/run-checks/runs/:id/review'],
+  ['POST', '/run-checks/jobs/:id/review'],
+  ['GET', '/runs/:id/ticket/resolve'],
+  ['POST', '/runs/:id/ticket/resolve'],
+  ['POST', '/runs/:id/ticket'],
+];
+
+/** Every signed-in role. */
 export const signedInRoutes: RouteSpec[] = [
   ['GET', '/'],
   ['GET', '/customers'],
   ['GET', '/run-checks'],
-  ['GET', '/runs/1'],
+  ['GET', '/runs/:id'],
   // Shows the mapping only; the forms on it are for admins (test/mapping/).
-  ['GET', '/customers/1/mapping'],
-  // Admins and operators only; reporters get 403 (test/runs/review.test.ts).
-  ['POST', '/run-checks/runs/1/review'],
-  ['POST', '/run-checks/jobs/1/review'],
-  // Admins and operators only; reporters get 403 (test/tickets/resolve-page.test.ts).
-  ['GET', '/runs/1/ticket/resolve'],
-  ['POST', '/runs/1/ticket/resolve'],
-  // Admins and operators only; reporters get 403 (test/tickets/create.test.ts).
-  ['POST', '/runs/1/ticket'],
+  ['GET', '/customers/:id/mapping'],
   // LiveLinks from Autotask back to the run (test/tickets/create.test.ts).
-  ['GET', '/links/autotask/tickets/1'],
-  ['GET', '/links/autotask/ticket-numbers/T20260113.0001'],
+  ['GET', '/links/autotask/tickets/:ticketId'],
+  ['GET', '/links/autotask/ticket-numbers/:ticketNumber'],
+  // Each user's own account: password, sessions, two-factor sign-in (test/foundation/sessions.test.ts,
+  // test/foundation/two-factor.test.ts).
+  ['GET', '/account'],
+  ['POST', '/account/password'],
+  ['POST', '/account/sessions/sign-out-others'],
+  ['GET', '/account/two-factor'],
+  ['POST', '/account/two-factor/confirm'],
+  ['POST', '/account/two-factor/disable'],
+  ['POST', '/account/two-factor/recovery-codes'],
 ];
+
+export type Role = 'admin' | 'operator' | 'reporter';
+
+/** Who may use a route: 'public' (anyone), or the signed-in roles. */
+export type Allowed = 'public' | readonly Role[];
+
+export interface RoutePolicy {
+  readonly method: 'GET' | 'POST';
+  /** The Express route pattern, as in the router table: `/users/:id/role`. */
+  readonly pattern: string;
+  readonly allowed: Allowed;
+}
+
+/** Every line above as a policy; a route listed twice comes out twice (the sweep refuses that). */
+export function routePolicies(): RoutePolicy[] {
+  const lists: Array<[RouteSpec[], Allowed]> = [
+    [publicRoutes, 'public'],
+    [adminOnlyRoutes, ['admin']],
+    [operatorRoutes, ['admin', 'operator']],
+    [signedInRoutes, ['admin', 'operator', 'reporter']],
+  ];
+  return lists.flatMap(([specs, allowed]) =>
+    specs.map(([method, path]) => ({ method, pattern: path.split('?')[0]!, allowed })),
+  );
+}
+
+/** An example value per path parameter, for tests that only need an address of the right shape. */
+const exampleParams: Record<string, string> = { ticketNumber: 'T20260113.0001' };
+
+/** The spec's address with every `:param` filled in (`/users/:id/role` → `/users/1/role`). */
+export function examplePath(path: string): string {
+  return path.replace(/:(\w+)/g, (_m, name: string) => exampleParams[name] ?? '1');
+}

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { contextOf } from '../../context.ts';
 import { listAuditEvents } from '../../services/accounts/audit.ts';
 import { idSchema } from '../../shared/ids.ts';
-import { parseOrThrow } from '../../shared/validation.ts';
+import { pageSchema, parseOrThrow } from '../../shared/validation.ts';
 
 /** Filters come from the address bar: a bad value falls back to "any" instead of an error page. */
 const querySchema = z.object({
   actor: idSchema.optional().catch(undefined),
   action: z.string().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page: pageSchema,
 });
 
 const pageSize = 50;

@@ -1,13 +1,12 @@
-import { promisify } from 'node:util';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { contextOf } from '../../context.ts';
 import type { Failure } from '../../middleware/errors.ts';
 import { paths } from '../../paths.ts';
-import { actorOf, audit } from '../../services/accounts/audit.ts';
 import { authenticate } from '../../services/accounts/users.ts';
 import { safeReturnTo } from '../../shared/return-to.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
+import { beginTwoFactorStep, openSession } from './open-session.ts';
 
 const signInSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, 'Enter your e-mail address').max(200),
@@ -42,35 +41,36 @@ export function renderFailure(req: Request, res: Response, failure: Failure): vo
   render(res, typedValues(req), errors);
 }
 
+/** The form again with 429 and how long to wait; nothing was checked. */
+export function renderTooMany(req: Request, res: Response, waitSeconds: number): void {
+  const minutes = Math.ceil(waitSeconds / 60);
+  res.set('Retry-After', String(waitSeconds));
+  const text = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  render(res.status(429), typedValues(req), { _: text });
+}
+
 export async function post(req: Request, res: Response): Promise<void> {
   const { database, loginLimiter } = contextOf(req);
-  const db = database.prisma;
   const { email, password, next } = parseOrThrow(signInSchema, req.body);
   const ip = req.ip ?? 'unknown';
 
-  const wait = await loginLimiter.blockedFor(ip, email);
-  if (wait > 0) {
-    const minutes = Math.ceil(wait / 60);
-    res.set('Retry-After', String(wait));
-    const text = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-    return render(res.status(429), typedValues(req), { _: text });
-  }
+  const wait = await loginLimiter.charge(ip, email);
+  if (wait > 0) return renderTooMany(req, res, wait);
 
-  const result = await authenticate(db, email, password);
+  const result = await authenticate(database.prisma, email, password);
   if (!result.ok) {
-    await loginLimiter.recordFailure(ip, email);
     const text =
       result.reason === 'inactive'
         ? 'This account has been deactivated. Ask an administrator.'
         : 'E-mail address or password is not correct.';
     return render(res.status(401), typedValues(req), { _: text });
   }
-  await loginLimiter.recordSuccess(email);
-  // A new session id at sign-in prevents session fixation.
-  await promisify(req.session.regenerate.bind(req.session))();
-  req.session.userId = result.user.id;
-  await promisify(req.session.save.bind(req.session))();
-  await audit(db, actorOf(result.user), { action: 'auth.login', summary: `${result.user.email} signed in` });
+  await loginLimiter.refund(ip, email);
+  if (result.user.totpEnabledAt) {
+    await beginTwoFactorStep(req, result.user, next);
+    return res.redirect(paths.loginTwoFactor);
+  }
+  await openSession(req, result.user);
   // Only a path of this app is followed, never another host (`//evil`, `/\evil`, `https://evil`).
   res.redirect(safeReturnTo(next, paths.runChecks.index));
 }

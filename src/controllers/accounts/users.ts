@@ -14,6 +14,7 @@ import {
   roleField,
   setActive,
   setRole,
+  signOutEverywhere,
   USER_MISSING,
 } from '../../services/accounts/users.ts';
 import { idParam } from '../../shared/ids.ts';
@@ -60,7 +61,7 @@ export async function post(req: Request, res: Response): Promise<void> {
 export async function postRole(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], USER_MISSING);
   const { role } = parseOrThrow(roleForm, req.body);
-  await setRole(contextOf(req).database.prisma, actorOf(currentUser(req)), id, role);
+  await setRole(contextOf(req).database.prisma, actorOf(currentUser(req), req.sessionID), id, role);
   flash(req, { type: 'success', text: 'Role updated.' });
   res.redirect(paths.users.index);
 }
@@ -68,7 +69,7 @@ export async function postRole(req: Request, res: Response): Promise<void> {
 export async function postActive(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], USER_MISSING);
   const { active } = parseOrThrow(activeForm, req.body);
-  await setActive(contextOf(req).database.prisma, actorOf(currentUser(req)), id, active === 'true');
+  await setActive(contextOf(req).database.prisma, actorOf(currentUser(req), req.sessionID), id, active === 'true');
   flash(req, {
     type: 'success',
     text: active === 'true' ? 'User reactivated.' : 'User deactivated; their sessions have ended.',
@@ -80,7 +81,23 @@ export async function postActive(req: Request, res: Response): Promise<void> {
 export async function postPassword(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], USER_MISSING);
   const { database, config } = contextOf(req);
-  const password = await resetPassword(database.prisma, actorOf(currentUser(req)), id, config.bcryptCost);
-  flash(req, { type: 'info', text: `New password (shown once, hand it over securely): ${password}` });
+  const password = await resetPassword(
+    database.prisma,
+    actorOf(currentUser(req), req.sessionID),
+    id,
+    config.bcryptCost,
+  );
+  flash(req, {
+    type: 'info',
+    text: `New password (shown once, hand it over securely): ${password}. Their sessions have been signed out.`,
+  });
+  res.redirect(paths.users.index);
+}
+
+/** "Sign out everywhere": every session of that user ends (the admin's own current one stays). */
+export async function postSignOut(req: Request, res: Response): Promise<void> {
+  const id = idParam(req.params['id'], USER_MISSING);
+  const ended = await signOutEverywhere(contextOf(req).database.prisma, actorOf(currentUser(req), req.sessionID), id);
+  flash(req, { type: 'success', text: `Signed out everywhere: ${ended} session${ended === 1 ? '' : 's'} ended.` });
   res.redirect(paths.users.index);
 }

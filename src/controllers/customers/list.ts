@@ -7,14 +7,14 @@ import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { createCustomer, customerFormSchema, listCustomers } from '../../services/customers/customers.ts';
-import { parseOrThrow } from '../../shared/validation.ts';
+import { pageCount, pageSchema, parseOrThrow, searchTextSchema } from '../../shared/validation.ts';
 import { customersMappingFor } from '../mapping/customers-mapping.ts';
 
 /** Filters come from the address bar: a bad value falls back to its default instead of an error page. */
 const listQuery = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: searchTextSchema(),
   mapping: z.enum(['ok', 'renamed', 'missing', 'invalid']).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page: pageSchema,
 });
 type ListQuery = z.infer<typeof listQuery>;
 
@@ -36,7 +36,7 @@ export async function post(req: Request, res: Response): Promise<void> {
 /** The first page again with the typed name and its error (empty, too long, or taken). */
 export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
   const values = { name: (req.body as { name?: unknown } | undefined)?.name };
-  await renderList(req, res, { page: 1 }, { values, errors: { ...failure.fieldErrors } });
+  await renderList(req, res, { q: undefined, page: 1 }, { values, errors: { ...failure.fieldErrors } });
 }
 
 async function renderList(
@@ -45,7 +45,7 @@ async function renderList(
   query: ListQuery,
   form: { values?: Record<string, unknown>; errors?: Record<string, string> },
 ): Promise<void> {
-  const { rows, total } = await listCustomers(contextOf(req).database.prisma, {
+  const { rows, total, page } = await listCustomers(contextOf(req).database.prisma, {
     search: query.q,
     mapping: query.mapping,
     page: query.page,
@@ -56,8 +56,8 @@ async function renderList(
     rows,
     total,
     filters: { q: query.q ?? '', mapping: query.mapping ?? '' },
-    page: query.page,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    page,
+    pages: pageCount(total, PAGE_SIZE),
     ...(await customersMappingFor(req, res)),
     values: {},
     errors: {},

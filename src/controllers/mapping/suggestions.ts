@@ -13,24 +13,27 @@ import {
   type SuggestionReport,
 } from '../../services/mapping/suggestions.ts';
 import { idSchema } from '../../shared/ids.ts';
-import { parseOrThrow } from '../../shared/validation.ts';
+import { pageSchema, parseOrThrow } from '../../shared/validation.ts';
 import { mappingDepsOf } from './deps.ts';
 
-/** A page number from the address bar or a form: a bad one means the first page, not an error. */
-const pageField = z.coerce.number().int().min(1).max(10_000).default(1).catch(1);
-const pageQuery = z.object({ page: pageField });
-const confirmForm = z.object({ customerId: idSchema, companyId: idSchema, page: pageField });
+const pageQuery = z.object({ page: pageSchema });
+const confirmForm = z.object({ customerId: idSchema, companyId: idSchema, page: pageSchema });
+/** `customerId:companyId`, both held to the id rule (ten digits can exceed the column). */
+const pairField = z.string().transform((pair, ctx) => {
+  const parts = pair.split(':').map((part) => idSchema.safeParse(part));
+  const [customerId, companyId] = parts;
+  if (parts.length === 2 && customerId?.success && companyId?.success) {
+    return { customerId: customerId.data, companyId: companyId.data };
+  }
+  ctx.issues.push({ code: 'custom', input: pair, message: 'Each suggestion is a customer ID and a company ID.' });
+  return z.NEVER;
+});
 const pairsForm = z.object({
   pair: z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(
-      z
-        .array(z.string().regex(/^\d{1,10}:\d{1,10}$/))
-        .min(1, 'No exact suggestions were sent.')
-        .max(500),
-    ),
-  page: pageField,
+    .pipe(z.array(pairField).min(1, 'No exact suggestions were sent.').max(500)),
+  page: pageSchema,
 });
 
 /**
@@ -75,11 +78,7 @@ export async function postConfirm(req: Request, res: Response): Promise<void> {
 
 /** "Confirm all exact matches": each pair is checked again; the ones that no longer hold are skipped. */
 export async function postConfirmExact(req: Request, res: Response): Promise<void> {
-  const form = parseOrThrow(pairsForm, req.body);
-  const pairs = form.pair.map((p) => {
-    const [customerId, companyId] = p.split(':').map(Number) as [number, number];
-    return { customerId, companyId };
-  });
+  const { pair: pairs } = parseOrThrow(pairsForm, req.body);
   const outcome = await confirmExactSuggestions(await mappingDepsOf(req), actorOf(currentUser(req)), pairs);
   flash(req, {
     type: outcome.mapped.length > 0 ? 'success' : 'info',

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { paths } from '../../paths.ts';
+import { idSchema } from '../../shared/ids.ts';
 import { safeReturnTo } from '../../shared/return-to.ts';
 
 /** The pages an action on a run may return to: Run Checks (with its filters) and run pages. */
@@ -26,7 +27,8 @@ export function runPageOf(value: unknown, runId: number): string {
 
 /** `backToRun` for the run named in the URL, from a form's or the query's `returnTo`. */
 export function backToRunOf(req: Request): string {
-  const runId = Number(req.params['id']);
   const value: unknown = req.method === 'GET' ? req.query['returnTo'] : (req.body as { returnTo?: unknown })?.returnTo;
-  return backToRun(value, runId);
+  const runId = idSchema.safeParse(req.params['id']);
+  // No run in the address (a malformed id): back to where the action came from, else Run Checks.
+  return runId.success ? backToRun(value, runId.data) : backToRunChecks(value);
 }

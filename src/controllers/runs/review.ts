@@ -6,11 +6,19 @@ import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { reviewJob, reviewRun } from '../../services/runs/review.ts';
 import { formatDateTime } from '../../shared/time.ts';
-import { idParam, idSchema } from '../../shared/ids.ts';
+import { idParam, idSchemaWith } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { backToRunChecks } from './return-to.ts';
 
-const jobReviewBody = z.object({ upTo: idSchema.optional().catch(undefined) });
+/**
+ * `upTo` is the newest run the page showed. Without it, every unreviewed run of the job is meant;
+ * a malformed one is refused rather than read as "all", which could review runs nobody has seen.
+ */
+const jobReviewBody = z.object({
+  upTo: idSchemaWith(
+    'The page did not say which runs it showed, so nothing was marked reviewed. Reload Run Checks and try again.',
+  ).optional(),
+});
 
 /** "Mark reviewed" on one run of Run Checks. */
 export async function postRun(req: Request, res: Response): Promise<void> {

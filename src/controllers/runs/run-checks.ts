@@ -5,16 +5,16 @@ import { getIntegrationSettings } from '../../services/integration/settings.ts';
 import { loadRunChecks, reviewedWindowDays, statuses } from '../../services/runs/run-checks.ts';
 import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idSchema } from '../../shared/ids.ts';
-import { checkbox, parseOrThrow } from '../../shared/validation.ts';
+import { checkbox, pageSchema, parseOrThrow, searchTextSchema } from '../../shared/validation.ts';
 import { ticketCellsFor } from '../tickets/ticket-cells.ts';
 
 /** Filters come from the address bar: a bad value falls back to its default instead of an error page. */
 const querySchema = z.object({
   status: z.enum(statuses).optional().catch(undefined),
   customer: idSchema.optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: searchTextSchema(),
   reviewed: z.unknown().optional().transform(checkbox),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page: pageSchema,
 });
 
 /** Run Checks: the unreviewed runs, grouped by customer and job, with their tickets. */

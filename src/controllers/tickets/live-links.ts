@@ -6,7 +6,11 @@ import { paths } from '../../paths.ts';
 import { runIdForTicketId, runIdForTicketNumber } from '../../services/tickets/live-links.ts';
 import { idSchema } from '../../shared/ids.ts';
 
-const ticketNumberSchema = z.string().trim().min(1).max(50);
+/** Autotask ticket numbers (T20260113.0042) are printable ASCII; anything else names no ticket. */
+const ticketNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]{1,50}$/);
 
 /**
  * LiveLinks: Autotask → the run. Anonymous visitors are sent to sign in first and come back here;

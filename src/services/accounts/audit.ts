@@ -4,12 +4,14 @@ import type { Db, Prisma } from '../../db/database.ts';
 export interface Actor {
   readonly id: number | null;
   readonly label: string;
+  /** The session the actor acts through: kept when an action ends the actor's own other sessions. */
+  readonly sessionId?: string | undefined;
 }
 
 export const systemActor: Actor = { id: null, label: 'system' };
 
-export function actorOf(user: { id: number; email: string }): Actor {
-  return { id: user.id, label: user.email };
+export function actorOf(user: { id: number; email: string }, sessionId?: string): Actor {
+  return { id: user.id, label: user.email, sessionId };
 }
 
 export interface AuditInput {

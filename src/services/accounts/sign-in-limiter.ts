@@ -1,41 +1,56 @@
 import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../../db/database.ts';
 
+export interface AttemptLimiter {
+  /**
+   * Charges one attempt to both budgets before the secret is checked and answers the seconds to
+   * wait when either was already spent (0 = go ahead). Charging first is what makes the limit hold
+   * under parallel guesses: each attempt is counted by PostgreSQL before any is verified.
+   */
+  charge(ip: string, account: string): Promise<number>;
+  /** A correct answer: the account's failures are forgotten and this attempt is given back to the IP. */
+  refund(ip: string, account: string): Promise<void>;
+}
+
 /**
- * Sign-in throttling, counted in PostgreSQL so that several app instances count together.
- * Two budgets: failures per e-mail (guessing one account's password) and per client IP
- * (trying many accounts from one place).
+ * Throttling of a sign-in step (the password, the two-factor code), counted in PostgreSQL so that
+ * several app instances count together. Two budgets: attempts per account (guessing one account's
+ * secret) and per client IP (trying many accounts from one place).
  */
-export function createLoginLimiter(db: Db, options: { maxAttempts: number; windowSeconds: number }) {
+export function createAttemptLimiter(
+  db: Db,
+  options: { step: string; maxAttempts: number; windowSeconds: number },
+): AttemptLimiter {
   const common = {
     storeClient: db,
     tableName: 'rateLimit',
     duration: options.windowSeconds,
     clearExpiredByTimeout: false,
   };
-  const byEmail = new RateLimiterPrisma({ ...common, keyPrefix: 'login-email', points: options.maxAttempts });
-  const byIp = new RateLimiterPrisma({ ...common, keyPrefix: 'login-ip', points: options.maxAttempts * 4 });
+  const byAccount = new RateLimiterPrisma({
+    ...common,
+    keyPrefix: `${options.step}-account`,
+    points: options.maxAttempts,
+  });
+  const byIp = new RateLimiterPrisma({ ...common, keyPrefix: `${options.step}-ip`, points: options.maxAttempts * 4 });
 
   return {
-    /** Seconds to wait when either budget is spent, else 0. */
-    async blockedFor(ip: string, email: string): Promise<number> {
-      const [e, i] = await Promise.all([byEmail.get(email), byIp.get(ip)]);
-      const waits = [
-        e && e.consumedPoints >= options.maxAttempts ? e.msBeforeNext : 0,
-        i && i.consumedPoints >= options.maxAttempts * 4 ? i.msBeforeNext : 0,
-      ];
-      return Math.ceil(Math.max(...waits) / 1000);
+    async charge(ip, account) {
+      return Math.max(...(await Promise.all([waitAfter(byAccount.consume(account)), waitAfter(byIp.consume(ip))])));
     },
-    async recordFailure(ip: string, email: string): Promise<void> {
-      await Promise.all([byEmail.consume(email).catch(ignoreLimit), byIp.consume(ip).catch(ignoreLimit)]);
-    },
-    async recordSuccess(email: string): Promise<void> {
-      await byEmail.delete(email);
+    async refund(ip, account) {
+      await Promise.all([byAccount.delete(account), byIp.reward(ip, 1)]);
     },
   };
 }
 
-// consume() rejects with a RateLimiterRes once the budget is spent; blockedFor() reports that.
-function ignoreLimit(e: unknown): void {
-  if (!(e instanceof RateLimiterRes)) throw e;
+/** consume() rejects with a RateLimiterRes once the budget is spent: then the answer is the wait. */
+async function waitAfter(consumed: Promise<RateLimiterRes>): Promise<number> {
+  try {
+    await consumed;
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+  }
 }

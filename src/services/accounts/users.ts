@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Prisma, type Db, type Role, type User } from '../../db/database.ts';
-import { ConflictError, NotFoundError, RuleError } from '../../errors/catalogue.ts';
+import { ConflictError, NotFoundError, RuleError, ValidationError } from '../../errors/catalogue.ts';
 import { audit, type Actor } from './audit.ts';
 import { generatePassword, hashPassword, unusableHash, verifyPassword } from './passwords.ts';
+import { endSessionsOf } from './sessions.ts';
 
 export const roles = ['admin', 'operator', 'reporter'] as const satisfies readonly Role[];
 
@@ -59,7 +60,6 @@ export async function authenticate(
   const matches = await verifyPassword(password, user?.passwordHash ?? unusableHash);
   if (!user || !matches) return { ok: false, reason: 'invalid' };
   if (!user.active) return { ok: false, reason: 'inactive' };
-  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   return { ok: true, user };
 }
 
@@ -82,6 +82,7 @@ export async function setRole(db: Db, actor: Actor, userId: number, role: Role):
   if (user.role === role) return;
   if (user.role === 'admin') await assertKeepsAnAdmin(db, userId);
   await db.user.update({ where: { id: userId }, data: { role } });
+  await endSessionsAfterChange(db, actor, userId);
   await audit(db, actor, {
     action: 'user.role_changed',
     summary: `Changed role of ${user.email} from ${user.role} to ${role}`,
@@ -98,6 +99,7 @@ export async function setActive(db: Db, actor: Actor, userId: number, active: bo
     if (user.role === 'admin') await assertKeepsAnAdmin(db, userId);
   }
   await db.user.update({ where: { id: userId }, data: { active } });
+  if (!active) await endSessionsOf(db, userId);
   await audit(db, actor, {
     action: active ? 'user.activated' : 'user.deactivated',
     summary: `${active ? 'Reactivated' : 'Deactivated'} ${user.email}`,
@@ -111,6 +113,7 @@ export async function resetPassword(db: Db, actor: Actor, userId: number, bcrypt
   const user = await findUserOrThrow(db, userId);
   const password = generatePassword();
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password, bcryptCost) } });
+  await endSessionsAfterChange(db, actor, userId);
   await audit(db, actor, {
     action: 'user.password_reset',
     summary: `Reset the password of ${user.email}`,
@@ -118,6 +121,78 @@ export async function resetPassword(db: Db, actor: Actor, userId: number, bcrypt
     targetId: userId,
   });
   return password;
+}
+
+/**
+ * A change to who someone is or how they prove it (role, password) ends their sessions: a session
+ * opened before it, perhaps stolen, must not carry on with the new rights. Someone changing their
+ * own account keeps the session they do it from.
+ */
+async function endSessionsAfterChange(db: Db, actor: Actor, userId: number): Promise<void> {
+  await endSessionsOf(db, userId, actor.id === userId ? actor.sessionId : undefined);
+}
+
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password').max(200),
+    newPassword: passwordField,
+    confirmPassword: z.string().max(200),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ['confirmPassword'],
+    error: 'The two new passwords are not the same',
+  });
+export type PasswordChange = z.infer<typeof passwordChangeSchema>;
+
+/** A user changes their own password: the current one first; their other sessions end. */
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor,
+  input: PasswordChange,
+  bcryptCost: number,
+): Promise<void> {
+  if (actor.id === null) throw new RuleError('Only a signed-in user can change their password.');
+  const user = await findUserOrThrow(db, actor.id);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new ValidationError({ currentPassword: 'This is not your current password' });
+  }
+  await db.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(input.newPassword, bcryptCost) },
+  });
+  await endSessionsAfterChange(db, actor, user.id);
+  await audit(db, actor, {
+    action: 'user.password_changed',
+    summary: `${user.email} changed their password`,
+    targetType: 'user',
+    targetId: user.id,
+  });
+}
+
+/** An admin signs a user out everywhere (a lost laptop, a leaving employee). */
+export async function signOutEverywhere(db: Db, actor: Actor, userId: number): Promise<number> {
+  const user = await findUserOrThrow(db, userId);
+  const ended = await endSessionsOf(db, userId, actor.id === userId ? actor.sessionId : undefined);
+  await audit(db, actor, {
+    action: 'user.signed_out_everywhere',
+    summary: `Signed ${user.email} out everywhere (${ended} session${ended === 1 ? '' : 's'} ended)`,
+    targetType: 'user',
+    targetId: userId,
+  });
+  return ended;
+}
+
+/** A user ends all their sessions but this one. */
+export async function signOutOtherSessions(db: Db, actor: Actor): Promise<number> {
+  if (actor.id === null || !actor.sessionId) throw new RuleError('Only a signed-in user has sessions to end.');
+  const ended = await endSessionsOf(db, actor.id, actor.sessionId);
+  await audit(db, actor, {
+    action: 'user.signed_out_other_sessions',
+    summary: `${actor.label} signed out ${ended} other session${ended === 1 ? '' : 's'}`,
+    targetType: 'user',
+    targetId: actor.id,
+  });
+  return ended;
 }
 
 export function listUsers(db: Db) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Prisma, type Customer, type Db, type MappingStatus, type RunStatus } from '../../db/database.ts';
 import { ConflictError, NotFoundError } from '../../errors/catalogue.ts';
+import { pageCount } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 
 export const CUSTOMER_MISSING = 'This customer does not exist.';
@@ -46,16 +47,18 @@ export async function listCustomers(db: Db, q: CustomerListQuery) {
   const where: Prisma.CustomerWhereInput = search ? { name: { contains: search, mode: 'insensitive' } } : {};
   if (q.mapping === 'missing') where.OR = [{ mapping: { is: null } }, { mapping: { is: { status: 'missing' } } }];
   else if (q.mapping) where.mapping = { is: { status: q.mapping } };
-  const [customers, total] = await Promise.all([
+  const findPage = (page: number) =>
     db.customer.findMany({
       where,
       include: { mapping: true },
       orderBy: [{ active: 'desc' }, { nameKey: 'asc' }],
-      skip: (q.page - 1) * q.pageSize,
+      skip: (page - 1) * q.pageSize,
       take: q.pageSize,
-    }),
-    db.customer.count({ where }),
-  ]);
+    });
+  const [firstTry, total] = await Promise.all([findPage(q.page), db.customer.count({ where })]);
+  // A page past the end (an old link, a typed number) shows the last page, as Run Checks does.
+  const page = Math.min(q.page, pageCount(total, q.pageSize));
+  const customers = page === q.page ? firstTry : await findPage(page);
   const ids = customers.map((c) => c.id);
   // Per job: its unreviewed runs and its latest run's status (both served by the (jobId, runAt) index).
   const stats = ids.length
@@ -82,7 +85,7 @@ export async function listCustomers(db: Db, q: CustomerListQuery) {
       worstRecentStatus: s?.severity ? (severityToStatus[s.severity] ?? null) : null,
     };
   });
-  return { rows, total };
+  return { rows, total, page };
 }
 
 export async function getCustomer(db: Db, id: number): Promise<Customer> {

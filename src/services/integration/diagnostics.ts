@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db, Prisma } from '../../db/database.ts';
+import { pageCount, pageSchema } from '../../shared/validation.ts';
 import { loadMonitoring } from './overview.ts';
 
 /**
@@ -12,30 +13,29 @@ export const SYNC_LOG_LIMIT = 25;
 
 export const diagnosticsQuerySchema = z.object({
   status: z.enum(['all', 'ok', 'failed']).default('all').catch('all'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page: pageSchema,
 });
 
 export type DiagnosticsQuery = z.infer<typeof diagnosticsQuerySchema>;
 
 export async function loadDiagnostics(db: Db, q: DiagnosticsQuery, now: Date = new Date()) {
   const where: Prisma.ApiCallLogWhereInput = q.status === 'all' ? {} : { ok: q.status === 'ok' };
-  const [monitoring, calls, total, syncs] = await Promise.all([
-    loadMonitoring(db, now),
+  const findPage = (page: number) =>
     db.apiCallLog.findMany({
       where,
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
-      skip: (q.page - 1) * API_LOG_PAGE_SIZE,
+      skip: (page - 1) * API_LOG_PAGE_SIZE,
       take: API_LOG_PAGE_SIZE,
-    }),
+    });
+  const [monitoring, firstTry, total, syncs] = await Promise.all([
+    loadMonitoring(db, now),
+    findPage(q.page),
     db.apiCallLog.count({ where }),
     db.syncLog.findMany({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: SYNC_LOG_LIMIT }),
   ]);
-  return {
-    monitoring,
-    calls,
-    total,
-    syncs,
-    page: q.page,
-    pages: Math.max(1, Math.ceil(total / API_LOG_PAGE_SIZE)),
-  };
+  // A page past the end (an old link, a typed number) shows the last page.
+  const pages = pageCount(total, API_LOG_PAGE_SIZE);
+  const page = Math.min(q.page, pages);
+  const calls = page === q.page ? firstTry : await findPage(page);
+  return { monitoring, calls, total, syncs, page, pages };
 }

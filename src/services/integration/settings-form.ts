@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TICKET_STATUS_COMPLETE } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
 import { ValidationError } from '../../errors/catalogue.ts';
+import { idSchemaWith } from '../../shared/ids.ts';
 import { checkbox } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { getIntegrationSettings, SETTINGS_ID } from './settings.ts';
@@ -31,16 +32,8 @@ const optionalText = (max: number, what: string) =>
     z.string().max(max, `The ${what} is at most ${max} characters.`).optional(),
   );
 
-const pickedId = z.preprocess(
-  blankToUndefined,
-  z.coerce
-    .number({ error: 'Choose a value from the list.' })
-    .int('Choose a value from the list.')
-    .positive('Choose a value from the list.')
-    // The column is a 32-bit integer; Autotask ids fit.
-    .max(2_147_483_647, 'Choose a value from the list.')
-    .optional(),
-);
+/** A picklist value's id from a drop-down: blank for none, else held to the id rule (src/shared/ids.ts). */
+const pickedId = z.preprocess(blankToUndefined, idSchemaWith('Choose a value from the list.').optional());
 
 export const SYNC_INTERVAL_CHOICES = [15, 30, 60, 120, 240, 720, 1440] as const;
 
@@ -80,13 +73,14 @@ export const settingsFormSchema = z.object({
   ticketTypeId: pickedId,
   allowResolve: z.unknown().optional().transform(checkbox),
   apiLogLevel: z.enum(['off', 'errors', 'all'], { error: 'Choose off, errors or all.' }),
+  // Digits only, like ids: `z.coerce.number()` would also read `1e3` as 1000 and `0x10` as 16.
   syncIntervalMinutes: z.preprocess(
     blankToUndefined,
-    z.coerce
-      .number({ error: 'Choose how often to sync, or Off.' })
-      .int('Choose how often to sync, or Off.')
-      .min(5, 'Sync at most every 5 minutes.')
-      .max(10_080, 'Sync at least once a week, or choose Off.')
+    z
+      .string({ error: 'Choose how often to sync, or Off.' })
+      .regex(/^[0-9]{1,6}$/, 'Choose how often to sync, or Off.')
+      .transform(Number)
+      .pipe(z.number().min(5, 'Sync at most every 5 minutes.').max(10_080, 'Sync at least once a week, or choose Off.'))
       .optional(),
   ),
 });

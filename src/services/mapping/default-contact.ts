@@ -3,6 +3,7 @@ import { AutotaskNotFoundError, type Contact } from '../../autotask/client.ts';
 import type { CompanyMapping, Db } from '../../db/database.ts';
 import { rethrowAutotask } from '../../errors/autotask-messages.ts';
 import { RuleError, ValidationError } from '../../errors/catalogue.ts';
+import { typedIdSchema } from '../../shared/ids.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { getCustomerWithMapping, type CustomerWithMapping, type MappingDeps } from './map-customer.ts';
 
@@ -14,12 +15,7 @@ import { getCustomerWithMapping, type CustomerWithMapping, type MappingDeps } fr
  */
 
 export const contactForm = z.object({
-  contactId: z
-    .string({ error: 'Choose a contact from the list' })
-    .trim()
-    .regex(/^\d{1,10}$/, 'Choose a contact from the list')
-    .transform(Number)
-    .refine((n) => n <= 2_147_483_647, 'Choose a contact from the list'),
+  contactId: typedIdSchema({ missing: 'Choose a contact from the list', invalid: 'Choose a contact from the list' }),
 });
 
 /** "Jane Doe", or the e-mail address or ID when Autotask has no name. */

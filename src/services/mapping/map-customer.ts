@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AutotaskNotFoundError, type AutotaskClient, type Company } from '../../autotask/client.ts';
 import { Prisma, type CompanyMapping, type Customer, type Db } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/catalogue.ts';
+import { typedIdSchema } from '../../shared/ids.ts';
 import { checkbox } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { CUSTOMER_MISSING } from '../customers/customers.ts';
@@ -23,13 +24,10 @@ export interface MappingDeps {
 export type MappingSource = 'search' | 'id' | 'suggestion' | 'suggestion-bulk' | 'demo';
 
 export const companyIdForm = z.object({
-  companyId: z
-    .string({ error: 'Enter the Autotask company ID' })
-    .trim()
-    .min(1, 'Enter the Autotask company ID')
-    .regex(/^\d{1,10}$/, 'The company ID is a number, as shown in Autotask')
-    .transform(Number)
-    .refine((n) => n <= 2_147_483_647, 'This is not an Autotask company ID'),
+  companyId: typedIdSchema({
+    missing: 'Enter the Autotask company ID',
+    invalid: 'The company ID is a number, as shown in Autotask',
+  }),
   source: z.enum(['search', 'id']).catch('id'),
 });
 
