@@ -45,8 +45,8 @@ const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
 async function ticketDueForRefresh() {
   const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
   const made = await makeCreatedTicket(ctx.db, simCtx.sim, run.id);
-  await ctx.db.prisma.runTicket.update({
-    where: { id: made.runTicket.id },
+  await ctx.db.prisma.ticket.update({
+    where: { id: made.ticket.id },
     data: { statusCheckedAt: tenMinutesAgo() },
   });
   simCtx.sim.state.setTicketStatus(made.ticket.id, 8);
@@ -77,7 +77,7 @@ async function diagnostics(agent: Agent): Promise<string> {
 }
 
 const statusOf = async (runTicketId: number) =>
-  (await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { id: runTicketId } })).statusId;
+  (await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: runTicketId } })).statusId;
 
 describe('above 80 % of the hourly budget', () => {
   it('skips the status refresh after a page view and shows the pause in Diagnostics', async () => {
@@ -90,7 +90,7 @@ describe('above 80 % of the hourly budget', () => {
     await viewPage(agent, '/run-checks');
     expect(thresholdCalls()).toHaveLength(1);
     expect(ticketCalls()).toHaveLength(0);
-    expect(await statusOf(due.runTicket.id)).toBe(1);
+    expect(await statusOf(due.ticket.id)).toBe(1);
     expect(await ctx.db.prisma.syncLog.count({ where: { kind: 'ticket_statuses' } })).toBe(0);
 
     // The 8,420 set, plus this page view's own requests (the reading counts itself).
@@ -147,7 +147,7 @@ describe('above 80 % of the hourly budget', () => {
       .send({ _csrf: csrf, returnTo: `/runs/${run.id}` });
     expect(res.status).toBe(302);
     await settleDeferredWork();
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: run.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: run.id } });
     expect(row.state).toBe('created');
     expect(simCtx.sim.state.tickets.filter((t) => t.externalID === row.reference)).toHaveLength(1);
     // The operator's action never waits on (or asks for) the budget.
@@ -178,7 +178,7 @@ describe('reading the budget', () => {
     await viewPage(agent, '/run-checks');
     expect(thresholdCalls()).toHaveLength(2);
     expect(ticketCalls()).toHaveLength(1);
-    expect(await statusOf(due.runTicket.id)).toBe(8);
+    expect(await statusOf(due.ticket.id)).toBe(8);
     const page = await diagnostics(agent);
     expect(page).not.toContain('Background reads paused');
     expect(page).toMatch(/1,2\d\d of 10,000 requests used this hour \(12%\), read at/);
@@ -192,7 +192,7 @@ describe('reading the budget', () => {
 
     await viewPage(agent, '/run-checks');
     expect(ticketCalls()).toHaveLength(1);
-    expect(await statusOf(due.runTicket.id)).toBe(8);
+    expect(await statusOf(due.ticket.id)).toBe(8);
     await viewPage(agent, '/customers');
     expect(companyCalls()).toHaveLength(1);
     expect(await ctx.db.prisma.companyMapping.findUnique({ where: { customerId: customer.id } })).toMatchObject({
@@ -221,7 +221,7 @@ describe('reading the budget', () => {
     expect(thresholdCalls().length).toBeGreaterThan(0);
     expect(thresholdCalls().every((c) => c.status === 503)).toBe(true);
     expect(ticketCalls()).toHaveLength(1);
-    expect(await statusOf(due.runTicket.id)).toBe(8);
+    expect(await statusOf(due.ticket.id)).toBe(8);
     const settings = await ctx.db.prisma.integrationSettings.findUniqueOrThrow({ where: { id: SETTINGS_ID } });
     expect(settings).toMatchObject({ thresholdUsed: null, thresholdLimit: null });
     expect(settings.thresholdCheckedAt).not.toBeNull();
