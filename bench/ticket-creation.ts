@@ -223,7 +223,7 @@ async function newRun(database: Database, jobId: number): Promise<number> {
 async function cleanUp(database: Database, made: { customerId: number; jobId: number; runIds: number[] }) {
   const db = database.prisma;
   if (made.runIds.length) {
-    await db.runTicket.deleteMany({ where: { runId: { in: made.runIds } } });
+    await db.ticket.deleteMany({ where: { originRunId: { in: made.runIds } } });
     await db.runObject.deleteMany({ where: { runId: { in: made.runIds } } });
     await db.run.deleteMany({ where: { id: { in: made.runIds } } });
   }

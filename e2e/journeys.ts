@@ -46,7 +46,7 @@ async function customerId(h: Harness, name: string): Promise<number> {
  * sleep a minute, the journey ages the cache as if that minute had passed.
  */
 async function ageTimeEntryCache(h: Harness): Promise<void> {
-  await h.app.database.prisma.runTicket.updateMany({
+  await h.app.database.prisma.ticket.updateMany({
     data: { timeEntriesCheckedAt: new Date(Date.now() - 5 * 60_000) },
   });
 }
@@ -189,9 +189,9 @@ const operatorTickets: Journey = {
         .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
         .waitFor();
       assert.equal(ticketsWithReference(h), before + 1, 'exactly one ticket in Autotask');
-      assert.equal(await h.app.database.prisma.runTicket.count({ where: { runId } }), 1);
+      assert.equal(await h.app.database.prisma.ticket.count({ where: { originRunId: runId } }), 1);
     });
-    const ticketRow = await h.app.database.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
+    const ticketRow = await h.app.database.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
     await step(op, 'Open ticket points at the Autotask ticket', async () => {
       const href = await op
         .locator(`#run-${runId}`)

@@ -8,6 +8,8 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type Db = PrismaClient;
 export * from '../generated/prisma/client.ts';
+/** Backupchecks' record of an Autotask ticket (the client's `Ticket` is Autotask's own shape). */
+export type { Ticket as TicketRecord } from '../generated/prisma/client.ts';
 
 /**
  * Runs plain SQL outside Prisma: migration files hold several statements, which Prisma's

@@ -130,10 +130,10 @@ describe('database constraints', () => {
 
   it('allows one ticket per run', async () => {
     const run = await aRun();
-    await ctx.db.prisma.runTicket.create({ data: { runId: run.id, reference: 'BC-1' } });
-    await expect(ctx.db.prisma.runTicket.create({ data: { runId: run.id, reference: 'BC-2' } })).rejects.toMatchObject(
-      uniqueViolation,
-    );
+    await ctx.db.prisma.ticket.create({ data: { originRunId: run.id, jobId: run.jobId, reference: 'BC-1' } });
+    await expect(
+      ctx.db.prisma.ticket.create({ data: { originRunId: run.id, jobId: run.jobId, reference: 'BC-2' } }),
+    ).rejects.toMatchObject(uniqueViolation);
   });
 
   it('maps an Autotask company to one customer at most', async () => {

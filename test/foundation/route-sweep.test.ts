@@ -71,9 +71,11 @@ beforeAll(async () => {
 
   const db = ctx.db.prisma;
   const { customer, job, run } = await makeCustomerWithRun(ctx.db, { companyId: null });
-  await db.runTicket.create({
+  await db.ticket.create({
     data: {
-      runId: run.id,
+      originRunId: run.id,
+      jobId: job.id,
+      runs: { connect: { id: run.id } },
       state: 'created',
       reference: `BC-RUN-${run.id}`,
       ticketId: 4242,

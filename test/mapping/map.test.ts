@@ -211,8 +211,16 @@ describe('clear a mapping', () => {
     await ctx.db.prisma.companyMapping.create({
       data: { customerId: c.id, companyId: 100, companyName: 'Acme Dental', status: 'ok', lastSyncAt: new Date() },
     });
-    await ctx.db.prisma.runTicket.create({
-      data: { runId: run.id, state: 'created', reference: 'BC-RUN-1', ticketId: 7001, ticketNumber: 'T20260105.0001' },
+    await ctx.db.prisma.ticket.create({
+      data: {
+        originRunId: run.id,
+        jobId: run.jobId,
+        runs: { connect: { id: run.id } },
+        state: 'created',
+        reference: 'BC-RUN-1',
+        ticketId: 7001,
+        ticketNumber: 'T20260105.0001',
+      },
     });
 
     const res = await suite.admin.agent
@@ -226,7 +234,7 @@ describe('clear a mapping', () => {
       status: 'missing',
       lastSyncAt: null,
     });
-    expect(await ctx.db.prisma.runTicket.findUnique({ where: { runId: run.id } })).toMatchObject({
+    expect(await ctx.db.prisma.ticket.findUnique({ where: { originRunId: run.id } })).toMatchObject({
       state: 'created',
       ticketId: 7001,
       ticketNumber: 'T20260105.0001',

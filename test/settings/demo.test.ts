@@ -100,7 +100,7 @@ describe('demo Autotask on an empty database', () => {
     } finally {
       await built.close();
     }
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: run.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: run.id } });
     expect(row.state).toBe('created');
     const ticket = demo!.simulator.state.ticket(row.ticketId!)!;
     expect(ticket).toMatchObject({
@@ -115,7 +115,7 @@ describe('demo Autotask on an empty database', () => {
   });
 
   it('keeps the simulator tenant across a restart, and does not configure twice', async () => {
-    const row = await ctx.db.prisma.runTicket.findFirstOrThrow({ where: { ticketId: { not: null } } });
+    const row = await ctx.db.prisma.ticket.findFirstOrThrow({ where: { ticketId: { not: null } } });
     const file = path.join(dataDir, SIMULATOR_STATE_FILE);
     expect(fs.readFileSync(file, 'utf8')).toContain(row.ticketNumber!);
     const before = await getIntegrationSettings(ctx.db.prisma);

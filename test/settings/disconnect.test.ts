@@ -41,7 +41,7 @@ const disconnect = (form: Record<string, string>) =>
 const counts = async () => ({
   mappings: await ctx.db.prisma.companyMapping.count({ where: { companyId: { not: null } } }),
   customers: await ctx.db.prisma.customer.count(),
-  runTickets: await ctx.db.prisma.runTicket.count(),
+  runTickets: await ctx.db.prisma.ticket.count(),
   apiCalls: await ctx.db.prisma.apiCallLog.count(),
 });
 
@@ -93,7 +93,7 @@ describe('disconnect, keep the data', () => {
         .send({ _csrf: csrf, returnTo: `/runs/${otherRunId}` }),
     );
     expect(decode(refused.text)).toContain('The Autotask integration is switched off.');
-    expect(await ctx.db.prisma.runTicket.count({ where: { runId: otherRunId } })).toBe(0);
+    expect(await ctx.db.prisma.ticket.count({ where: { originRunId: otherRunId } })).toBe(0);
 
     const settings = decode((await agent.get('/settings/autotask')).text);
     expect(settings).toContain('<span class="badge integration-disabled">Disabled</span>');
@@ -138,7 +138,7 @@ describe('disconnect, delete the data', () => {
       picklists: null,
       picklistsLoadedAt: null,
     });
-    const kept = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: ticketed.runId } });
+    const kept = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: ticketed.runId } });
     expect(kept).toMatchObject({ ticketNumber: ticketed.ticketNumber, ticketId: ticketed.ticketId });
 
     const event = await ctx.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'autotask.disconnected' } });

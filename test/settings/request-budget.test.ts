@@ -45,7 +45,7 @@ const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
 async function ticketDueForRefresh() {
   const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
   const made = await makeCreatedTicket(ctx.db, simCtx.sim, run.id);
-  await ctx.db.prisma.runTicket.update({
+  await ctx.db.prisma.ticket.update({
     where: { id: made.runTicket.id },
     data: { statusCheckedAt: tenMinutesAgo() },
   });
@@ -77,7 +77,7 @@ async function diagnostics(agent: Agent): Promise<string> {
 }
 
 const statusOf = async (runTicketId: number) =>
-  (await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { id: runTicketId } })).statusId;
+  (await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: runTicketId } })).statusId;
 
 describe('above 80 % of the hourly budget', () => {
   it('skips the status refresh after a page view and shows the pause in Diagnostics', async () => {
@@ -147,7 +147,7 @@ describe('above 80 % of the hourly budget', () => {
       .send({ _csrf: csrf, returnTo: `/runs/${run.id}` });
     expect(res.status).toBe(302);
     await settleDeferredWork();
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: run.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: run.id } });
     expect(row.state).toBe('created');
     expect(simCtx.sim.state.tickets.filter((t) => t.externalID === row.reference)).toHaveLength(1);
     // The operator's action never waits on (or asks for) the budget.

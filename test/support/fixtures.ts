@@ -88,7 +88,7 @@ export interface CreatedTicketOptions {
 }
 
 /**
- * A run whose Autotask ticket already exists: the ticket in the simulator, and a RunTicket row in
+ * A run whose Autotask ticket already exists: the ticket in the simulator, and a TicketRecord row in
  * state `created` pointing at it, as the create flow leaves it.
  */
 export async function makeCreatedTicket(
@@ -109,9 +109,12 @@ export async function makeCreatedTicket(
     subIssueType: demoDefaults.subIssueTypeId,
     externalID: reference,
   });
-  const runTicket = await database.prisma.runTicket.create({
+  const { jobId } = await database.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { jobId: true } });
+  const runTicket = await database.prisma.ticket.create({
     data: {
-      runId,
+      originRunId: runId,
+      jobId,
+      runs: { connect: { id: runId } },
       state: 'created',
       reference,
       ticketId: ticket.id,

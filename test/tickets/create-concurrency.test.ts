@@ -45,7 +45,7 @@ describe('One ticket per run under concurrency', () => {
     expect(responses.every((r) => r.headers.location === `/runs/${run.id}`)).toBe(true);
     expect(simTicketsOfRun(sim, run.id)).toHaveLength(1);
     expect(ticketCreatePosts(sim)).toHaveLength(1);
-    expect(await ctx.db.prisma.runTicket.count({ where: { runId: run.id } })).toBe(1);
+    expect(await ctx.db.prisma.ticket.count({ where: { originRunId: run.id } })).toBe(1);
     expect(await ctx.db.prisma.auditEvent.count({ where: { action: 'ticket.created' } })).toBe(1);
 
     // Every session lands on a sensible page: the creator's success, or "exists / being created".

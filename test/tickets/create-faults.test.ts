@@ -18,7 +18,7 @@ let agent: Agent;
 let csrf: string;
 beforeEach(() => ({ agent, csrf } = suite.as.operator));
 
-const row = (runId: number) => ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
+const row = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
 const auditActions = async () =>
   (
     await ctx.db.prisma.auditEvent.findMany({ where: { action: { startsWith: 'ticket.' } }, orderBy: { id: 'asc' } })
@@ -32,13 +32,19 @@ async function view(runId: number) {
 }
 /** Makes the pending attempt old enough to be settled, as the passing of time would. */
 const age = (runId: number) =>
-  ctx.db.prisma.runTicket.update({ where: { runId }, data: { attemptStartedAt: new Date(Date.now() - 60_000) } });
+  ctx.db.prisma.ticket.update({
+    where: { originRunId: runId },
+    data: { attemptStartedAt: new Date(Date.now() - 60_000) },
+  });
 /**
  * Keeps the pending attempt too young to be settled for the next minute: "right after the timeout",
  * however long a busy machine takes for the next requests (the settle time is only 2 × TIMEOUT_MS).
  */
 const young = (runId: number) =>
-  ctx.db.prisma.runTicket.update({ where: { runId }, data: { attemptStartedAt: new Date(Date.now() + 60_000) } });
+  ctx.db.prisma.ticket.update({
+    where: { originRunId: runId },
+    data: { attemptStartedAt: new Date(Date.now() + 60_000) },
+  });
 
 describe('Autotask refuses the ticket (validation error)', () => {
   it('shows the message verbatim, lets the operator try again, and ends with one ticket', async () => {
@@ -176,8 +182,15 @@ describe('The process died between the POST and the database update', () => {
       externalID: reference,
       status: 1,
     });
-    await ctx.db.prisma.runTicket.create({
-      data: { runId: run.id, state: 'pending', reference, attemptStartedAt: new Date(Date.now() - 10 * 60_000) },
+    await ctx.db.prisma.ticket.create({
+      data: {
+        originRunId: run.id,
+        jobId: run.jobId,
+        runs: { connect: { id: run.id } },
+        state: 'pending',
+        reference,
+        attemptStartedAt: new Date(Date.now() - 10 * 60_000),
+      },
     });
     simCtx.sim.state.clearRequestLog();
     return { run, ticket };

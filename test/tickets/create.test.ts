@@ -44,7 +44,7 @@ describe('Create Autotask ticket: happy path', () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`/run-checks?status=error#run-${run.id}`);
 
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: run.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: run.id } });
     expect(row.state).toBe('created');
     expect(row.reference).toMatch(new RegExp(`^BC-RUN-${run.id}-[0-9a-f]{8}$`));
     const [ticket] = simTicketsOfRun(sim, run.id);
@@ -138,7 +138,7 @@ describe('Create Autotask ticket: happy path', () => {
 
     const res = await postCreate(agent, csrf, other.run.id);
     expect(res.status).toBe(403);
-    expect(await ctx.db.prisma.runTicket.count({ where: { runId: other.run.id } })).toBe(0);
+    expect(await ctx.db.prisma.ticket.count({ where: { originRunId: other.run.id } })).toBe(0);
     expect(ticketCreatePosts(simCtx.sim)).toHaveLength(0);
   });
 
@@ -147,7 +147,7 @@ describe('Create Autotask ticket: happy path', () => {
     const res = await request(built.app).post(`/runs/${run.id}/ticket`).type('form').send({});
     expect(res.status).toBe(302);
     expect(res.headers.location).toMatch(/^\/login/);
-    expect(await ctx.db.prisma.runTicket.count()).toBe(0);
+    expect(await ctx.db.prisma.ticket.count()).toBe(0);
     expect(simCtx.sim.requestLog).toHaveLength(0);
   });
 
@@ -181,7 +181,7 @@ describe('Create Autotask ticket: blocked', () => {
     expect(decode(after.text)).toContain(`No ticket was created. ${reason}`);
     expect(sim.requestLog.filter((e) => e.entity === 'Tickets')).toHaveLength(0);
     expect(sim.requestLog.filter((e) => e.entity === 'Companies')).toHaveLength(options.companyRead ? 1 : 0);
-    expect(await ctx.db.prisma.runTicket.count({ where: { runId } })).toBe(0);
+    expect(await ctx.db.prisma.ticket.count({ where: { originRunId: runId } })).toBe(0);
     return after;
   }
 
@@ -291,7 +291,7 @@ describe('Status snapshot refresh', () => {
       made.push({ run, ...(await makeCreatedTicket(ctx.db, sim, run.id)) });
     }
     // One fresh snapshot: not read again.
-    await ctx.db.prisma.runTicket.updateMany({
+    await ctx.db.prisma.ticket.updateMany({
       where: { id: { in: made.slice(0, 2).map((m) => m.runTicket.id) } },
       data: { statusCheckedAt: aged },
     });
@@ -312,7 +312,7 @@ describe('Status snapshot refresh', () => {
     expect(ticketCell(second.text, made[0]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[1]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[2]!.run.id)).toContain('Status: <strong>New</strong>');
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { id: made[0]!.runTicket.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: made[0]!.ticket.id } });
     expect(row).toMatchObject({ statusId: 8, statusLabel: 'In Progress' });
     expect(row.statusCheckedAt!.getTime()).toBeGreaterThan(aged.getTime());
     // The refresh is in the sync log (Settings → Diagnostics) with its counts.
@@ -328,7 +328,7 @@ describe('Status snapshot refresh', () => {
     const { agent } = await signInAs(built.app, ctx.db, 'operator');
     const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
     const { ticket, runTicket } = await makeCreatedTicket(ctx.db, sim, run.id);
-    await ctx.db.prisma.runTicket.update({ where: { id: runTicket.id }, data: { statusCheckedAt: aged } });
+    await ctx.db.prisma.ticket.update({ where: { id: runTicket.id }, data: { statusCheckedAt: aged } });
     sim.state.setTicketStatus(ticket.id, 8);
     sim.faults.failNext({ entity: 'Tickets', status: 502, body: 'text', count: 10 });
 
@@ -343,7 +343,7 @@ describe('Status snapshot refresh', () => {
     const cell = ticketCell(second.text, run.id);
     expect(cell).toContain('Status: <strong>New</strong>');
     expect(cell).toContain(`as of ${formatForTest(aged)}`);
-    const row = await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { id: runTicket.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: runTicket.id } });
     expect(row.statusCheckedAt!.getTime()).toBe(aged.getTime());
     expect(row.statusId).toBe(1);
     // The refresh did ask (and failed): this is not a test that passes by never trying.

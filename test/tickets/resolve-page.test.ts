@@ -112,10 +112,10 @@ describe('Run Checks: the resolve action', () => {
 
     // Older than a minute: counted again, and a time entry booked meanwhile shows.
     sim.state.addTimeEntry(
-      (await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: runs.open.id } })).ticketId!,
+      (await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runs.open.id } })).ticketId!,
     );
-    await ctx.db.prisma.runTicket.updateMany({
-      where: { runId: { in: [runs.open.id, runs.busy.id] } },
+    await ctx.db.prisma.ticket.updateMany({
+      where: { originRunId: { in: [runs.open.id, runs.busy.id] } },
       data: { timeEntriesCheckedAt: new Date(Date.now() - 61_000) },
     });
     const later = await operator.agent.get(page);
@@ -227,8 +227,9 @@ describe('who may resolve', () => {
     expect(writes(sim)).toEqual([]);
     expect(timeEntryCalls(sim)).toEqual([]);
     expect(
-      sim.state.ticket((await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: runs.open.id } })).ticketId!)!
-        .status,
+      sim.state.ticket(
+        (await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runs.open.id } })).ticketId!,
+      )!.status,
     ).toBe(1);
   });
 
@@ -248,7 +249,7 @@ describe('who may resolve', () => {
     const { runs } = await threeTickets();
     const res = await admin.agent.post(`/runs/${runs.open.id}/ticket/resolve`).type('form').send({ _csrf: admin.csrf });
     expect(res.status).toBe(302);
-    expect((await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: runs.open.id } })).resolvedById).toBe(
+    expect((await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runs.open.id } })).resolvedById).toBe(
       admin.user.id,
     );
   });
@@ -272,7 +273,7 @@ describe('a slow Autotask', () => {
     const { sim } = simCtx;
     const { runs } = await threeTickets();
     sim.faults.setLatency(1_500, { entity: 'TimeEntries' });
-    const rows = await ctx.db.prisma.runTicket.findMany({ where: { runId: { in: [runs.open.id, runs.busy.id] } } });
+    const rows = await ctx.db.prisma.ticket.findMany({ where: { originRunId: { in: [runs.open.id, runs.busy.id] } } });
     const started = Date.now();
     const actions = await resolveStateFor({ db: ctx.db.prisma, autotask: built.context.autotask }, 'operator', rows, {
       timeoutMs: 300,

@@ -129,7 +129,7 @@ describe('without the permission', () => {
     expect(sim.requestLog.filter((e) => e.entity === 'Tickets' || e.entity === 'TicketNotes')).toEqual([]);
     expect(sim.state.notesOf(ticket.id)).toEqual([]);
     expect(sim.state.ticket(ticket.id)!.status).toBe(1);
-    expect(await ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId: run.id } })).toMatchObject({
+    expect(await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: run.id } })).toMatchObject({
       closingNoteId: null,
       closingNoteSentAt: null,
       resolvedAt: null,
@@ -325,7 +325,7 @@ describe('a slow Autotask', () => {
   it('the page does not wait past its deadline for the proof; the late answer is stored for the next view', async () => {
     const { sim } = simCtx;
     const { run } = await createdTicket();
-    const rows = await ctx.db.prisma.runTicket.findMany({ where: { runId: run.id } });
+    const rows = await ctx.db.prisma.ticket.findMany({ where: { originRunId: run.id } });
     sim.faults.setLatency(1_000, { entity: 'TimeEntries' });
     const deps = { db: ctx.db.prisma, autotask: built.context.autotask };
     const started = Date.now();

@@ -29,7 +29,7 @@ const suite = useAppWithSimulator({
 const { ctx, simCtx, built } = suite;
 const { operator } = suite.as;
 beforeEach(() => {
-  // Not sim.reset(): ticket ids would start again and clash with RunTicket rows of earlier tests.
+  // Not sim.reset(): ticket ids would start again and clash with TicketRecord rows of earlier tests.
   simCtx.sim.faults.clear();
   simCtx.sim.state.clearRequestLog();
 });
@@ -41,7 +41,7 @@ async function createdTicket(options: Parameters<typeof makeCreatedTicket>[3] = 
   return { run, ticket, runTicket };
 }
 
-const rowOf = (runId: number) => ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
+const rowOf = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
 const auditActions = async (runTicketId: number) =>
   (
     await ctx.db.prisma.auditEvent.findMany({
@@ -370,13 +370,13 @@ describe('resolve: one note and one close, whatever the clicks', () => {
 
   it('a resolve left claimed by a crashed process blocks others until its lease expires', async () => {
     const { run } = await createdTicket();
-    await ctx.db.prisma.runTicket.update({ where: { runId: run.id }, data: { resolveStartedAt: new Date() } });
+    await ctx.db.prisma.ticket.update({ where: { originRunId: run.id }, data: { resolveStartedAt: new Date() } });
     const blocked = await postResolve(operator, run.id);
     expect(blocked.flash).toBe('info: Resolve is already in progress for this ticket.');
     expect(writes(simCtx.sim)).toEqual([]);
 
-    await ctx.db.prisma.runTicket.update({
-      where: { runId: run.id },
+    await ctx.db.prisma.ticket.update({
+      where: { originRunId: run.id },
       data: { resolveStartedAt: new Date(Date.now() - 6 * 60_000) },
     });
     expect((await postResolve(operator, run.id)).flash).toContain('is resolved');
@@ -391,7 +391,7 @@ describe('resolve: one note and one close, whatever the clicks', () => {
       publish: 2,
       noteType: 1,
     });
-    await ctx.db.prisma.runTicket.update({ where: { runId: run.id }, data: { closingNoteSentAt: new Date() } });
+    await ctx.db.prisma.ticket.update({ where: { originRunId: run.id }, data: { closingNoteSentAt: new Date() } });
 
     expect((await postResolve(operator, run.id)).flash).toContain('is resolved');
     expect(notePosts(sim)).toEqual([]);

@@ -21,7 +21,7 @@ const { ctx, simCtx } = suite;
 const { operator, admin } = suite.as;
 
 const WORK_TYPE_REQUIRED = 'Autotask did not create the ticket. Autotask requires a Work Type on new tickets.';
-const row = (runId: number) => ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
+const row = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
 const runPage = async (who: { agent: Agent }, runId: number) => {
   const res = await who.agent.get(`/runs/${runId}`);
   expect(res.status).toBe(200);

@@ -59,7 +59,7 @@ beforeEach(() => {
   duringWait = () => {};
 });
 
-const row = (runId: number) => ctx.db.prisma.runTicket.findUniqueOrThrow({ where: { runId } });
+const row = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
 const ticketAudit = () =>
   ctx.db.prisma.auditEvent.findMany({ where: { action: { startsWith: 'ticket.' } }, orderBy: { id: 'asc' } });
 

@@ -46,23 +46,23 @@ export interface DisconnectResult {
 export async function disconnectPreview(db: Db) {
   const [mappings, ticketLinks, apiCalls] = await Promise.all([
     db.companyMapping.count({ where: { companyId: { not: null } } }),
-    db.runTicket.count({ where: { ticketId: { not: null } } }),
+    db.ticket.count({ where: { ticketId: { not: null } } }),
     db.apiCallLog.count(),
   ]);
   return { mappings, ticketLinks, apiCalls };
 }
 
 /** "Run 12 → T20260113.0001 (ticket ID 7101)", one line per run with a ticket. */
-async function ticketReferenceText(db: Pick<Db, 'runTicket'>): Promise<string> {
-  const rows = await db.runTicket.findMany({
-    where: { OR: [{ ticketId: { not: null } }, { ticketNumber: { not: null } }] },
-    orderBy: { runId: 'asc' },
-    select: { runId: true, ticketId: true, ticketNumber: true, reference: true },
+async function ticketReferenceText(db: Pick<Db, 'run'>): Promise<string> {
+  const runs = await db.run.findMany({
+    where: { ticket: { OR: [{ ticketId: { not: null } }, { ticketNumber: { not: null } }] } },
+    orderBy: { id: 'asc' },
+    select: { id: true, ticket: { select: { ticketId: true, ticketNumber: true, reference: true } } },
   });
-  return rows
+  return runs
     .map(
-      (r) =>
-        `Run ${r.runId} → ${r.ticketNumber ?? '(number unknown)'} (ticket ID ${r.ticketId ?? 'unknown'}, reference ${r.reference})`,
+      ({ id, ticket: t }) =>
+        `Run ${id} → ${t!.ticketNumber ?? '(number unknown)'} (ticket ID ${t!.ticketId ?? 'unknown'}, reference ${t!.reference})`,
     )
     .join('\n');
 }
@@ -80,7 +80,7 @@ const CREDENTIALS_AND_ZONE_ERASED = {
 
 export async function disconnectAutotask(db: Db, actor: Actor, form: DisconnectForm): Promise<DisconnectResult> {
   return db.$transaction(async (tx) => {
-    const ticketLinks = await tx.runTicket.count({ where: { ticketId: { not: null } } });
+    const ticketLinks = await tx.ticket.count({ where: { ticketId: { not: null } } });
     if (form.mode === 'keep') {
       await tx.integrationSettings.upsert({
         where: { id: SETTINGS_ID },

@@ -146,8 +146,8 @@ async function countMappings(db: Db): Promise<MappingCounts> {
 
 async function countTickets(db: Db): Promise<TicketCounts> {
   const [groups, resolved] = await Promise.all([
-    db.runTicket.groupBy({ by: ['state'], _count: { _all: true } }),
-    db.runTicket.count({ where: { resolvedAt: { not: null } } }),
+    db.ticket.groupBy({ by: ['state'], _count: { _all: true } }),
+    db.ticket.count({ where: { resolvedAt: { not: null } } }),
   ]);
   const by = (s: string) => groups.find((g) => g.state === s)?._count._all ?? 0;
   return { created: by('created'), pending: by('pending'), failed: by('failed'), resolved };

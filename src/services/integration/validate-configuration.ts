@@ -195,7 +195,7 @@ function issuePairItem(s: IntegrationSettings, lists: CachedPicklists | null): C
 
 /** A ticket id to count time entries on: the newest one created here, else any id (a count of 0 proves the right as well). */
 async function someTicketId(db: Db): Promise<number> {
-  const row = await db.runTicket.findFirst({
+  const row = await db.ticket.findFirst({
     where: { ticketId: { not: null } },
     orderBy: { id: 'desc' },
     select: { ticketId: true },

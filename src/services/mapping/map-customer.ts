@@ -209,7 +209,7 @@ export async function mapCustomer(
 
 /**
  * Clears a mapping: status `missing`, so new tickets are blocked until the customer is mapped
- * again. Existing tickets stay linked to their runs (RunTicket rows are not touched).
+ * again. Existing tickets stay linked to their runs (TicketRecord rows are not touched).
  */
 export async function clearMapping(db: Db, actor: Actor, customerId: number): Promise<{ cleared: boolean }> {
   const customer = await getCustomerWithMapping(db, customerId);

@@ -24,18 +24,18 @@ const unknownTicket = (what: string) =>
 
 /** The run that owns the Autotask ticket with this id. */
 export async function runIdForTicketId(db: Db, ticketId: number): Promise<number> {
-  const row = await db.runTicket.findUnique({ where: { ticketId }, select: { runId: true } });
+  const row = await db.ticket.findUnique({ where: { ticketId }, select: { originRunId: true } });
   if (!row) throw unknownTicket(`ID ${ticketId}`);
-  return row.runId;
+  return row.originRunId;
 }
 
 /** The run that owns the Autotask ticket with this number (e.g. T20260113.0042), any letter case. */
 export async function runIdForTicketNumber(db: Db, ticketNumber: string): Promise<number> {
-  const row = await db.runTicket.findFirst({
+  const row = await db.ticket.findFirst({
     where: { ticketNumber: { equals: ticketNumber.trim(), mode: 'insensitive' } },
-    select: { runId: true },
+    select: { originRunId: true },
     orderBy: { id: 'asc' },
   });
   if (!row) throw unknownTicket(ticketNumber.trim());
-  return row.runId;
+  return row.originRunId;
 }

@@ -1,5 +1,5 @@
 import { AutotaskError, type AutotaskClient, type Ticket } from '../../autotask/client.ts';
-import type { Db, RunTicket } from '../../db/database.ts';
+import type { Db, TicketRecord } from '../../db/database.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { explainAutotaskError } from '../../errors/autotask-messages.ts';
 import { statusLabelFrom } from './status-snapshots.ts';
@@ -53,7 +53,7 @@ export const unreachableText = (reference: string): string =>
 export const absentText = (reference: string): string =>
   `The earlier attempt did not reach Autotask: no ticket carries reference ${reference}. Nothing was created; you can try again.`;
 
-type Pending = Pick<RunTicket, 'id' | 'runId' | 'reference' | 'attemptStartedAt'>;
+type Pending = Pick<TicketRecord, 'id' | 'originRunId' | 'reference' | 'attemptStartedAt'>;
 
 export async function reconcilePending(
   deps: ReconcileDeps,
@@ -84,7 +84,7 @@ export async function reconcilePending(
       action: 'ticket.reconciled',
       summary: `No Autotask ticket found for the earlier attempt on ${options.label}; it may be created again`,
       targetType: 'run',
-      targetId: row.runId,
+      targetId: row.originRunId,
       details: { reference: row.reference, found: false, via: options.via },
     });
     return { kind: 'absent' };
@@ -104,7 +104,7 @@ export async function reconcilePending(
     action: 'ticket.reconciled',
     summary: `Attached Autotask ticket ${ticket.ticketNumber}, created by an earlier attempt, to ${options.label}`,
     targetType: 'run',
-    targetId: row.runId,
+    targetId: row.originRunId,
     details: {
       reference: row.reference,
       found: true,

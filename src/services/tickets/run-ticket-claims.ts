@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Ticket } from '../../autotask/client.ts';
-import { Prisma, type Db, type RunTicket } from '../../db/database.ts';
+import { Prisma, type Db, type TicketRecord } from '../../db/database.ts';
 
 /**
- * The run ticket's state machine, in the database. Every transition is one conditional UPDATE on
+ * The ticket record's state machine, in the database. Every transition is one conditional UPDATE on
  * (id, state, attemptStartedAt): whoever changes the row first wins and everyone else sees zero rows
  * changed. That, and the unique run id on insert, is what keeps two requests, tabs or app
  * instances from both posting a ticket for the same run.
@@ -34,7 +34,7 @@ export function settleAfterMs(timeoutMs: number): number {
 }
 
 export function isSettleable(
-  row: Pick<RunTicket, 'state' | 'attemptStartedAt'>,
+  row: Pick<TicketRecord, 'state' | 'attemptStartedAt'>,
   now: Date,
   timeoutMs: number,
 ): boolean {
@@ -62,28 +62,48 @@ export function decodeProblem(text: string | null): Problem | null {
     : { message: text.slice(0, at), detail: text.slice(at + DETAIL_SEPARATOR.length) };
 }
 
-type Attempt = Pick<RunTicket, 'id' | 'attemptStartedAt'>;
+type Attempt = Pick<TicketRecord, 'id' | 'attemptStartedAt'>;
 
 const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
+/** Thrown inside the claim's transaction to roll the insert back: the run got a ticket meanwhile. */
+class RunAlreadyLinked extends Error {}
+
 /**
- * Inserts the pending row: the unique run id lets exactly one concurrent caller through. Returns
- * null to the others (the row that won is then read with `findRunTicket`).
+ * Inserts the pending row and points the run at it, in one transaction: the unique origin run id
+ * lets exactly one concurrent "Create" through, and the run is linked only while it has no ticket
+ * (an "Add to ticket" may have won the run meanwhile). Returns null to the others (the row that
+ * won is then read with `findRunTicket`).
  */
 export async function claimNew(
   db: Db,
-  runId: number,
+  run: { readonly id: number; readonly jobId: number },
   reference: string,
   createdById: number | null,
   now: Date,
-): Promise<RunTicket | null> {
+): Promise<TicketRecord | null> {
   try {
-    return await db.runTicket.create({
-      data: { runId, state: 'pending', reference, attemptStartedAt: now, createdById },
+    return await db.$transaction(async (tx) => {
+      const row = await tx.ticket.create({
+        data: {
+          originRunId: run.id,
+          jobId: run.jobId,
+          state: 'pending',
+          reference,
+          attemptStartedAt: now,
+          createdById,
+        },
+      });
+      const linked = await tx.run.updateMany({
+        where: { id: run.id, ticketRecordId: null },
+        data: { ticketRecordId: row.id, ticketLinkedAt: now, ticketLinkedById: createdById },
+      });
+      if (linked.count !== 1) throw new RunAlreadyLinked();
+      return row;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) return null;
+    if (isUniqueViolation(e) || e instanceof RunAlreadyLinked) return null;
     throw e;
   }
 }
@@ -97,12 +117,12 @@ export async function claimRetry(
   row: Attempt,
   createdById: number | null,
   now: Date,
-): Promise<RunTicket | null> {
-  const { count } = await db.runTicket.updateMany({
+): Promise<TicketRecord | null> {
+  const { count } = await db.ticket.updateMany({
     where: { id: row.id, state: 'failed', attemptStartedAt: row.attemptStartedAt },
     data: { state: 'pending', attemptStartedAt: now, lastError: null, createdById },
   });
-  return count === 1 ? db.runTicket.findUnique({ where: { id: row.id } }) : null;
+  return count === 1 ? db.ticket.findUnique({ where: { id: row.id } }) : null;
 }
 
 export interface CreatedFields {
@@ -118,7 +138,7 @@ export interface CreatedFields {
 
 /** pending → created for this attempt. False when the row was settled by someone else meanwhile. */
 export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): Promise<boolean> {
-  const { count } = await db.runTicket.updateMany({
+  const { count } = await db.ticket.updateMany({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { state: 'created', lastError: null, ...fields },
   });
@@ -127,7 +147,7 @@ export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): 
 
 /** pending → failed for this attempt: Autotask definitely holds no ticket from it. */
 export async function markFailed(db: Db, row: Attempt, problem: Problem): Promise<boolean> {
-  const { count } = await db.runTicket.updateMany({
+  const { count } = await db.ticket.updateMany({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { state: 'failed', lastError: encodeProblem(problem) },
   });
@@ -139,24 +159,25 @@ export async function markFailed(db: Db, row: Attempt, problem: Problem): Promis
  * thread-threshold refusal that a lookup showed created nothing): the settle time then counts from
  * the new send. Null when the row was settled by someone else meanwhile: then nothing is sent.
  */
-export async function renewAttempt(db: Db, row: Attempt, now: Date): Promise<RunTicket | null> {
-  const { count } = await db.runTicket.updateMany({
+export async function renewAttempt(db: Db, row: Attempt, now: Date): Promise<TicketRecord | null> {
+  const { count } = await db.ticket.updateMany({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { attemptStartedAt: now },
   });
-  return count === 1 ? db.runTicket.findUnique({ where: { id: row.id } }) : null;
+  return count === 1 ? db.ticket.findUnique({ where: { id: row.id } }) : null;
 }
 
 /** Stays pending (outcome still unknown); only the message shown with it changes. */
 export async function notePending(db: Db, row: Attempt, problem: Problem): Promise<void> {
-  await db.runTicket.updateMany({
+  await db.ticket.updateMany({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { lastError: encodeProblem(problem) },
   });
 }
 
-export function findRunTicket(db: Db, runId: number): Promise<RunTicket | null> {
-  return db.runTicket.findUnique({ where: { runId } });
+/** The ticket the run points at (created for it, or a recurring problem's ticket it was added to). */
+export function findRunTicket(db: Db, runId: number): Promise<TicketRecord | null> {
+  return db.ticket.findFirst({ where: { runs: { some: { id: runId } } } });
 }
 
 /** The fields a ticket read from Autotask gives the row; `label` from the cached picklists. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AutotaskClient } from '../../autotask/client.ts';
 import { AutotaskError } from '../../autotask/errors.ts';
-import type { Db, RunTicket } from '../../db/database.ts';
+import type { Db, TicketRecord } from '../../db/database.ts';
 import { TICKET_NOT_RETURNED } from '../../errors/autotask-messages.ts';
 import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from '../integration/sync-log.ts';
 
@@ -32,12 +32,12 @@ export function statusLabelFrom(picklists: unknown, statusId: number | null): st
 }
 
 /** What a page prints: the label when known, else the number Autotask uses. */
-export function statusText(picklists: unknown, ticket: Pick<RunTicket, 'statusId' | 'statusLabel'>): string | null {
+export function statusText(picklists: unknown, ticket: Pick<TicketRecord, 'statusId' | 'statusLabel'>): string | null {
   if (ticket.statusId === null) return null;
   return statusLabelFrom(picklists, ticket.statusId) ?? ticket.statusLabel ?? `status ${ticket.statusId}`;
 }
 
-type Snapshot = Pick<RunTicket, 'state' | 'ticketId' | 'ticketNumber' | 'url' | 'statusCheckedAt'>;
+type Snapshot = Pick<TicketRecord, 'state' | 'ticketId' | 'ticketNumber' | 'url' | 'statusCheckedAt'>;
 
 /** A created ticket whose snapshot is old or incomplete (number or link missing after a failed read-back). */
 export function needsStatusRefresh(t: Snapshot, now: Date): boolean {
@@ -59,7 +59,7 @@ export interface StatusRefreshResult {
 }
 
 type Refreshable = Pick<
-  RunTicket,
+  TicketRecord,
   'id' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'lastError'
 >;
 
@@ -95,7 +95,7 @@ export async function refreshTicketStatuses(
     if (!ticket) {
       missing += 1;
       updates.push(
-        db.runTicket.updateMany({
+        db.ticket.updateMany({
           where: { id: row.id, ticketId: row.ticketId },
           data: { statusCheckedAt: now, lastError: TICKET_NOT_RETURNED },
         }),
@@ -115,7 +115,7 @@ export async function refreshTicketStatuses(
       continue;
     }
     updates.push(
-      db.runTicket.updateMany({
+      db.ticket.updateMany({
         // Guarded by the ticket id: a row is never given another ticket's status.
         where: { id: row.id, ticketId: row.ticketId },
         data: {
@@ -131,7 +131,7 @@ export async function refreshTicketStatuses(
   }
   // The usual case is "nothing changed": one statement for all of those.
   if (unchanged.length > 0) {
-    await db.runTicket.updateMany({ where: { id: { in: unchanged } }, data: { statusCheckedAt: now } });
+    await db.ticket.updateMany({ where: { id: { in: unchanged } }, data: { statusCheckedAt: now } });
   }
   if (updates.length > 0) await db.$transaction(updates);
   const changed = updates.length - missing;

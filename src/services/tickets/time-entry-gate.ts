@@ -1,5 +1,5 @@
 import type { AutotaskClient } from '../../autotask/client.ts';
-import type { Db, RunTicket } from '../../db/database.ts';
+import type { Db, TicketRecord } from '../../db/database.ts';
 import { autotaskFailureReason, PAGE_WAIT_OVER } from '../../errors/autotask-messages.ts';
 import { withDeadline } from '../../shared/deadline.ts';
 
@@ -7,7 +7,7 @@ import { withDeadline } from '../../shared/deadline.ts';
  * The time-entry gate: a ticket with any time entry (billable or not) is never resolved from
  * Backupchecks, because someone has worked on it in Autotask and it is closed there. Pages show the
  * action disabled when a ticket has time entries, so they need the count of every ticket they show.
- * Counting is one Autotask call per ticket; the result is kept in RunTicket (`timeEntryCount`,
+ * Counting is one Autotask call per ticket; the result is kept in TicketRecord (`timeEntryCount`,
  * `timeEntriesCheckedAt`) for at most a minute, in the database so that every instance shares it.
  * The resolve flow itself never trusts the cache: it counts live.
  */
@@ -15,7 +15,7 @@ import { withDeadline } from '../../shared/deadline.ts';
 /** How long a counted number of time entries may be shown before it is counted again. */
 export const TIME_ENTRY_CACHE_MS = 60_000;
 
-export type GateTicket = Pick<RunTicket, 'id' | 'ticketId' | 'timeEntryCount' | 'timeEntriesCheckedAt'>;
+export type GateTicket = Pick<TicketRecord, 'id' | 'ticketId' | 'timeEntryCount' | 'timeEntriesCheckedAt'>;
 
 export type CountResult =
   { readonly ok: true; readonly count: number } | { readonly ok: false; readonly reason: string };
@@ -33,11 +33,11 @@ export function cachedTimeEntryCount(ticket: GateTicket, now: Date): number | nu
 export async function countTimeEntriesLive(
   db: Db,
   client: AutotaskClient,
-  ticket: Pick<RunTicket, 'id'> & { readonly ticketId: number },
+  ticket: Pick<TicketRecord, 'id'> & { readonly ticketId: number },
   now: () => Date = () => new Date(),
 ): Promise<number> {
   const count = await client.countTimeEntries(ticket.ticketId);
-  await db.runTicket.update({
+  await db.ticket.update({
     where: { id: ticket.id },
     data: { timeEntryCount: count, timeEntriesCheckedAt: now() },
   });
@@ -55,7 +55,7 @@ export interface GateOptions {
 export const DEFAULT_GATE_TIMEOUT_MS = 4_000;
 
 /**
- * Time-entry counts for many tickets, keyed by RunTicket id: fresh cache entries as they are,
+ * Time-entry counts for many tickets, keyed by TicketRecord id: fresh cache entries as they are,
  * stale ones counted again, at most `concurrency` at a time and for at most `timeoutMs` in total,
  * so a page never waits long on Autotask and never sends one call per row all at once.
  * A ticket whose count is not known in time gets a failure with a reason, never a guess.

@@ -59,9 +59,11 @@ export async function upkeepShownTickets(
     // Switched off or without credentials: nothing asks Autotask; the snapshots stay as they are.
     if (!settings?.enabled || !hasCredentials(settings)) return nothing;
     const client = deps.autotask.client(settings);
-    const rows = await db.runTicket.findMany({
+    const rows = await db.ticket.findMany({
       where: { id: { in: ids } },
-      include: { run: { select: { id: true, job: { select: { name: true, customer: { select: { name: true } } } } } } },
+      include: {
+        originRun: { select: { id: true, job: { select: { name: true, customer: { select: { name: true } } } } } },
+      },
     });
 
     let settled = 0;
@@ -71,7 +73,7 @@ export async function upkeepShownTickets(
         via: 'view',
         absentIsFinal: true,
         now,
-        label: runLabel(row.run),
+        label: runLabel(row.originRun),
       });
       if (result.kind === 'attached' || result.kind === 'absent') settled += 1;
     }

@@ -1,4 +1,4 @@
-import type { CompanyMapping, IntegrationSettings, Role, RunTicket } from '../../db/database.ts';
+import type { CompanyMapping, IntegrationSettings, Role, TicketRecord } from '../../db/database.ts';
 import { integrationBlocker, type Blocker } from '../integration/settings.ts';
 import { mappingBlocker } from '../mapping/ticket-blockers.ts';
 import { TICKET_NOT_CREATED, ticketFieldRefusal } from '../../errors/autotask-messages.ts';
@@ -49,7 +49,7 @@ export interface FieldFix {
 
 export interface ViewRun {
   readonly id: number;
-  readonly ticket: RunTicket | null;
+  readonly ticket: TicketRecord | null;
   readonly customer: {
     readonly id: number;
     readonly name: string;

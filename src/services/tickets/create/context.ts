@@ -1,5 +1,5 @@
 import type { AutotaskClient } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, RunTicket } from '../../../db/database.ts';
+import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import type { AutotaskAccess } from '../../integration/autotask-access.ts';
 import type { Problem } from '../run-ticket-claims.ts';
@@ -29,20 +29,20 @@ export interface CreateContext {
 
 export type CreateOutcome =
   /** This click created the ticket. */
-  | { readonly kind: 'created'; readonly ticket: RunTicket; readonly label: string }
+  | { readonly kind: 'created'; readonly ticket: TicketRecord; readonly label: string }
   /** The ticket of an earlier attempt whose answer was lost was found and attached. */
-  | { readonly kind: 'reconciled'; readonly ticket: RunTicket; readonly label: string }
+  | { readonly kind: 'reconciled'; readonly ticket: TicketRecord; readonly label: string }
   /** The run already has its ticket. */
-  | { readonly kind: 'exists'; readonly ticket: RunTicket; readonly label: string }
+  | { readonly kind: 'exists'; readonly ticket: TicketRecord; readonly label: string }
   /** Another click (tab, operator, instance) is creating it right now. */
-  | { readonly kind: 'in_progress'; readonly ticket: RunTicket; readonly label: string }
+  | { readonly kind: 'in_progress'; readonly ticket: TicketRecord; readonly label: string }
   /** Autotask refused; nothing was created and the operator may try again. */
-  | { readonly kind: 'failed'; readonly ticket: RunTicket; readonly label: string; readonly problem: Problem }
+  | { readonly kind: 'failed'; readonly ticket: TicketRecord; readonly label: string; readonly problem: Problem }
   /** No usable answer: the ticket may exist. The row stays pending until a lookup settles it. */
-  | { readonly kind: 'unknown'; readonly ticket: RunTicket; readonly label: string; readonly problem: Problem };
+  | { readonly kind: 'unknown'; readonly ticket: TicketRecord; readonly label: string; readonly problem: Problem };
 
 /** What an existing row tells a caller who did not get to post. Null for a failed row (retryable). */
-export function outcomeOf(row: RunTicket, label: string): CreateOutcome | null {
+export function outcomeOf(row: TicketRecord, label: string): CreateOutcome | null {
   if (row.state === 'created') return { kind: 'exists', ticket: row, label };
   if (row.state === 'pending') return { kind: 'in_progress', ticket: row, label };
   return null;

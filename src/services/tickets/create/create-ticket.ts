@@ -1,5 +1,5 @@
 import type { NewTicket } from '../../../autotask/client.ts';
-import type { RunTicket } from '../../../db/database.ts';
+import type { TicketRecord } from '../../../db/database.ts';
 import { rethrowAutotask, TICKET_NOT_CREATED } from '../../../errors/autotask-messages.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
 import type { Actor } from '../../accounts/audit.ts';
@@ -54,7 +54,7 @@ export async function createTicketForRun(
   const companyId = await currentCompanyId(ctx, run);
   const reference = earlier.row?.reference ?? newReference(runId);
   const input = await prepareTicket(ctx, run, companyId, reference);
-  const claimed = await claim(ctx, earlier.row, runId, reference, clock());
+  const claimed = await claim(ctx, earlier.row, run, reference, clock());
   if (!claimed) return lostClaim(ctx, runId);
   return postTicket(ctx, claimed, { ...input, externalId: claimed.reference }, clock);
 }
@@ -67,7 +67,7 @@ async function settleEarlierAttempt(
   ctx: CreateContext,
   runId: number,
   clock: () => Date,
-): Promise<{ readonly outcome: CreateOutcome } | { readonly row: RunTicket | null }> {
+): Promise<{ readonly outcome: CreateOutcome } | { readonly row: TicketRecord | null }> {
   const { db } = ctx.deps;
   const { label } = ctx;
   const existing = await findRunTicket(db, runId);
@@ -131,15 +131,15 @@ async function prepareTicket(
 /** A failed row is taken back for a retry; otherwise the pending row is inserted. Null: someone else won. */
 function claim(
   ctx: CreateContext,
-  row: RunTicket | null,
-  runId: number,
+  row: TicketRecord | null,
+  run: { readonly id: number; readonly jobId: number },
   reference: string,
   startedAt: Date,
-): Promise<RunTicket | null> {
+): Promise<TicketRecord | null> {
   const { db } = ctx.deps;
   return row?.state === 'failed'
     ? claimRetry(db, row, ctx.actor.id, startedAt)
-    : claimNew(db, runId, reference, ctx.actor.id, startedAt);
+    : claimNew(db, run, reference, ctx.actor.id, startedAt);
 }
 
 /** Someone else got the row first (a double click, another tab or operator, another instance). */

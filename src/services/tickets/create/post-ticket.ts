@@ -5,7 +5,7 @@ import {
   type CreatedTicket,
   type NewTicket,
 } from '../../../autotask/client.ts';
-import type { RunTicket } from '../../../db/database.ts';
+import type { TicketRecord } from '../../../db/database.ts';
 import { explainTicketRefusal, TICKET_NOT_CREATED, ticketUnconfirmed } from '../../../errors/autotask-messages.ts';
 import { audit } from '../../accounts/audit.ts';
 import { reconcilePending } from '../reconcile.ts';
@@ -32,7 +32,7 @@ import { outcomeOf, type CreateContext, type CreateOutcome } from './context.ts'
  */
 export async function postTicket(
   ctx: CreateContext,
-  row: RunTicket,
+  row: TicketRecord,
   input: NewTicket,
   clock: () => Date,
 ): Promise<CreateOutcome> {
@@ -44,7 +44,7 @@ export async function postTicket(
       check: () => lookUpAfterThreshold(ctx, attempt),
       beforeResend: async () => {
         const renewed = await renewAttempt(ctx.deps.db, attempt, clock());
-        if (!renewed) return { stop: await currentOutcome(ctx, row.runId) };
+        if (!renewed) return { stop: await currentOutcome(ctx, row.originRunId) };
         attempt = renewed;
         return null;
       },
@@ -75,7 +75,7 @@ export async function postTicket(
  * "Did it happen?" after a thread-threshold refusal: the lookup by reference. Autotask answered,
  * so the POST cannot still be on its way, and none found means none was created.
  */
-async function lookUpAfterThreshold(ctx: CreateContext, row: RunTicket): Promise<CheckResult<CreateOutcome>> {
+async function lookUpAfterThreshold(ctx: CreateContext, row: TicketRecord): Promise<CheckResult<CreateOutcome>> {
   const settled = await reconcilePending(
     { db: ctx.deps.db, client: ctx.client, picklists: ctx.settings.picklists },
     row,
@@ -89,9 +89,9 @@ async function lookUpAfterThreshold(ctx: CreateContext, row: RunTicket): Promise
   );
   if (settled.kind === 'not_yet' || settled.kind === 'absent') return { absent: true };
   if (settled.kind === 'unreachable') return { unknown: settled.problem };
-  const stored = (await findRunTicket(ctx.deps.db, row.runId))!;
+  const stored = (await findRunTicket(ctx.deps.db, row.originRunId))!;
   if (settled.kind === 'attached') return { happened: { kind: 'reconciled', ticket: stored, label: ctx.label } };
-  return { happened: await currentOutcome(ctx, row.runId) };
+  return { happened: await currentOutcome(ctx, row.originRunId) };
 }
 
 /** The row was settled by someone else: what it says now, without sending anything. */
@@ -107,7 +107,7 @@ async function currentOutcome(ctx: CreateContext, runId: number): Promise<Create
  */
 async function unverifiedThreshold(
   ctx: CreateContext,
-  row: RunTicket,
+  row: TicketRecord,
   e: AutotaskRateLimitedError,
 ): Promise<CreateOutcome> {
   const { db } = ctx.deps;
@@ -115,11 +115,11 @@ async function unverifiedThreshold(
     action: 'ticket.creation_unknown',
     summary: `Autotask refused the ticket for ${ctx.label} with its thread threshold and the lookup by reference failed; it will be looked up again`,
     targetType: 'run',
-    targetId: row.runId,
+    targetId: row.originRunId,
     details: { reference: row.reference, message: e.detail ?? null, threadThreshold: true },
   });
-  const stored = (await findRunTicket(db, row.runId))!;
-  if (stored.state !== 'pending') return currentOutcome(ctx, row.runId);
+  const stored = (await findRunTicket(db, row.originRunId))!;
+  if (stored.state !== 'pending') return currentOutcome(ctx, row.originRunId);
   const problem = decodeProblem(stored.lastError) ?? { message: ticketUnconfirmed(e), detail: e.detail };
   return { kind: 'unknown', ticket: stored, label: ctx.label, problem };
 }
@@ -128,7 +128,7 @@ async function unverifiedThreshold(
  * A definite refusal (validation, credentials, permission, rate limit, or a failed read before
  * anything was sent): Autotask holds no ticket from this attempt, so the row may be retried.
  */
-async function refused(ctx: CreateContext, row: RunTicket, e: AutotaskError): Promise<CreateOutcome> {
+async function refused(ctx: CreateContext, row: TicketRecord, e: AutotaskError): Promise<CreateOutcome> {
   const { db } = ctx.deps;
   const problem: Problem = { message: explainTicketRefusal(e), detail: e.detail };
   await markFailed(db, row, problem);
@@ -136,15 +136,15 @@ async function refused(ctx: CreateContext, row: RunTicket, e: AutotaskError): Pr
     action: 'ticket.creation_failed',
     summary: `Autotask refused the ticket for ${ctx.label}: ${e.detail ?? e.message}`,
     targetType: 'run',
-    targetId: row.runId,
+    targetId: row.originRunId,
     details: { reference: row.reference, kind: e.kind, status: e.status, message: e.detail ?? e.message },
   });
-  return { kind: 'failed', ticket: (await findRunTicket(db, row.runId))!, label: ctx.label, problem };
+  return { kind: 'failed', ticket: (await findRunTicket(db, row.originRunId))!, label: ctx.label, problem };
 }
 
 async function recordCreated(
   ctx: CreateContext,
-  row: RunTicket,
+  row: TicketRecord,
   input: NewTicket,
   created: CreatedTicket,
   now: Date,
@@ -154,7 +154,7 @@ async function recordCreated(
   const { db } = ctx.deps;
   const fields = await createdFields(ctx, input, created, now);
   const marked = await markCreated(db, row, fields);
-  const stored = (await findRunTicket(db, row.runId))!;
+  const stored = (await findRunTicket(db, row.originRunId))!;
   if (!marked) {
     // Settled by someone else meanwhile, which can only be a lookup that found this very ticket.
     return outcomeOf(stored, ctx.label) ?? { kind: 'exists', ticket: stored, label: ctx.label };
@@ -164,7 +164,7 @@ async function recordCreated(
     action: 'ticket.created',
     summary: `Created Autotask ticket ${number} for ${ctx.label}`,
     targetType: 'run',
-    targetId: row.runId,
+    targetId: row.originRunId,
     details: {
       ticketId: created.id,
       ticketNumber: fields.ticketNumber,
@@ -206,7 +206,7 @@ async function createdFields(
  * right away settles the common case (the answer was lost after Autotask created it); otherwise
  * the row stays pending and is settled once the attempt is old enough (next view or click).
  */
-async function unknownOutcome(ctx: CreateContext, row: RunTicket, e: AutotaskError): Promise<CreateOutcome> {
+async function unknownOutcome(ctx: CreateContext, row: TicketRecord, e: AutotaskError): Promise<CreateOutcome> {
   const { db } = ctx.deps;
   // Autotask said nothing here (no answer, or one we could not read): the sentence is ours.
   const problem: Problem = { message: ticketUnconfirmed(e), detail: e.detail };
@@ -215,7 +215,7 @@ async function unknownOutcome(ctx: CreateContext, row: RunTicket, e: AutotaskErr
     action: 'ticket.creation_unknown',
     summary: `Autotask did not confirm the ticket for ${ctx.label} (${e.message}); it will be looked up by reference`,
     targetType: 'run',
-    targetId: row.runId,
+    targetId: row.originRunId,
     details: { reference: row.reference, message: e.detail ?? e.message },
   });
   const settled = await reconcilePending({ db, client: ctx.client, picklists: ctx.settings.picklists }, row, {
@@ -225,7 +225,7 @@ async function unknownOutcome(ctx: CreateContext, row: RunTicket, e: AutotaskErr
     absentIsFinal: false,
     label: ctx.label,
   });
-  const stored = (await findRunTicket(db, row.runId))!;
+  const stored = (await findRunTicket(db, row.originRunId))!;
   if (settled.kind === 'attached') return { kind: 'reconciled', ticket: stored, label: ctx.label };
   if (stored.state === 'created') return { kind: 'exists', ticket: stored, label: ctx.label };
   return { kind: 'unknown', ticket: stored, label: ctx.label, problem: decodeProblem(stored.lastError) ?? problem };

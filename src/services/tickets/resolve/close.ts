@@ -100,7 +100,7 @@ async function notComplete(f: FlowState, noteId: number, statusId: number): Prom
 
 async function markResolved(f: FlowState, noteId: number, statusId: number): Promise<ResolveResult> {
   const resolvedAt = f.now();
-  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { resolvedAt, resolvedById: f.actor.id } });
+  await f.db.ticket.update({ where: { id: f.ticket.id }, data: { resolvedAt, resolvedById: f.actor.id } });
   await record(f, 'ticket.resolved', `Resolved ticket ${f.label} with internal note ${noteId}`, {
     noteId,
     statusId,

@@ -79,7 +79,7 @@ async function adoptNote(f: FlowState, noteId: number): Promise<number> {
 
 async function writeNote(f: FlowState, noteTypeId: number): Promise<NoteStep> {
   // Written ahead: from here until the id is stored, the note may exist in Autotask.
-  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: f.now() } });
+  await f.db.ticket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: f.now() } });
   const result = await writeWithThreadRetry<number, number>(
     {
       write: () =>
@@ -146,7 +146,7 @@ async function afterNoteFailure(f: FlowState, e: unknown): Promise<NoteStep> {
 
 /** A definite refusal: no note exists, so the mark is cleared and a retry need not look first. */
 async function refusedNote(f: FlowState, e: unknown): Promise<ResolveResult> {
-  await f.db.runTicket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: null } });
+  await f.db.ticket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: null } });
   return failed(
     f,
     'note_failed',
@@ -173,5 +173,5 @@ function findClosingNote(notes: readonly TicketNote[]): TicketNote | undefined {
 }
 
 async function storeNote(db: Db, runTicketId: number, noteId: number): Promise<void> {
-  await db.runTicket.update({ where: { id: runTicketId }, data: { closingNoteId: noteId, closingNoteSentAt: null } });
+  await db.ticket.update({ where: { id: runTicketId }, data: { closingNoteId: noteId, closingNoteSentAt: null } });
 }

@@ -1,4 +1,4 @@
-import type { Role, RunTicket } from '../../../db/database.ts';
+import type { Role, TicketRecord } from '../../../db/database.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
 import { CLOSING_NOTE_TEXT, getIntegrationSettings } from '../../integration/settings.ts';
 import type { ResolutionDeps } from './flow.ts';
@@ -16,7 +16,7 @@ export interface ResolveConfirmation {
     readonly customerName: string;
     readonly jobName: string;
   };
-  readonly ticket: RunTicket;
+  readonly ticket: TicketRecord;
   readonly action: ResolveAction;
   readonly noteTitle: string;
   readonly noteText: string;

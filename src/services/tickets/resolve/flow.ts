@@ -118,7 +118,7 @@ export async function failed(
 
 /** Every read of the ticket updates its status snapshot, whatever the step does next. */
 export async function storeStatus(f: FlowState, statusId: number): Promise<void> {
-  await f.db.runTicket.update({
+  await f.db.ticket.update({
     where: { id: f.ticket.id },
     data: { statusId, statusLabel: statusLabelOf(f.settings, statusId), statusCheckedAt: f.now() },
   });

@@ -1,4 +1,4 @@
-import type { Db, RunTicket } from '../../../db/database.ts';
+import type { Db, TicketRecord } from '../../../db/database.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import { recordEvent, type AuditScope, type ResolveResult } from './flow.ts';
 import { IN_PROGRESS_MESSAGE } from './messages.ts';
@@ -6,7 +6,7 @@ import { ticketLabel } from './rules.ts';
 
 /**
  * One resolve per ticket at a time, across clicks, tabs, operators and instances: a lease in
- * `RunTicket.resolveStartedAt`, taken with one conditional UPDATE (free, or expired), so that of
+ * `TicketRecord.resolveStartedAt`, taken with one conditional UPDATE (free, or expired), so that of
  * several simultaneous resolves exactly one changes the row and the others see zero rows changed.
  */
 
@@ -17,12 +17,12 @@ import { ticketLabel } from './rules.ts';
  */
 export const RESOLVE_LEASE_MS = 5 * 60_000;
 
-export const leaseActive = (t: Pick<RunTicket, 'resolveStartedAt'>, now: Date): boolean =>
+export const leaseActive = (t: Pick<TicketRecord, 'resolveStartedAt'>, now: Date): boolean =>
   t.resolveStartedAt !== null && now.getTime() - t.resolveStartedAt.getTime() < RESOLVE_LEASE_MS;
 
 /** Takes the lease as of `startedAt`. False when another resolve holds one that has not expired. */
 export async function claimResolve(db: Db, runTicketId: number, startedAt: Date): Promise<boolean> {
-  const { count } = await db.runTicket.updateMany({
+  const { count } = await db.ticket.updateMany({
     where: {
       id: runTicketId,
       state: 'created',
@@ -35,7 +35,7 @@ export async function claimResolve(db: Db, runTicketId: number, startedAt: Date)
 
 /** Ends our own lease only: a lease taken over after expiry belongs to someone else. */
 export async function releaseResolve(db: Db, runTicketId: number, startedAt: Date): Promise<void> {
-  await db.runTicket.updateMany({
+  await db.ticket.updateMany({
     where: { id: runTicketId, resolveStartedAt: startedAt },
     data: { resolveStartedAt: null },
   });
@@ -46,7 +46,7 @@ export async function refuseInProgress(
   db: Db,
   actor: Actor,
   scope: AuditScope,
-  ticket: Pick<RunTicket, 'ticketNumber' | 'ticketId'>,
+  ticket: Pick<TicketRecord, 'ticketNumber' | 'ticketId'>,
 ): Promise<ResolveResult> {
   await recordEvent(
     db,

@@ -1,4 +1,4 @@
-import type { IntegrationSettings, Role, RunTicket } from '../../../db/database.ts';
+import type { IntegrationSettings, Role, TicketRecord } from '../../../db/database.ts';
 import { getIntegrationSettings } from '../../integration/settings.ts';
 import { ensureVisibility, notProvenMessage } from '../../integration/time-entry-visibility.ts';
 import { DEFAULT_GATE_TIMEOUT_MS, timeEntryCounts, type CountResult, type GateOptions } from '../time-entry-gate.ts';
@@ -7,11 +7,11 @@ import { leaseActive } from './lease.ts';
 import { countFailedMessage, IN_PROGRESS_MESSAGE, NO_NOTE_TYPE_SHORT, timeEntriesMessage } from './messages.ts';
 import { canResolve, COMPLETE_STATUS, resolveBlocker } from './rules.ts';
 
-/** What pages show: the resolve action per run, offered only after a successful count. */
+/** What pages show: the resolve action per ticket, offered only after a successful count. */
 
 export type ResolvableTicket = Pick<
-  RunTicket,
-  'id' | 'runId' | 'state' | 'ticketId' | 'statusId' | 'timeEntryCount' | 'timeEntriesCheckedAt' | 'resolveStartedAt'
+  TicketRecord,
+  'id' | 'state' | 'ticketId' | 'statusId' | 'timeEntryCount' | 'timeEntriesCheckedAt' | 'resolveStartedAt'
 >;
 
 export interface ResolveAction {
@@ -24,7 +24,7 @@ export interface ResolveAction {
 }
 
 /**
- * The resolve action for each shown run (keyed by run id) whose ticket is created and not
+ * The resolve action for each shown ticket (keyed by its record id) that is created and not
  * complete. Empty when the user may not resolve or resolving is off: the action is then absent.
  * Without fresh proof that the API user sees non-billable time entries every action is disabled,
  * and no ticket is counted (`time-entry-visibility.ts`; the proof is checked again, within the
@@ -50,7 +50,7 @@ export async function resolveStateFor(
   if (resolveBlocker(settings)) return out;
   if (settings.noteTypeId === null) {
     // Offering the action would only lead to a refusal after the confirmation step.
-    for (const t of candidates) out.set(t.runId, { offered: false, disabledReason: NO_NOTE_TYPE_SHORT, count: null });
+    for (const t of candidates) out.set(t.id, { offered: false, disabledReason: NO_NOTE_TYPE_SHORT, count: null });
     return out;
   }
 
@@ -61,14 +61,14 @@ export async function resolveStateFor(
   const visibility = await ensureVisibility(deps.db, settings, client, { now, pageTimeoutMs: budgetMs });
   if (!visibility.proven) {
     const disabledReason = notProvenMessage(visibility.reason);
-    for (const t of candidates) out.set(t.runId, { offered: false, disabledReason, count: null });
+    for (const t of candidates) out.set(t.id, { offered: false, disabledReason, count: null });
     return out;
   }
   // The proof and the counts share the page's wait.
   const timeoutMs = Math.max(0, budgetMs - (Date.now() - startedMs));
   const counts = await timeEntryCounts(deps.db, client, candidates, { now, ...options, timeoutMs });
   const at = now();
-  for (const t of candidates) out.set(t.runId, actionFor(t, counts.get(t.id), at));
+  for (const t of candidates) out.set(t.id, actionFor(t, counts.get(t.id), at));
   return out;
 }
 

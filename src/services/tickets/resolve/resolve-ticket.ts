@@ -9,6 +9,7 @@ import { claimResolve, refuseInProgress, releaseResolve } from './lease.ts';
 import { RUN_NOT_FOUND } from './messages.ts';
 import { refuseWithoutVisibilityProof } from './proof.ts';
 import { readTicketLive } from './read-live.ts';
+import { findRunTicket } from '../run-ticket-claims.ts';
 import { assertResolvingAllowed, createdTicketOf, ticketLabel, type CreatedTicket } from './rules.ts';
 import { refuseIfTimeEntries, refuseIfTimeEntryAdded } from './time-entries.ts';
 
@@ -48,7 +49,7 @@ export async function resolveTicket(deps: ResolutionDeps, actor: Actor, runId: n
   if (!(await claimResolve(db, ticket.id, startedAt))) return refuseInProgress(db, actor, scope, ticket);
   try {
     // Read again under the lease: an attempt that finished meanwhile may have stored its note.
-    const claimed = createdTicketOf(await db.runTicket.findUnique({ where: { id: ticket.id } }));
+    const claimed = createdTicketOf(await db.ticket.findUnique({ where: { id: ticket.id } }));
     return await runSteps({
       db,
       client,
@@ -67,7 +68,7 @@ export async function resolveTicket(deps: ResolutionDeps, actor: Actor, runId: n
 
 /** NotFoundError for an unknown run, RuleError for a run without a created ticket. */
 async function createdTicketOfRun(db: Db, runId: number): Promise<CreatedTicket> {
-  const row = await db.runTicket.findUnique({ where: { runId } });
+  const row = await findRunTicket(db, runId);
   if (!row && !(await db.run.findUnique({ where: { id: runId }, select: { id: true } }))) {
     throw new NotFoundError(RUN_NOT_FOUND);
   }

@@ -1,4 +1,4 @@
-import type { IntegrationSettings, Role, RunTicket } from '../../../db/database.ts';
+import type { IntegrationSettings, Role, TicketRecord } from '../../../db/database.ts';
 import { RuleError } from '../../../errors/catalogue.ts';
 import { paths } from '../../../paths.ts';
 import { statusLabelFrom } from '../status-snapshots.ts';
@@ -32,10 +32,10 @@ export function assertResolvingAllowed(s: IntegrationSettings): void {
 
 export const canResolve = (role: Role | undefined): boolean => role === 'admin' || role === 'operator';
 
-export type CreatedTicket = RunTicket & { ticketId: number };
+export type CreatedTicket = TicketRecord & { ticketId: number };
 
 /** The run's ticket, when it was created in Autotask; RuleError otherwise. */
-export function createdTicketOf(ticket: RunTicket | null): CreatedTicket {
+export function createdTicketOf(ticket: TicketRecord | null): CreatedTicket {
   if (!ticket) throw new RuleError('This run has no Autotask ticket to resolve.');
   if (ticket.state !== 'created' || ticket.ticketId === null) {
     throw new RuleError('The Autotask ticket of this run has not been created (yet), so it cannot be resolved.');
@@ -43,7 +43,7 @@ export function createdTicketOf(ticket: RunTicket | null): CreatedTicket {
   return ticket as CreatedTicket;
 }
 
-export const ticketLabel = (t: Pick<RunTicket, 'ticketNumber' | 'ticketId'>): string =>
+export const ticketLabel = (t: Pick<TicketRecord, 'ticketNumber' | 'ticketId'>): string =>
   t.ticketNumber ?? `#${t.ticketId ?? '?'}`;
 
 /** The label of a status, from the picklists cached with the settings (Complete is known without them). */
