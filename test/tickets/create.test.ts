@@ -312,7 +312,7 @@ describe('Status snapshot refresh', () => {
     expect(ticketCell(second.text, made[0]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[1]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[2]!.run.id)).toContain('Status: <strong>New</strong>');
-    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: made[0]!.ticket.id } });
+    const row = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { id: made[0]!.runTicket.id } });
     expect(row).toMatchObject({ statusId: 8, statusLabel: 'In Progress' });
     expect(row.statusCheckedAt!.getTime()).toBeGreaterThan(aged.getTime());
     // The refresh is in the sync log (Settings → Diagnostics) with its counts.
