@@ -39,7 +39,7 @@ export async function loadResolveConfirmation(
   if (ticket.statusId === COMPLETE_STATUS) {
     throw new RuleError(`Ticket ${ticketLabel(ticket)} is already complete.`);
   }
-  const action = (await resolveStateFor(deps, role, [ticket])).get(run.id);
+  const action = (await resolveStateFor(deps, role, [ticket])).get(ticket.id);
   return {
     run: {
       id: run.id,
