@@ -321,7 +321,7 @@ const reporterSecuresAccount: Journey = {
     await step(rep, 'reporter turns on two-factor sign-in', async () => {
       await rep.getByRole('link', { name: 'Account' }).click();
       await rep.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
-      await rep.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+      await rep.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
       await rep.getByRole('img', { name: /QR code/ }).waitFor();
       key = (await rep.locator('#totp-secret').textContent())!.trim();
       await rep.getByLabel('Code from the app').fill(codeFor(key, Date.now()));
