@@ -21,5 +21,7 @@ export async function run(ctx: BenchContext) {
       options,
     ),
     await ctx.harness.measure('second page', '/run-checks?page=2', options),
+    // The ticket filter is a condition on the same statements: the count must not change.
+    await ctx.harness.measure('filtered: ticket=none', '/run-checks?ticket=none', options),
   ];
 }

@@ -185,9 +185,10 @@ const operatorTickets: Journey = {
     await step(op, 'click Create Autotask ticket twice quickly: one ticket', async () => {
       const before = ticketsWithReference(h);
       await run.getByRole('button', { name: /Create Autotask ticket/ }).dblclick();
+      // The page after the click links by ticket id until the number, read back after the answer, is stored.
       await op
         .locator(`#run-${runId}`)
-        .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
+        .getByRole('link', { name: /Open ticket (T\d{8}\.\d{4}|ticket ID \d+)/ })
         .waitFor();
       assert.equal(ticketsWithReference(h), before + 1, 'exactly one ticket in Autotask');
       assert.equal(await h.app.database.prisma.ticket.count({ where: { originRunId: runId } }), 1);
@@ -269,7 +270,8 @@ const reporterLooks: Journey = {
         .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
         .first()
         .waitFor();
-      for (const action of [/Create Autotask ticket/, /Resolve ticket/, /Mark as reviewed/, /Mark job as reviewed/]) {
+      const actions = [/Create Autotask ticket/, /Add to ticket/, /Link ticket/, /Resolve ticket/, /Mark as reviewed/];
+      for (const action of [...actions, /Mark job as reviewed/]) {
         assert.equal(await rep.getByRole('button', { name: action }).count(), 0, `no ${action} for reporters`);
         assert.equal(await rep.getByRole('link', { name: action }).count(), 0, `no ${action} for reporters`);
       }

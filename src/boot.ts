@@ -10,6 +10,7 @@ import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
 import { startPeriodicCompanySync } from './services/mapping/background-sync.ts';
+import { startPeriodicStatusRefresh } from './services/tickets/background-status-refresh.ts';
 import { seedDemoDataIfEmpty } from './services/demo/seed-demo-data.ts';
 import { ensureAdmin } from './services/accounts/users.ts';
 
@@ -84,6 +85,11 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
   const built = createApp({ config, database, logger, secrets, autotaskZoneLookupUrl: demoAutotask?.zoneLookupUrl });
   // Optional periodic refresh of mapped Autotask company names (Settings: sync interval; off by default).
   const companySync = startPeriodicCompanySync({ db: database.prisma, access: built.context.autotask, logger });
+  // Open tickets' statuses, read in the background so closures in Autotask show without a page view.
+  const statusRefresh = startPeriodicStatusRefresh(
+    { db: database.prisma, access: built.context.autotask, logger },
+    { intervalMinutes: config.autotask.ticketStatusRefreshMinutes },
+  );
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -123,6 +129,7 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
       if (closed) return;
       closed = true;
       companySync.stop();
+      statusRefresh.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();

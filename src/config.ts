@@ -33,6 +33,7 @@ const envSchema = z.object({
   AUTOTASK_ZONE_LOOKUP_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  TICKET_STATUS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce
@@ -82,6 +83,12 @@ export interface Config {
     readonly zoneLookupUrl: string | undefined;
     readonly timeoutMs: number;
     readonly simulatorPort: number;
+    /**
+     * Minutes between background reads of open tickets' statuses
+     * (src/services/tickets/background-status-refresh.ts): a ticket closed in Autotask shows
+     * Complete within this long without a page view. At most 15, the promise made to operators.
+     */
+    readonly ticketStatusRefreshMinutes: number;
   };
   readonly bcryptCost: number;
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
@@ -134,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       zoneLookupUrl: e.AUTOTASK_ZONE_LOOKUP_URL,
       timeoutMs: e.AUTOTASK_TIMEOUT_MS,
       simulatorPort: e.AUTOTASK_SIMULATOR_PORT,
+      ticketStatusRefreshMinutes: e.TICKET_STATUS_REFRESH_MINUTES,
     },
     bcryptCost: e.BCRYPT_COST,
     login: { maxAttempts: e.LOGIN_MAX_ATTEMPTS, windowSeconds: e.LOGIN_WINDOW_SECONDS },

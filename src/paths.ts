@@ -28,11 +28,22 @@ export const paths = {
     index: '/run-checks',
     reviewRun: (runId: Id) => `/run-checks/runs/${runId}/review`,
     reviewJob: (jobId: Id) => `/run-checks/jobs/${jobId}/review`,
+    /** Runs for a customer nobody knows yet (admins): the list, and its two actions (report id in the form). */
+    unmatched: '/run-checks/unmatched',
+    assignUnmatched: '/run-checks/unmatched/assign',
+    createCustomerFromUnmatched: '/run-checks/unmatched/create-customer',
   },
   runs: {
     show: (runId: Id) => `/runs/${runId}`,
     createTicket: (runId: Id) => `/runs/${runId}/ticket`,
     resolveTicket: (runId: Id) => `/runs/${runId}/ticket/resolve`,
+    /** "Add to ticket T…": the run joins its job's open ticket (a recurring problem). */
+    addToTicket: (runId: Id) => `/runs/${runId}/ticket/add-to`,
+    /** "Link ticket": a ticket opened in Autotask by hand, by its number. */
+    linkTicket: (runId: Id) => `/runs/${runId}/ticket/link`,
+    /** "Add note": the form (GET) and where it posts. */
+    newTicketNote: (runId: Id) => `/runs/${runId}/ticket/notes/new`,
+    ticketNotes: (runId: Id) => `/runs/${runId}/ticket/notes`,
   },
   liveLinks: {
     byTicketId: (ticketId: Id) => `/links/autotask/tickets/${ticketId}`,
@@ -45,6 +56,8 @@ export const paths = {
     edit: (customerId: Id) => `/customers/${customerId}/edit`,
     rename: (customerId: Id) => `/customers/${customerId}/name`,
     active: (customerId: Id) => `/customers/${customerId}/active`,
+    /** "Remove alias" on the edit page (the alias id in the form). */
+    removeAlias: (customerId: Id) => `/customers/${customerId}/aliases/remove`,
   },
   mapping: {
     show: (customerId: Id) => `/customers/${customerId}/mapping`,

@@ -9,9 +9,10 @@
  *   searchCompanies(name, opts?)    active companies whose name contains `name` (up to opts.limit, default 25)
  *   getCompany(id)                  one company; AutotaskNotFoundError when absent
  *   getCompanies(ids)               many companies, batched `in` queries of ≤ 500
- *   createTicket(input)             POST once, read back; { id, ticket | null, readBackError }
+ *   createTicket(input, opts?)      POST once, read back (unless readBack: false); { id, ticket | null, readBackError }
  *   getTicket(id)                   one ticket; AutotaskNotFoundError when absent
  *   findTicketsByExternalId(ref)    tickets carrying our reference (settles an unknown create outcome)
+ *   findTicketByNumber(number)      the ticket with this number, or null (links a ticket opened by hand)
  *   getTickets(ids)                 many tickets, batched
  *   updateTicketStatus(id, status)  PATCH { id, status }, sent once
  *   addTicketNote(ticketId, note)   POST Tickets/{id}/Notes, sent once; returns the note id
@@ -42,7 +43,15 @@ import { ticketUrl } from './links.ts';
 import { addTicketNote, listTicketNotes } from './notes.ts';
 import { getTicketNotePicklists, getTicketPicklists } from './picklists.ts';
 import { getThresholdInformation } from './threshold.ts';
-import { createTicket, findTicketsByExternalId, getTicket, getTickets, updateTicketStatus } from './tickets.ts';
+import {
+  createTicket,
+  findTicketByNumber,
+  type CreateTicketOptions,
+  findTicketsByExternalId,
+  getTicket,
+  getTickets,
+  updateTicketStatus,
+} from './tickets.ts';
 import { countNonBillableTimeEntriesSince, countTimeEntriesForTicket } from './time-entries.ts';
 import type {
   ApiLogLevel,
@@ -99,12 +108,14 @@ export interface AutotaskClient {
   /** Companies for many ids (batches of 500); missing ids are absent from the result. */
   getCompanies(ids: readonly number[]): Promise<readonly Company[]>;
 
-  /** Creates a ticket (sent once) and reads it back for its number. */
-  createTicket(input: NewTicket): Promise<CreatedTicket>;
+  /** Creates a ticket (sent once) and reads it back for its number, unless `readBack: false`. */
+  createTicket(input: NewTicket, options?: CreateTicketOptions): Promise<CreatedTicket>;
   /** One ticket; throws AutotaskNotFoundError when Autotask has none. */
   getTicket(id: number): Promise<Ticket>;
   /** Tickets whose externalID equals `externalId`. */
   findTicketsByExternalId(externalId: string): Promise<readonly Ticket[]>;
+  /** The ticket with this number (any letter case), or null when Autotask returns none. */
+  findTicketByNumber(ticketNumber: string): Promise<Ticket | null>;
   /** Tickets for many ids (batches of 500); missing ids are absent from the result. */
   getTickets(ids: readonly number[]): Promise<readonly Ticket[]>;
   /** Sets a ticket's status (sent once). */
@@ -165,9 +176,10 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     searchCompanies: (name, opts) => searchCompanies(http, name, opts),
     getCompany: (id) => getCompany(http, id),
     getCompanies: (ids) => getCompanies(http, ids),
-    createTicket: (input) => createTicket(http, input),
+    createTicket: (input, opts) => createTicket(http, input, opts),
     getTicket: (id) => getTicket(http, id),
     findTicketsByExternalId: (externalId) => findTicketsByExternalId(http, externalId),
+    findTicketByNumber: (ticketNumber) => findTicketByNumber(http, ticketNumber),
     getTickets: (ids) => getTickets(http, ids),
     updateTicketStatus: (id, status) => updateTicketStatus(http, id, status),
     addTicketNote: (ticketId, note) => addTicketNote(http, ticketId, note),
@@ -189,6 +201,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
 
 export * from './errors.ts';
 export * from './types.ts';
+export type { CreateTicketOptions } from './tickets.ts';
 export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
 export { InMemoryZoneCache, type ZoneCache } from './zone.ts';
 export { createEndpointLimiter } from './concurrency.ts';

@@ -14,7 +14,7 @@ import {
   validId,
 } from './wire.ts';
 
-/** Tickets: create, read, find by our reference, read many, change status. Never deleted. */
+/** Tickets: create, read, find by our reference or by number, read many, change status. Never deleted. */
 
 const ticketWire = z
   .object({
@@ -79,13 +79,26 @@ function ticketCreateBody(input: NewTicket): Record<string, unknown> {
   return body;
 }
 
+/** How `createTicket` ends after Autotask's answer. */
+export interface CreateTicketOptions {
+  /**
+   * Default true: `GET Tickets/{id}` for the number Autotask gave it. False: only the POST, for a
+   * caller that reads the ticket later itself (`ticket` is then null, `readBackError` too).
+   */
+  readonly readBack?: boolean;
+}
+
 /**
- * `POST Tickets`, then `GET Tickets/{id}` for the number Autotask gave it. Sent exactly once: on a
- * timeout or dropped connection the error is `AutotaskUnavailableError` (outcome unknown) and the
- * caller settles it with `findTicketsByExternalId`. A failed read-back does not lose the ticket:
- * the id comes back with `ticket: null`.
+ * `POST Tickets`, then (unless `readBack: false`) `GET Tickets/{id}` for the number Autotask gave
+ * it. Sent exactly once: on a timeout or dropped connection the error is `AutotaskUnavailableError`
+ * (outcome unknown) and the caller settles it with `findTicketsByExternalId`. A failed read-back
+ * does not lose the ticket: the id comes back with `ticket: null`.
  */
-export async function createTicket(http: AutotaskHttp, input: NewTicket): Promise<CreatedTicket> {
+export async function createTicket(
+  http: AutotaskHttp,
+  input: NewTicket,
+  options: CreateTicketOptions = {},
+): Promise<CreatedTicket> {
   const operation = 'tickets.create';
   const data = await http.send({
     operation,
@@ -95,6 +108,7 @@ export async function createTicket(http: AutotaskHttp, input: NewTicket): Promis
     read: false,
   });
   const { itemId } = parseAnswer(itemIdEnvelope, data, { operation, method: 'POST', path: 'Tickets' });
+  if (options.readBack === false) return { id: itemId, ticket: null, readBackError: null };
   try {
     return { id: itemId, ticket: await getTicket(http, itemId), readBackError: null };
   } catch (e) {
@@ -127,6 +141,24 @@ export async function findTicketsByExternalId(http: AutotaskHttp, externalId: st
     body: { filter: [filter.eq('externalID', externalId)] },
     item: ticketWire,
   });
+}
+
+/**
+ * The ticket with this number (e.g. T20260113.0042), or null when Autotask returns none: numbers are
+ * unique, and a ticket the API user may not see is absent in the same way (docs/autotask.md, Entity
+ * URLs). Used to link a ticket opened in Autotask by hand; only ever reads.
+ */
+export async function findTicketByNumber(http: AutotaskHttp, ticketNumber: string): Promise<Ticket | null> {
+  const wanted = ticketNumber.trim();
+  if (wanted === '') throw new TypeError('A ticket number to search for is required');
+  const found = await queryAll(http, {
+    operation: 'tickets.findByNumber',
+    entity: 'Tickets',
+    body: { filter: [filter.eq('ticketNumber', wanted)] },
+    item: ticketWire,
+    maxItems: 1,
+  });
+  return found[0] ?? null;
 }
 
 /** Tickets for many ids, in batches of 500; ids Autotask does not return are absent. */

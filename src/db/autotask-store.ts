@@ -1,5 +1,5 @@
 import type { ApiCallEntry, ApiCallRecorder, AutotaskZone, ZoneCache } from '../autotask/client.ts';
-import type { Db } from './database.ts';
+import type { Db, IntegrationSettings } from './database.ts';
 
 /**
  * The Autotask client's two stores in PostgreSQL: the zone cache (IntegrationSettings.zone*, so
@@ -14,22 +14,13 @@ const SETTINGS_ID = 1;
  * to the row, so it cannot displace the zone of the saved user.
  */
 export function createDbZoneCache(db: Db): ZoneCache {
-  const sameUser = (saved: string | null, username: string) =>
-    saved !== null && saved.trim().toLowerCase() === username.trim().toLowerCase();
   return {
     async get(username) {
       const row = await db.integrationSettings.findUnique({
         where: { id: SETTINGS_ID },
         select: { apiUsername: true, zoneName: true, zoneApiUrl: true, zoneWebUrl: true, zoneCheckedAt: true },
       });
-      if (!row || !sameUser(row.apiUsername, username)) return null;
-      if (!row.zoneApiUrl || !row.zoneWebUrl || !row.zoneCheckedAt) return null;
-      return {
-        zoneName: row.zoneName ?? '',
-        apiUrl: row.zoneApiUrl,
-        webUrl: row.zoneWebUrl,
-        checkedAt: row.zoneCheckedAt,
-      } satisfies AutotaskZone;
+      return row ? zoneOfSettings(row, username) : null;
     },
     async set(username, zone) {
       await db.integrationSettings.updateMany({
@@ -47,6 +38,46 @@ export function createDbZoneCache(db: Db): ZoneCache {
         where: { id: SETTINGS_ID },
         data: { zoneName: null, zoneApiUrl: null, zoneWebUrl: null, zoneCheckedAt: null },
       });
+    },
+  };
+}
+
+/** The columns of the settings row that hold the cached zone. */
+export type ZoneColumns = Pick<
+  IntegrationSettings,
+  'apiUsername' | 'zoneName' | 'zoneApiUrl' | 'zoneWebUrl' | 'zoneCheckedAt'
+>;
+
+const sameUser = (saved: string | null, username: string) =>
+  saved !== null && saved.trim().toLowerCase() === username.trim().toLowerCase();
+
+/** The zone the settings row holds for `username`, or null (another user's, or none cached). */
+export function zoneOfSettings(row: ZoneColumns, username: string): AutotaskZone | null {
+  if (!sameUser(row.apiUsername, username)) return null;
+  if (!row.zoneApiUrl || !row.zoneWebUrl || !row.zoneCheckedAt) return null;
+  return { zoneName: row.zoneName ?? '', apiUrl: row.zoneApiUrl, webUrl: row.zoneWebUrl, checkedAt: row.zoneCheckedAt };
+}
+
+/**
+ * The zone cache for one client built from a settings row the caller has just read: its first
+ * read is answered from that row instead of reading it again (the client still checks the zone's
+ * age). After a lookup or a reset (a zone move, Test connection) every read goes to `cache`.
+ */
+export function primedZoneCache(cache: ZoneCache, row: ZoneColumns): ZoneCache {
+  let primed = true;
+  return {
+    get(username) {
+      if (!primed) return cache.get(username);
+      primed = false;
+      return Promise.resolve(zoneOfSettings(row, username));
+    },
+    set(username, zone) {
+      primed = false;
+      return cache.set(username, zone);
+    },
+    clear(username) {
+      primed = false;
+      return cache.clear(username);
     },
   };
 }

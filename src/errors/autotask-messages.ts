@@ -267,3 +267,65 @@ export function explainTicketRefusal(e: AutotaskError): string {
   const field = e.kind === 'validation' ? ticketFieldRefusal(e.messages) : null;
   return field ? `${TICKET_NOT_CREATED} ${field.sentence}` : explainAutotaskError(e, TICKET_NOT_CREATED).message;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The ticket's company refused (deleted or made inactive in Autotask since the last sync)
+
+/**
+ * Autotask refused a create because of the ticket's company (`companyID`). Its wording for a
+ * deleted or inactive company is not documented (docs/autotask.md, Companies), so a message counts
+ * when it names `companyID` together with a reason, as for the tenant fields above.
+ */
+export function refusesTicketCompany(e: AutotaskError): boolean {
+  return e.kind === 'validation' && e.messages.some((m) => mentions(m, 'companyID') && REFUSED.test(m));
+}
+
+/** What reading the mapped company again after such a refusal found. */
+export type CompanyRecheck =
+  /** Deleted, inactive or invisible: the mapping is now invalid; `reason` is the mapping's status reason. */
+  | { readonly found: 'invalid'; readonly reason: string | null }
+  /** Autotask returns it as an active company: the refusal has another cause. */
+  | { readonly found: 'usable' }
+  /** The read failed: the mapping is unchanged. */
+  | { readonly found: 'unchecked' };
+
+/** Our sentence for a create refused for its company; Autotask's own words are shown under it. */
+export function ticketCompanyRefused(customerName: string, companyId: number, check: CompanyRecheck): string {
+  const refused = `${TICKET_NOT_CREATED} It did not accept the Autotask company of ${customerName} (company ${companyId}).`;
+  switch (check.found) {
+    case 'invalid':
+      return `${refused} ${check.reason ?? 'It was deleted, made inactive or is not visible to the API user.'} The mapping is marked invalid: an admin must fix it before a ticket can be created.`;
+    case 'usable':
+      return `${refused} Autotask still returns it as an active company, so check the company and the API user's permissions in Autotask.`;
+    case 'unchecked':
+      return `${refused} Backupchecks could not read the company again to check why, so the mapping is unchanged; refresh it on the customer's mapping page.`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ticket notes written from Backupchecks (src/services/tickets/notes/)
+
+/** A note that ended without being written, where no more specific sentence was kept. */
+export const NOTE_NOT_ADDED = 'Autotask did not add the note.';
+
+/** A definite refusal of a note POST: nothing was written, so the same form may be sent again. */
+export function explainNoteRefusal(e: AutotaskError): string {
+  return explainAutotaskError(e, NOTE_NOT_ADDED).message;
+}
+
+/**
+ * The note POST got no usable answer and the ticket's notes did not (yet) show it: the note may
+ * exist. It is looked for on the ticket before it is ever sent again.
+ */
+export function noteUnconfirmed(e: AutotaskError): string {
+  const what =
+    e instanceof AutotaskUnavailableError
+      ? `Autotask ${unavailableHow(e.reason, e.status)}.`
+      : explainAutotaskError(e).message;
+  return `${what} Autotask did not confirm the note, so it may or may not be on the ticket. Backupchecks looks for it on the ticket before it is ever sent again.`;
+}
+
+/** An earlier attempt may have written the note, and the ticket's notes could not be read to check. */
+export function noteLookupFailed(e: unknown): string {
+  return `An earlier attempt may have added this note, and the notes of the ticket could not be read to check, so nothing was sent: ${autotaskFailureReason(e)}`;
+}

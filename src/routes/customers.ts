@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import * as active from '../controllers/customers/active.ts';
+import * as aliases from '../controllers/customers/aliases.ts';
 import * as edit from '../controllers/customers/edit.ts';
 import * as list from '../controllers/customers/list.ts';
 import { requireRole } from '../middleware/auth.ts';
-import { renderOnFailure } from '../middleware/errors.ts';
+import { flashOnFailure, renderOnFailure } from '../middleware/errors.ts';
 import { paths, pattern } from '../paths.ts';
 
 /** The Customers list and a customer's edit page: everyone signed in may look; only admins change anything. */
@@ -15,5 +16,11 @@ export function customerRoutes(): Router {
   router.get(pattern(paths.customers.edit), admin, edit.get);
   router.post(pattern(paths.customers.rename), admin, renderOnFailure(edit.showFailure), edit.postName);
   router.post(pattern(paths.customers.active), admin, active.post);
+  router.post(
+    pattern(paths.customers.removeAlias),
+    admin,
+    flashOnFailure(aliases.backToCustomer, 'Alias not removed:'),
+    aliases.postRemove,
+  );
   return router;
 }

@@ -26,6 +26,7 @@ const validRun = () => ({
 
 /** The API's answers: a stored run (src/controllers/runs/api-runs.ts) or an error (src/middleware/errors.ts). */
 interface StoredRunBody {
+  state: 'matched';
   id: number;
   url: string;
   created: boolean;
@@ -60,7 +61,12 @@ describe('POST /api/v1/runs: a valid run', () => {
     const res = await post(validRun());
     expect(res.status).toBe(201);
     const stored = storedRun(res);
-    expect(res.body).toMatchObject({ id: expect.any(Number) as unknown, url: `/runs/${stored.id}`, created: true });
+    expect(res.body).toMatchObject({
+      state: 'matched',
+      id: expect.any(Number) as unknown,
+      url: `/runs/${stored.id}`,
+      created: true,
+    });
     expect(res.headers.location).toBe(`/runs/${stored.id}`);
 
     const run = await ctx.db.prisma.run.findUniqueOrThrow({
@@ -239,13 +245,13 @@ describe('POST /api/v1/runs: invalid input', () => {
     expect(await ctx.db.prisma.runObject.count()).toBe(5_000);
   });
 
-  it('refuses an unknown customer with 422 saying so, and creates no job', async () => {
+  // Kept as unmatched instead (test/runs/unmatched.test.ts covers the rest).
+  it('does not refuse an unknown customer: 201 unmatched, and no job or run is created', async () => {
     const res = await post({ ...validRun(), customer: 'Nobody Ltd' });
-    expect(res.status).toBe(422);
-    expect(errorOf(res).fields?.customer).toBe(
-      'No customer named "Nobody Ltd" exists. Add it on the Customers page first (case does not matter).',
-    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ state: 'unmatched', id: null, url: null, created: true });
     expect(await ctx.db.prisma.job.count()).toBe(0);
+    expect(await ctx.db.prisma.run.count()).toBe(0);
   });
 
   it('refuses a deactivated customer with 422', async () => {

@@ -91,6 +91,108 @@ describe.each(emptyDatabases)('applyMigrations on an empty %s database', (_kind,
   });
 });
 
+/** The migration that made run tickets their own records (`Ticket`) that runs point at. */
+const TICKETS_SERVE_RUNS = '20261202074000_tickets_serve_runs';
+
+/** A copy of the migrations folder holding only those before `name`: a database "as it was" then. */
+async function migrationsBefore(name: string): Promise<string> {
+  const dir = await copyMigrations();
+  for (const later of migrationNames.filter((m) => m >= name)) {
+    await fs.rm(path.join(dir, later), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+describe.each(emptyDatabases)(
+  '%s: a database with run tickets, migrated to tickets that serve runs',
+  (_kind, createEmpty) => {
+    let db: TestDatabase;
+    let before: string;
+    beforeAll(async () => {
+      db = await createEmpty();
+      before = await migrationsBefore(TICKETS_SERVE_RUNS);
+    });
+    afterAll(async () => {
+      await db?.close();
+      await fs.rm(before, { recursive: true, force: true });
+    });
+
+    it('keeps every run ticket: same id and fields, its run pointing at it, linked when and by whom it was created', async () => {
+      expect(migrationNames).toContain(TICKETS_SERVE_RUNS);
+      await applyMigrations(db.sql, { migrationsDir: before });
+      // Rows written with the previous schema, in plain SQL: three runs of one job, two with a ticket.
+      await db.sql.exec(`
+      INSERT INTO "User" (id, email, name, "passwordHash", role, "updatedAt")
+        VALUES (1, 'olga@example.com', 'Olga Operator', 'x', 'operator', now());
+      INSERT INTO "Customer" (id, name, "nameKey", "updatedAt") VALUES (1, 'Acme', 'acme', now());
+      INSERT INTO "Job" (id, "customerId", name, "backupSoftware", "backupType") VALUES (1, 1, 'Nightly', 'Veeam', 'Full');
+      INSERT INTO "Run" (id, "jobId", "runAt", status) VALUES
+        (1, 1, '2026-01-01T01:00:00Z', 'error'), (2, 1, '2026-01-02T01:00:00Z', 'warning'),
+        (3, 1, '2026-01-03T01:00:00Z', 'error');
+      SELECT setval('"Run_id_seq"', 3);
+      INSERT INTO "RunTicket" ("runId", state, reference, "ticketId", "ticketNumber", url, "createdById", "createdAt",
+                               "updatedAt", "statusId", "statusLabel", "closingNoteId", "resolvedById", "resolvedAt")
+        VALUES (1, 'created', 'BC-RUN-1-0a0a0a0a', 7001, 'T20260101.0001', 'https://ww5.example/t/7001', 1,
+                '2026-01-01T10:00:00Z', now(), 5, 'Complete', 9001, 1, '2026-01-05T09:00:00Z'),
+               (2, 'failed', 'BC-RUN-2-0b0b0b0b', NULL, NULL, NULL, NULL, '2026-01-02T10:00:00Z', now(), NULL, NULL,
+                NULL, NULL, NULL);
+    `);
+
+      await applyMigrations(db.sql);
+
+      const tickets = await db.prisma.ticket.findMany({
+        orderBy: { id: 'asc' },
+        include: { runs: { select: { id: true } } },
+      });
+      expect(tickets).toMatchObject([
+        {
+          id: 1,
+          originRunId: 1,
+          jobId: 1,
+          origin: 'created',
+          state: 'created',
+          reference: 'BC-RUN-1-0a0a0a0a',
+          ticketId: 7001,
+          ticketNumber: 'T20260101.0001',
+          url: 'https://ww5.example/t/7001',
+          createdById: 1,
+          createdAt: new Date('2026-01-01T10:00:00Z'),
+          statusId: 5,
+          closingNoteId: 9001,
+          resolvedById: 1,
+          resolvedAt: new Date('2026-01-05T09:00:00Z'),
+          runs: [{ id: 1 }],
+        },
+        {
+          id: 2,
+          originRunId: 2,
+          jobId: 1,
+          origin: 'created',
+          state: 'failed',
+          reference: 'BC-RUN-2-0b0b0b0b',
+          runs: [{ id: 2 }],
+        },
+      ]);
+      const runs = await db.prisma.run.findMany({
+        orderBy: { id: 'asc' },
+        select: { id: true, ticketRecordId: true, ticketLinkedAt: true, ticketLinkedById: true },
+      });
+      expect(runs).toEqual([
+        { id: 1, ticketRecordId: 1, ticketLinkedAt: new Date('2026-01-01T10:00:00Z'), ticketLinkedById: 1 },
+        { id: 2, ticketRecordId: 2, ticketLinkedAt: new Date('2026-01-02T10:00:00Z'), ticketLinkedById: null },
+        { id: 3, ticketRecordId: null, ticketLinkedAt: null, ticketLinkedById: null },
+      ]);
+      // The renamed sequence goes on where RunTicket's stopped, and a run of the job can join a ticket.
+      const next = await db.prisma.ticket.create({
+        data: { originRunId: 3, jobId: 1, reference: 'BC-RUN-3-0c0c0c0c' },
+      });
+      expect(next.id).toBe(3);
+      await db.prisma.run.update({ where: { id: 3 }, data: { ticketRecordId: 1 } });
+      expect(await db.prisma.run.count({ where: { ticketRecordId: 1 } })).toBe(2);
+    });
+  },
+);
+
 describe.runIf(process.env.TEST_DATABASE_URL)('applyMigrations from two processes at once', () => {
   it('applies each migration exactly once', async () => {
     const first = await createTestDatabase({ empty: true });

@@ -12,12 +12,16 @@ export type TestDatabase = Database & { url?: string };
  * A fresh database of this test file's own, migrated (a copy of the one global-setup.ts made) or,
  * with `empty`, without even the migrations table. close() also throws it away.
  */
-export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { empty?: boolean; logQueries?: boolean } = {},
+): Promise<TestDatabase> {
   const source = inject('testDatabase');
+  // With logQueries Prisma emits a 'query' event per statement (for tests that count them).
+  const logging = { logQueries: options.logQueries ?? false };
   if (source.kind === 'pglite') {
-    if (options.empty) return openDatabase({ kind: 'pglite', dir: 'memory://' });
+    if (options.empty) return openDatabase({ kind: 'pglite', dir: 'memory://' }, logging);
     const snapshot = new Blob([await fs.readFile(source.snapshotPath)]);
-    return openDatabase({ kind: 'pglite', dir: 'memory://', loadDataDir: snapshot });
+    return openDatabase({ kind: 'pglite', dir: 'memory://', loadDataDir: snapshot }, logging);
   }
 
   // The run's prefix lets its global teardown drop whatever a crashed file left behind.
@@ -29,7 +33,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   // A throwaway database need not wait for each commit to reach the disk (a crash loses only it).
   await adminQuery(source.serverUrl, `ALTER DATABASE "${name}" SET synchronous_commit = off`);
   const url = databaseUrl(source.serverUrl, name);
-  const db = await openDatabase({ kind: 'postgres', url });
+  const db = await openDatabase({ kind: 'postgres', url }, logging);
   return {
     ...db,
     url,

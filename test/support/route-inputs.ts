@@ -66,6 +66,12 @@ export const routeInputs: Record<string, RouteInputs> = {
     answer: (m) => (`Renamed ${m.value}`.length > 200 ? 422 : 302),
   },
   'POST /customers/:id/active': { fields: ['active'], answer: 422 },
+  // A malformed or unknown alias goes back to the edit page with a message.
+  'POST /customers/:id/aliases/remove': { fields: ['aliasId'], answer: 302 },
+  'GET /run-checks/unmatched': { fields: ['page'], answer: 200 },
+  // A malformed or unknown report or customer goes back to the list with a message.
+  'POST /run-checks/unmatched/assign': { fields: ['reportId', 'customerId'], answer: 302 },
+  'POST /run-checks/unmatched/create-customer': { fields: ['reportId'], answer: 302 },
   'GET /settings/api-tokens': { answer: 200 },
   'POST /settings/api-tokens': { fields: ['name'], answer: (m) => (m.value.length > 100 ? 422 : 302) },
   'POST /settings/api-tokens/:id/revoke': { answer: 302 },
@@ -139,10 +145,17 @@ export const routeInputs: Record<string, RouteInputs> = {
   'GET /runs/:id/ticket/resolve': { answer: 302 },
   'POST /runs/:id/ticket/resolve': { answer: 302 },
   'POST /runs/:id/ticket': { answer: 302 },
+  // A malformed ticket or number goes back to the run with a message, like every refusal.
+  'POST /runs/:id/ticket/add-to': { fields: ['ticketRecordId', 'resend'], answer: 302 },
+  'POST /runs/:id/ticket/link': { fields: ['ticketNumber'], answer: 302 },
+  // The sweep's run has a created ticket: the form says why no note can be added (no integration).
+  'GET /runs/:id/ticket/notes/new': { answer: 200 },
+  // No malformed value is a visibility ("internal" or "all"), so the form comes back with it marked.
+  'POST /runs/:id/ticket/notes': { fields: ['text', 'visibility', 'submissionKey'], answer: 422 },
 
   'GET /': { answer: 302 },
   'GET /customers': { fields: ['q', 'mapping', 'page'], answer: 200 },
-  'GET /run-checks': { fields: ['q', 'status', 'customer', 'reviewed', 'page'], answer: 200 },
+  'GET /run-checks': { fields: ['q', 'status', 'customer', 'ticket', 'reviewed', 'page'], answer: 200 },
   'GET /runs/:id': { answer: 200 },
   'GET /customers/:id/mapping': { answer: 200 },
   'GET /links/autotask/tickets/:ticketId': { answer: 302 },

@@ -32,6 +32,11 @@ export const adminOnlyRoutes: RouteSpec[] = [
   ['GET', '/customers/:id/edit'],
   ['POST', '/customers/:id/name'],
   ['POST', '/customers/:id/active'],
+  ['POST', '/customers/:id/aliases/remove'],
+  // Unmatched runs (test/runs/unmatched.test.ts): assigning adds a customer alias or a customer.
+  ['GET', '/run-checks/unmatched'],
+  ['POST', '/run-checks/unmatched/assign'],
+  ['POST', '/run-checks/unmatched/create-customer'],
   ['GET', '/settings/security'],
   ['POST', '/settings/security'],
   ['GET', '/settings/api-tokens'],
@@ -69,6 +74,12 @@ export const operatorRoutes: RouteSpec[] = [
   ['GET', '/runs/:id/ticket/resolve'],
   ['POST', '/runs/:id/ticket/resolve'],
   ['POST', '/runs/:id/ticket'],
+  // "Add to ticket" and "Link ticket" (test/tickets/correlate.test.ts, test/tickets/link-existing.test.ts).
+  ['POST', '/runs/:id/ticket/add-to'],
+  ['POST', '/runs/:id/ticket/link'],
+  // Add note to a run's ticket (test/tickets/notes.test.ts).
+  ['GET', '/runs/:id/ticket/notes/new'],
+  ['POST', '/runs/:id/ticket/notes'],
 ];
 
 /** Every signed-in role. */

@@ -49,13 +49,15 @@ describe('One ticket per run under concurrency', () => {
     expect(await ctx.db.prisma.auditEvent.count({ where: { action: 'ticket.created' } })).toBe(1);
 
     // Every session lands on a sensible page: the creator's success, or "exists / being created".
+    // The number is read back after the creator's answer was sent; until then the run shows the id.
+    await settleDeferredWork();
     const pages = await Promise.all(sessions.map(({ agent }) => agent.get(`/runs/${run.id}`)));
     const ticket = simTicketsOfRun(sim, run.id)[0]!;
     const said = { created: 0, exists: 0, inProgress: 0 };
     for (const page of pages) {
       expect(page.status).toBe(200);
       expect(ticketCell(page.text, run.id)).toContain(`Open ticket ${ticket.ticketNumber}`);
-      if (page.text.includes(`Created Autotask ticket ${ticket.ticketNumber}`)) said.created += 1;
+      if (page.text.includes(`Created Autotask ticket ID ${ticket.id}`)) said.created += 1;
       else if (page.text.includes('No second ticket was created.')) said.exists += 1;
       else if (page.text.includes('is being created by another click right now')) said.inProgress += 1;
     }

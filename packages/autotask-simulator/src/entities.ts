@@ -111,8 +111,8 @@ const ticketFields: FieldSpec[] = [
 const ticketNoteFields: FieldSpec[] = [
   id,
   { name: 'ticketID', dataType: 'integer', isRequired: true, reference: 'Ticket' },
-  // A 250-character title, as one open-source client models it; no source gives the description
-  // limit, so it is the usual 32000.
+  // A 250-character title and a 32000-character description, as open-source clients validate them
+  // (docs/autotask.md, Ticket notes, Limits).
   { name: 'title', dataType: 'string', length: 250, isRequired: true },
   { name: 'description', dataType: 'string', length: 32000, isRequired: true },
   { name: 'noteType', dataType: 'integer', isRequired: true, isPickList: true },

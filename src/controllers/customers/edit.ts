@@ -5,6 +5,7 @@ import type { Failure } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
+import { listAliases } from '../../services/customers/aliases.ts';
 import {
   CUSTOMER_MISSING,
   customerFormSchema,
@@ -14,13 +15,15 @@ import {
 import { idParam } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 
-/** A customer's edit page (admins): rename, deactivate or reactivate. */
+/** A customer's edit page (admins): rename, deactivate or reactivate, and its aliases. */
 export async function get(req: Request, res: Response): Promise<void> {
+  const db = contextOf(req).database.prisma;
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
-  const customer = await getCustomer(contextOf(req).database.prisma, id);
+  const customer = await getCustomer(db, id);
   res.render('customers/edit', {
     title: `Edit ${customer.name}`,
     customer,
+    aliases: await listAliases(db, id),
     values: { name: customer.name },
     errors: {},
   });
@@ -42,10 +45,12 @@ export async function postName(req: Request, res: Response): Promise<void> {
 
 /** How the edit page shows a refused rename (empty, too long, or taken), with the typed name. */
 export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
-  const customer = await getCustomer(contextOf(req).database.prisma, idParam(req.params['id'], CUSTOMER_MISSING));
+  const db = contextOf(req).database.prisma;
+  const customer = await getCustomer(db, idParam(req.params['id'], CUSTOMER_MISSING));
   res.render('customers/edit', {
     title: `Edit ${customer.name}`,
     customer,
+    aliases: await listAliases(db, customer.id),
     values: { name: (req.body as { name?: unknown } | undefined)?.name },
     errors: { ...failure.fieldErrors },
   });

@@ -7,6 +7,7 @@ import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { createCustomer, customerFormSchema, listCustomers } from '../../services/customers/customers.ts';
+import { countWaitingUnmatched } from '../../services/runs/unmatched.ts';
 import { pageCount, pageSchema, parseOrThrow, searchTextSchema } from '../../shared/validation.ts';
 import { customersMappingFor } from '../mapping/customers-mapping.ts';
 
@@ -45,7 +46,8 @@ async function renderList(
   query: ListQuery,
   form: { values?: Record<string, unknown>; errors?: Record<string, string> },
 ): Promise<void> {
-  const { rows, total, page } = await listCustomers(contextOf(req).database.prisma, {
+  const db = contextOf(req).database.prisma;
+  const { rows, total, page } = await listCustomers(db, {
     search: query.q,
     mapping: query.mapping,
     page: query.page,
@@ -59,6 +61,7 @@ async function renderList(
     page,
     pages: pageCount(total, PAGE_SIZE),
     ...(await customersMappingFor(req, res)),
+    unmatchedWaiting: await countWaitingUnmatched(db),
     values: {},
     errors: {},
     ...form,

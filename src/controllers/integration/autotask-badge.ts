@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import { contextOf } from '../../context.ts';
 import { paths } from '../../paths.ts';
-import { SETTINGS_ID } from '../../services/integration/settings.ts';
 import { ENVIRONMENT_LABELS } from '../../services/integration/overview.ts';
+import { requestSettings } from './request-settings.ts';
 
 /**
  * The paths whose pages act on Autotask, and so show which Autotask environment they act on. Mount
@@ -12,13 +11,11 @@ export const AUTOTASK_PAGES = [paths.runChecks.index, '/runs', paths.customers.i
 
 /**
  * Sets `res.locals.autotaskBadge` (rendered by views/partials/head.ejs) while the integration is
- * switched on, so nobody mistakes production for the sandbox. One primary-key read of two columns.
+ * switched on, so nobody mistakes production for the sandbox. One primary-key read, which the
+ * page's controller reuses (`requestSettings`).
  */
 export const autotaskBadge: RequestHandler = async (req, res, next) => {
-  const s = await contextOf(req).database.prisma.integrationSettings.findUnique({
-    where: { id: SETTINGS_ID },
-    select: { enabled: true, environment: true },
-  });
-  if (s?.enabled) res.locals.autotaskBadge = { environment: s.environment, label: ENVIRONMENT_LABELS[s.environment] };
+  const s = await requestSettings(req);
+  if (s.enabled) res.locals.autotaskBadge = { environment: s.environment, label: ENVIRONMENT_LABELS[s.environment] };
   next();
 };

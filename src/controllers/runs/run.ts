@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
-import { getIntegrationSettings } from '../../services/integration/settings.ts';
 import { getRunDetail } from '../../services/runs/run-detail.ts';
+import { listNotesOfTicket } from '../../services/tickets/notes/note-page.ts';
 import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idParam } from '../../shared/ids.ts';
+import { requestSettings } from '../integration/request-settings.ts';
 import { ticketCellsFor } from '../tickets/ticket-cells.ts';
 import { RUN_MISSING } from '../tickets/create-ticket.ts';
 
@@ -12,15 +13,19 @@ export async function get(req: Request, res: Response): Promise<void> {
   const { database, autotask } = contextOf(req);
   const id = idParam(req.params['id'], RUN_MISSING);
   const detail = await getRunDetail(database.prisma, id);
-  const settings = await getIntegrationSettings(database.prisma);
+  // Read once for this request: the Autotask badge has read them already.
+  const settings = await requestSettings(req);
   const resolveActions = await resolveStateFor({ db: database.prisma, autotask }, req.user?.role, [detail.run.ticket], {
     settings,
   });
+  // Notes written to the run's ticket from Backupchecks (views/tickets/ticket-notes.ejs).
+  const ticketNotes = detail.run.ticket ? await listNotesOfTicket(database.prisma, detail.run.ticket.id) : [];
   res.render('runs/run', {
     title: `Run #${detail.run.id} · ${detail.run.customer.name} / ${detail.run.job.name}`,
     ...detail,
-    ticketing: ticketCellsFor(req, res, settings),
+    ticketing: ticketCellsFor(req, res, settings, detail.ticketCells),
     resolveActions,
+    ticketNotes,
     here: req.originalUrl,
   });
 }

@@ -5,8 +5,10 @@ import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import type { CreateOutcome } from '../../services/tickets/create/context.ts';
 import { createTicketForRun } from '../../services/tickets/create/create-ticket.ts';
+import { deferAfterResponse } from '../../shared/deferred-work.ts';
 import { idParam } from '../../shared/ids.ts';
 import type { FlashMessage } from '../../shared/session-types.ts';
+import { requestSettings } from '../integration/request-settings.ts';
 import { backToRunOf } from '../runs/return-to.ts';
 
 export const RUN_MISSING = 'This run does not exist. The link may be wrong.';
@@ -17,7 +19,7 @@ export const RUN_MISSING = 'This run does not exist. The link may be wrong.';
  * anything was sent) arrive there through the route's flashOnFailure step.
  */
 export async function post(req: Request, res: Response): Promise<void> {
-  const { database, autotask, config } = contextOf(req);
+  const { database, autotask, config, logger } = contextOf(req);
   const runId = idParam(req.params['id'], RUN_MISSING);
   const outcome = await createTicketForRun(
     {
@@ -26,6 +28,12 @@ export async function post(req: Request, res: Response): Promise<void> {
       timeoutMs: config.autotask.timeoutMs,
       timezone: config.timezone,
       fallbackBaseUrl: config.baseUrl,
+      settings: await requestSettings(req),
+      // The read-back of a created ticket and the company sync: after the redirect has been sent.
+      afterResponse: (task) =>
+        deferAfterResponse(res, task, (err) =>
+          logger.warn({ err }, 'after creating a ticket: reading it back or syncing its company failed'),
+        ),
     },
     actorOf(currentUser(req)),
     runId,

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
 import type { IntegrationSettings } from '../../db/database.ts';
 import { upkeepShownTickets } from '../../services/tickets/upkeep.ts';
+import type { TicketCellData } from '../../services/tickets/cell-data.ts';
 import { createTicketViews, type TicketViews } from '../../services/tickets/view-model.ts';
 import { deferAfterResponse } from '../../shared/deferred-work.ts';
 
@@ -12,7 +13,13 @@ import { deferAfterResponse } from '../../shared/deferred-work.ts';
  * is sent, so a slow or unreachable Autotask never delays or breaks the page. The next view shows
  * the result; a status is always labelled with the time it was read.
  */
-export function ticketCellsFor(req: Request, res: Response, settings: IntegrationSettings): TicketViews {
+export function ticketCellsFor(
+  req: Request,
+  res: Response,
+  settings: IntegrationSettings,
+  /** What the page loaded for its cells beyond the runs (`loadTicketCellData`). */
+  cells?: TicketCellData,
+): TicketViews {
   const { database, config, autotask, logger } = contextOf(req);
   const db = database.prisma;
   const views = createTicketViews({
@@ -20,6 +27,7 @@ export function ticketCellsFor(req: Request, res: Response, settings: Integratio
     settings,
     timeoutMs: config.autotask.timeoutMs,
     now: new Date(),
+    ...(cells ? { cells } : {}),
   });
   deferAfterResponse(
     res,

@@ -17,6 +17,8 @@ declare module 'express-session' {
 /** Writing "last used" more often than this adds a write per request and tells the user nothing more. */
 const LAST_USED_PRECISION_MS = 60_000;
 const SWEEP_INTERVAL_MS = 10 * 60_000;
+/** Sessions whose last write this process remembers before it drops the old entries. */
+const MAX_REMEMBERED_WRITES = 10_000;
 /** Inputs longer than these are cut: they are shown, never used to decide anything. */
 const MAX_USER_AGENT = 300;
 const MAX_IP = 64;
@@ -29,6 +31,12 @@ const MAX_IP = 64;
  */
 export class PrismaStore extends Store {
   private readonly sweeper: NodeJS.Timeout;
+  /**
+   * When this process last wrote each session (set or touch). A touch within LAST_USED_PRECISION_MS
+   * of such a write would change no row (its condition below fails: the write set lastUsedAt), so
+   * it is not sent at all: a request whose session was saved before a redirect then writes it once.
+   */
+  private readonly writtenAt = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     super();
@@ -55,6 +63,7 @@ export class PrismaStore extends Store {
     };
     this.db.session
       .upsert({ where: { sid }, create: { id: sid, sid, ...columns }, update: columns })
+      .then(() => this.noteWrite(sid, columns.lastUsedAt))
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
@@ -62,23 +71,43 @@ export class PrismaStore extends Store {
   /** A request on an unchanged session: extend it (the cookie rolls) and note when it was last used. */
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
     const now = new Date();
+    const written = this.writtenAt.get(sid);
+    if (written !== undefined && now.getTime() - written < LAST_USED_PRECISION_MS) {
+      callback?.();
+      return;
+    }
     this.db.session
       .updateMany({
         where: { sid, lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_PRECISION_MS) } },
         data: { expiresAt: expiryOf(session), lastUsedAt: now },
+      })
+      .then(({ count }) => {
+        if (count === 1) this.noteWrite(sid, now);
       })
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.writtenAt.delete(sid);
     this.db.session
       .deleteMany({ where: { sid } })
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
 
+  private noteWrite(sid: string, at: Date): void {
+    // Bounded: entries older than the precision decide nothing and are dropped once it grows.
+    if (this.writtenAt.size >= MAX_REMEMBERED_WRITES) this.forgetOldWrites(at.getTime());
+    this.writtenAt.set(sid, at.getTime());
+  }
+
+  private forgetOldWrites(now: number): void {
+    for (const [sid, at] of this.writtenAt) if (now - at >= LAST_USED_PRECISION_MS) this.writtenAt.delete(sid);
+  }
+
   async sweep(): Promise<number> {
+    this.forgetOldWrites(Date.now());
     const { count } = await this.db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     return count;
   }

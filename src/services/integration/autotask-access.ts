@@ -1,6 +1,6 @@
 import { createAutotaskClient, type AutotaskClient, type WriteRetryOptions } from '../../autotask/client.ts';
 import type { AutotaskCredentials } from '../../autotask/types.ts';
-import { createDbApiCallRecorder, createDbZoneCache } from '../../db/autotask-store.ts';
+import { createDbApiCallRecorder, createDbZoneCache, primedZoneCache } from '../../db/autotask-store.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../logger.ts';
@@ -41,8 +41,9 @@ export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAc
       environment: settings.environment,
       zoneLookupUrl: options.zoneLookupUrl,
       timeoutMs: options.timeoutMs,
-      // Typed-in credentials must not read or overwrite the saved user's cached zone.
-      ...(sharedZone ? { zoneCache } : {}),
+      // Typed-in credentials must not read or overwrite the saved user's cached zone. The settings
+      // row in hand holds the cached zone already: the client's first zone read costs no query.
+      ...(sharedZone ? { zoneCache: primedZoneCache(zoneCache, settings) } : {}),
       recorder,
       logLevel: settings.apiLogLevel,
       logger,

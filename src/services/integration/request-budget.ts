@@ -24,6 +24,15 @@ import { SETTINGS_ID } from './settings.ts';
 export const BUDGET_CHECK_INTERVAL_MS = 5 * 60_000;
 /** Background reads pause at this share of the hourly limit and resume below it. */
 export const PAUSE_AT_SHARE = 0.8;
+/**
+ * A small job goes by an older reading: asking Autotask for the budget would be a good part of
+ * what the job itself costs (a status refresh of 2,000 tickets is 4 requests). Small means at most
+ * this share of the hourly limit, with the last reading, up to an hour old, well below the pause
+ * line even with the job added.
+ */
+export const SMALL_JOB_SHARE = 0.01;
+export const SMALL_JOB_READING_MAX_AGE_MS = 60 * 60_000;
+const SMALL_JOB_HEADROOM_SHARE = 0.5;
 
 export interface BudgetReading {
   readonly checkedAt: Date;
@@ -37,6 +46,16 @@ export type BudgetStoredFields = Pick<IntegrationSettings, 'thresholdCheckedAt' 
 export function readingOf(s: BudgetStoredFields): BudgetReading | null {
   if (!s.thresholdCheckedAt || s.thresholdUsed === null || s.thresholdLimit === null) return null;
   return { checkedAt: s.thresholdCheckedAt, used: s.thresholdUsed, limit: s.thresholdLimit };
+}
+
+/** See SMALL_JOB_SHARE. */
+export function isSmallJob(r: BudgetReading, plannedRequests: number, now: Date): boolean {
+  return (
+    r.limit > 0 &&
+    now.getTime() - r.checkedAt.getTime() < SMALL_JOB_READING_MAX_AGE_MS &&
+    plannedRequests <= r.limit * SMALL_JOB_SHARE &&
+    (r.used + plannedRequests) / r.limit < SMALL_JOB_HEADROOM_SHARE
+  );
 }
 
 export function isOverBudget(r: BudgetReading): boolean {
@@ -69,7 +88,12 @@ export interface BudgetDeps {
  * Whether background reads may run now. Call it only when background work is due: it may cost
  * one Autotask request (see above). Never throws for an Autotask failure.
  */
-export async function checkBackgroundBudget(deps: BudgetDeps, now: Date = new Date()): Promise<BudgetVerdict> {
+export async function checkBackgroundBudget(
+  deps: BudgetDeps,
+  now: Date = new Date(),
+  /** How many Autotask requests the job will send, when it knows: a small job may skip the reading. */
+  plannedRequests?: number,
+): Promise<BudgetVerdict> {
   const { db } = deps;
   const stored = await db.integrationSettings.findUnique({
     where: { id: SETTINGS_ID },
@@ -80,6 +104,8 @@ export async function checkBackgroundBudget(deps: BudgetDeps, now: Date = new Da
   if (checkedAt && now.getTime() - checkedAt.getTime() < BUDGET_CHECK_INTERVAL_MS) {
     return verdictOf(readingOf(stored));
   }
+  const reading = readingOf(stored);
+  if (reading && plannedRequests !== undefined && isSmallJob(reading, plannedRequests, now)) return verdictOf(reading);
   // Only the instance (or page view) whose update lands asks Autotask; the others go by the
   // previous reading, which is at most a few minutes past its age.
   const claimed = await db.integrationSettings.updateMany({

@@ -13,8 +13,8 @@ import {
  * tickets). Reads only; nothing is ever written to Autotask.
  *
  * One code path for every trigger: refresh one customer, refresh all, the background runs of
- * background-sync.ts (after the Customers page is sent, periodic) and the re-read before a ticket
- * is created.
+ * background-sync.ts (after the Customers page is sent, periodic), the sync after a ticket is
+ * created and the check after Autotask refused a ticket's company (src/services/tickets/create/).
  *
  * A status changes only on a successful Autotask answer. An outage, timeout, rate limit or
  * permission failure leaves every status as it was and is recorded as a failed sync, because
@@ -145,8 +145,8 @@ const checkedSelect = { id: true, companyId: true, companyName: true, status: tr
 
 /**
  * Re-reads one customer's mapped company (one GET) and applies the status rules; returns the
- * updated mapping, or null when the customer has no mapped company. Used before a ticket is
- * created and by "Refresh" on the Customers page.
+ * updated mapping, or null when the customer has no mapped company. Used after a ticket is created
+ * or refused for its company, and by "Refresh" on the Customers page.
  *
  * When the read fails (outage, timeout, rate limit, permission) no status changes, a failed sync
  * is logged with Autotask's message, and the Autotask error is re-thrown for the caller to explain.

@@ -1,4 +1,6 @@
 import { Prisma, type Db, type RunStatus } from '../../db/database.ts';
+import { COMPLETE_STATUS } from '../tickets/resolve/rules.ts';
+import { loadTicketCellData, noTicketCellData, type TicketCellData } from '../tickets/cell-data.ts';
 
 /**
  * The Run Checks page query. Pages are cut at job boundaries (customer → job), so a job's runs are
@@ -21,10 +23,19 @@ export const reviewedWindowDays = 7;
 
 export const statuses = ['error', 'warning', 'success'] as const satisfies readonly RunStatus[];
 
+/**
+ * The ticket filter. Every run is in exactly one: `none` has no Autotask ticket (never asked for,
+ * or its creation failed), `open` has one being created or not Complete, `complete` has a
+ * Complete one.
+ */
+export const ticketFilters = ['none', 'open', 'complete'] as const;
+export type TicketFilter = (typeof ticketFilters)[number];
+
 export interface RunChecksFilters {
   readonly status?: RunStatus | undefined;
   readonly customerId?: number | undefined;
   readonly search?: string | undefined;
+  readonly ticket?: TicketFilter | undefined;
   readonly includeReviewed: boolean;
   readonly page: number;
 }
@@ -50,6 +61,13 @@ export interface RunChecksJob {
   readonly name: string;
   readonly backupSoftware: string;
   readonly backupType: string;
+  /** The job's newest successful run, whatever the filters: "the next run of this job succeeded". */
+  readonly lastSuccess: LastSuccess | null;
+}
+
+export interface LastSuccess {
+  readonly id: number;
+  readonly runAt: Date;
 }
 
 /**
@@ -90,6 +108,8 @@ export interface RunChecksPage {
   /** Unreviewed runs of active customers, ignoring filters: the number the team works down to zero. */
   readonly unreviewedTotal: number;
   readonly customerOptions: Array<{ id: number; name: string }>;
+  /** For the ticket cells: who did what, "run added" notes, the open ticket of each shown job. */
+  readonly ticketCells: TicketCellData;
 }
 
 const severityStatus: Record<number, RunStatus> = { 3: 'error', 2: 'warning', 1: 'success' };
@@ -102,13 +122,32 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 /** `alias."column"`, for conditions written once and used on several aliases of "Run". */
 const col = (alias: string, column: string) => Prisma.raw(`${alias}."${column}"`);
 
-/** Runs in view without the search: unreviewed ones (plus recent reviewed ones on request), of the status asked for. */
+/**
+ * Runs in view without the search: unreviewed ones (plus recent reviewed ones on request), of the
+ * status and ticket state asked for.
+ */
 function viewCondition(f: RunChecksFilters, now: Date, alias: string): Prisma.Sql {
   const since = new Date(now.getTime() - reviewedWindowDays * 24 * 3600 * 1000);
   const reviewed = f.includeReviewed
     ? Prisma.sql`(${col(alias, 'reviewedAt')} IS NULL OR ${col(alias, 'runAt')} >= ${since})`
     : Prisma.sql`${col(alias, 'reviewedAt')} IS NULL`;
-  return f.status ? Prisma.sql`${reviewed} AND ${col(alias, 'status')} = ${f.status}::"RunStatus"` : reviewed;
+  const status = f.status ? Prisma.sql` AND ${col(alias, 'status')} = ${f.status}::"RunStatus"` : Prisma.empty;
+  const ticket = f.ticket ? Prisma.sql` AND ${ticketCondition(f.ticket, alias)}` : Prisma.empty;
+  return Prisma.sql`${reviewed}${status}${ticket}`;
+}
+
+/** The ticket filter on the run `alias`, through its `ticketRecordId` (a primary-key probe per run). */
+function ticketCondition(filter: TicketFilter, alias: string): Prisma.Sql {
+  const ticketOf = Prisma.sql`SELECT 1 FROM "Ticket" t WHERE t.id = ${col(alias, 'ticketRecordId')}`;
+  switch (filter) {
+    case 'none':
+      return Prisma.sql`NOT EXISTS (${ticketOf} AND t.state <> 'failed')`;
+    case 'open':
+      return Prisma.sql`EXISTS (${ticketOf} AND (t.state = 'pending'
+        OR (t.state = 'created' AND t."statusId" IS DISTINCT FROM ${COMPLETE_STATUS})))`;
+    case 'complete':
+      return Prisma.sql`EXISTS (${ticketOf} AND t.state = 'created' AND t."statusId" = ${COMPLETE_STATUS})`;
+  }
 }
 
 /**
@@ -171,13 +210,17 @@ interface GroupRow {
   backupType: string;
   unreviewed: number;
   maxUnreviewedId: number | null;
+  lastSuccessId: number | null;
+  lastSuccessAt: Date | null;
 }
 
 /**
  * The page of jobs and the totals in one statement. Unreviewed counts are taken apart from the
  * filters, because "mark job as reviewed" and the headline count cover all unreviewed runs. The
  * customer's worst status orders the customers, the job's own worst status its jobs; each job gets
- * the page it lands on, and a page past the end gives the last one.
+ * the page it lands on, and a page past the end gives the last one. Each job of the page also gets
+ * its newest successful run (an index probe on jobId, runAt per job), for the ticket cell's "the
+ * next run of this job succeeded".
  */
 function groupQuery(db: Db, f: RunChecksFilters, now: Date, objectsPerRun: boolean) {
   const where = runCondition(f, now, objectsPerRun);
@@ -211,10 +254,15 @@ function groupQuery(db: Db, f: RunChecksFilters, now: Date, objectsPerRun: boole
     )
     SELECT t."unreviewedTotal", t."jobTotal", t."runTotal", t.pages,
            o."jobId", o."customerId", o.matching, o.severity, o."customerSeverity", o."jobName", o."backupSoftware",
-           o."backupType", coalesce(u.n, 0) AS unreviewed, u."maxId" AS "maxUnreviewedId"
+           o."backupType", coalesce(u.n, 0) AS unreviewed, u."maxId" AS "maxUnreviewedId",
+           s.id AS "lastSuccessId", s."runAt" AS "lastSuccessAt"
     FROM totals t
     LEFT JOIN ordered o ON o."pageNo" = least(${f.page}, t.pages)
     LEFT JOIN unreviewed u ON u."jobId" = o."jobId"
+    LEFT JOIN LATERAL (
+      SELECT s.id, s."runAt" FROM "Run" s WHERE s."jobId" = o."jobId" AND s.status = 'success'
+      ORDER BY s."runAt" DESC, s.id DESC LIMIT 1
+    ) s ON true
     ORDER BY o.ord`;
 }
 
@@ -237,7 +285,10 @@ export async function loadRunChecks(
   const { unreviewedTotal, jobTotal, runTotal, pages } = totals;
   const page = Math.min(filters.page, pages);
   const rows = result.filter((row): row is GroupRow & { jobId: number } => row.jobId !== null);
-  if (rows.length === 0) return { groups: [], page, pages, jobTotal, runTotal, unreviewedTotal, customerOptions };
+  if (rows.length === 0) {
+    const ticketCells = noTicketCellData;
+    return { groups: [], page, pages, jobTotal, runTotal, unreviewedTotal, customerOptions, ticketCells };
+  }
 
   const where = runCondition(filters, now, perRun);
   const jobIds = rows.map((row) => row.jobId);
@@ -253,10 +304,11 @@ export async function loadRunChecks(
   const runIds = idRows.map((row) => row.id);
   const customerIds = [...new Set(rows.map((row) => row.customerId))];
 
-  const [runs, objects, customers] = await Promise.all([
+  const [runs, objects, customers, ticketCells] = await Promise.all([
     db.run.findMany({ where: { id: { in: runIds } }, include: runInclude }),
     loadObjects(db, runIds, objectsPerRun),
     db.customer.findMany({ where: { id: { in: customerIds } }, include: customerInclude }),
+    loadTicketCellData(db, { runIds, jobIds }),
   ]);
 
   const customerById = new Map(customers.map((c) => [c.id, c]));
@@ -273,6 +325,10 @@ export async function loadRunChecks(
       name: row.jobName,
       backupSoftware: row.backupSoftware,
       backupType: row.backupType,
+      lastSuccess:
+        row.lastSuccessId !== null && row.lastSuccessAt !== null
+          ? { id: row.lastSuccessId, runAt: row.lastSuccessAt }
+          : null,
     };
     const group: JobGroup = {
       job,
@@ -303,7 +359,7 @@ export async function loadRunChecks(
       customer: customerById.get(group.job.customerId)!,
     });
   }
-  return { groups, page, pages, jobTotal, runTotal, unreviewedTotal, customerOptions };
+  return { groups, page, pages, jobTotal, runTotal, unreviewedTotal, customerOptions, ticketCells };
 }
 
 /** Objects of several runs in one query, errors and warnings first, at most `limit` per run (null: all). */

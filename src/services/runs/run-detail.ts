@@ -1,5 +1,8 @@
-import type { Db } from '../../db/database.ts';
+import { Prisma, type Db, type RunStatus } from '../../db/database.ts';
 import { NotFoundError } from '../../errors/catalogue.ts';
+import { loadTicketCellData } from '../tickets/cell-data.ts';
+import type { LastSuccess } from './run-checks.ts';
+import { loadRunContext } from './run-context.ts';
 
 /** How many earlier and later runs of the same job the detail page lists, for context. */
 const historyLength = 10;
@@ -10,30 +13,51 @@ const historyLength = 10;
  * so `views/tickets/run-ticket.ejs` works on both pages.
  */
 export async function getRunDetail(db: Db, id: number) {
-  const row = await db.run.findUnique({
-    where: { id },
-    include: {
-      ticket: true,
-      reviewedBy: { select: { id: true, name: true, email: true } },
-      job: { include: { customer: { include: { mapping: true } } } },
-      // RunStatus is declared success, warning, error: descending puts errors first.
-      objects: { orderBy: [{ status: 'desc' }, { position: 'asc' }] },
-    },
-  });
+  // The run, its ticket, reviewer, job, customer, mapping and objects (errors first) in one statement.
+  const row = await loadRunContext(db, id);
   if (!row) throw new NotFoundError('This run does not exist. It may have been removed, or the link is wrong.');
   const { job, ...run } = row;
   const { customer, ...jobOnly } = job;
-  const history = await db.run.findMany({
-    where: { jobId: job.id, id: { not: id } },
-    select: { id: true, runAt: true, status: true, reviewedAt: true },
-    orderBy: [{ runAt: 'desc' }, { id: 'desc' }],
-    take: historyLength,
-  });
+  const [{ history, lastSuccess }, ticketCells] = await Promise.all([
+    historyOf(db, job.id, id),
+    // For the ticket cell: who did what, the "run added" note, the job's open ticket.
+    loadTicketCellData(db, { runIds: [id], jobIds: [job.id] }),
+  ]);
   const counts = { error: 0, warning: 0, success: 0 };
   for (const o of run.objects) counts[o.status] += 1;
   return {
-    run: { ...run, objectCount: run.objects.length, job: jobOnly, customer },
+    run: { ...run, objectCount: run.objects.length, job: { ...jobOnly, lastSuccess }, customer },
     objectCounts: counts,
     history,
+    ticketCells,
   };
+}
+
+interface HistoryRow {
+  id: number;
+  runAt: Date;
+  status: RunStatus;
+  reviewedAt: Date | null;
+  /** True for the job's newest successful run, added after the history rows. */
+  lastSuccess: boolean;
+}
+
+/**
+ * The job's other recent runs, and its newest successful run (as on Run Checks: the ticket cell's
+ * "the next run of this job succeeded"), in one statement.
+ */
+async function historyOf(db: Db, jobId: number, runId: number) {
+  const rows = await db.$queryRaw<HistoryRow[]>(Prisma.sql`
+    (SELECT id, "runAt", status::text AS status, "reviewedAt", false AS "lastSuccess" FROM "Run"
+     WHERE "jobId" = ${jobId} AND id <> ${runId} ORDER BY "runAt" DESC, id DESC LIMIT ${historyLength})
+    UNION ALL
+    (SELECT id, "runAt", status::text, "reviewedAt", true FROM "Run"
+     WHERE "jobId" = ${jobId} AND status = 'success' ORDER BY "runAt" DESC, id DESC LIMIT 1)`);
+  const newest = rows.find((r) => r.lastSuccess);
+  const lastSuccess: LastSuccess | null = newest ? { id: newest.id, runAt: newest.runAt } : null;
+  const history = rows
+    .filter((r) => !r.lastSuccess)
+    .map(({ lastSuccess: _last, ...h }) => h)
+    .sort((a, b) => b.runAt.getTime() - a.runAt.getTime() || b.id - a.id);
+  return { history, lastSuccess };
 }

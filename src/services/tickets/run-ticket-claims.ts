@@ -118,11 +118,11 @@ export async function claimRetry(
   createdById: number | null,
   now: Date,
 ): Promise<TicketRecord | null> {
-  const { count } = await db.ticket.updateMany({
+  const [claimed] = await db.ticket.updateManyAndReturn({
     where: { id: row.id, state: 'failed', attemptStartedAt: row.attemptStartedAt },
     data: { state: 'pending', attemptStartedAt: now, lastError: null, createdById },
   });
-  return count === 1 ? db.ticket.findUnique({ where: { id: row.id } }) : null;
+  return claimed ?? null;
 }
 
 export interface CreatedFields {
@@ -136,13 +136,16 @@ export interface CreatedFields {
   readonly createdAt: Date;
 }
 
-/** pending → created for this attempt. False when the row was settled by someone else meanwhile. */
-export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): Promise<boolean> {
-  const { count } = await db.ticket.updateMany({
+/**
+ * pending → created for this attempt: the row as stored (one statement, RETURNING). Null when the
+ * row was settled by someone else meanwhile.
+ */
+export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): Promise<TicketRecord | null> {
+  const [marked] = await db.ticket.updateManyAndReturn({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { state: 'created', lastError: null, ...fields },
   });
-  return count === 1;
+  return marked ?? null;
 }
 
 /** pending → failed for this attempt: Autotask definitely holds no ticket from it. */
@@ -160,11 +163,11 @@ export async function markFailed(db: Db, row: Attempt, problem: Problem): Promis
  * the new send. Null when the row was settled by someone else meanwhile: then nothing is sent.
  */
 export async function renewAttempt(db: Db, row: Attempt, now: Date): Promise<TicketRecord | null> {
-  const { count } = await db.ticket.updateMany({
+  const [renewed] = await db.ticket.updateManyAndReturn({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
     data: { attemptStartedAt: now },
   });
-  return count === 1 ? db.ticket.findUnique({ where: { id: row.id } }) : null;
+  return renewed ?? null;
 }
 
 /** Stays pending (outcome still unknown); only the message shown with it changes. */

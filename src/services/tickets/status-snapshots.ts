@@ -3,14 +3,15 @@ import type { AutotaskClient } from '../../autotask/client.ts';
 import { AutotaskError } from '../../autotask/errors.ts';
 import type { Db, TicketRecord } from '../../db/database.ts';
 import { TICKET_NOT_RETURNED } from '../../errors/autotask-messages.ts';
-import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND } from '../integration/sync-log.ts';
+import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
 
 /**
  * The last known status of created tickets: a snapshot, not a live view, so that a page of tickets
  * never waits on Autotask. Pages show the stored status with the time it was read; opening a page
  * refreshes snapshots older than five minutes with one batched query per 500 tickets (upkeep.ts,
- * which skips it while the hourly request budget is nearly used up). A failed or skipped refresh
- * changes nothing: the page keeps showing the old status "as of" its time.
+ * which skips it while the hourly request budget is nearly used up), and a background cycle reads
+ * every open ticket (every 15 minutes by default; background-status-refresh.ts). A failed or
+ * skipped refresh changes nothing: the page keeps showing the old status "as of" its time.
  */
 
 export const STATUS_MAX_AGE_MS = 5 * 60_000;
@@ -63,6 +64,13 @@ type Refreshable = Pick<
   'id' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'lastError'
 >;
 
+export interface StatusRefreshOptions {
+  /** What started the refresh, as the sync log (Diagnostics) shows it. */
+  readonly trigger?: 'page-view' | 'background';
+  /** A sync-log row opened already (a background cycle's claim, background-status-refresh.ts). */
+  readonly log?: SyncLogHandle;
+}
+
 /**
  * Reads the tickets from Autotask (the client sends one `in` query per 500 ids) and stores status,
  * label and check time. Throws when Autotask cannot be read; nothing is changed then.
@@ -71,12 +79,13 @@ export async function refreshTicketStatuses(
   deps: StatusRefreshDeps,
   rows: readonly Refreshable[],
   now: Date = new Date(),
+  options: StatusRefreshOptions = {},
 ): Promise<StatusRefreshResult> {
   const { db, client, picklists } = deps;
   const withIds = rows.filter((r): r is Refreshable & { ticketId: number } => r.ticketId !== null);
   if (withIds.length === 0) return { checked: 0, missing: 0 };
   // Each refresh is a read-only sync from Autotask: it goes into the sync log with its counts.
-  const log = await startSyncLog(db, TICKET_STATUS_SYNC_KIND, 'page-view');
+  const log = options.log ?? (await startSyncLog(db, TICKET_STATUS_SYNC_KIND, options.trigger ?? 'page-view'));
   let tickets: Awaited<ReturnType<AutotaskClient['getTickets']>>;
   try {
     tickets = await client.getTickets(withIds.map((r) => r.ticketId));

@@ -101,7 +101,8 @@ const fact = (text: string): string => shorten(oneLine(text), 300);
 
 const severity: Record<RunStatus, number> = { error: 0, warning: 1, success: 2 };
 
-function objectLine(o: ContentObject): string {
+/** One error or warning object as a line of a ticket or note: `- [Error] HV01 (VM): message`. */
+export function objectLine(o: ContentObject): string {
   const type = o.type ? ` (${oneLine(o.type)})` : '';
   const message = o.message ? `: ${oneLine(o.message)}` : '';
   return shorten(`- [${statusLabel[o.status]}] ${oneLine(o.name)}${type}${message}`, OBJECT_LINE_MAX);

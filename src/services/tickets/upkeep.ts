@@ -45,6 +45,21 @@ const nothing: UpkeepResult = { settled: 0, statusesChecked: 0, statusError: nul
  */
 const inFlight = new Set<number>();
 
+/**
+ * Runs `task` with these ticket records marked as being worked on in this process, so that the
+ * upkeep of a page shown meanwhile leaves them alone: the read-back after a create
+ * (`create/after-create.ts`) runs while the page the click leads to is being shown.
+ */
+export async function whileInFlight<T>(ids: readonly number[], task: () => Promise<T>): Promise<T> {
+  const mine = ids.filter((id) => !inFlight.has(id));
+  for (const id of mine) inFlight.add(id);
+  try {
+    return await task();
+  } finally {
+    for (const id of mine) inFlight.delete(id);
+  }
+}
+
 export async function upkeepShownTickets(
   deps: UpkeepDeps,
   runTicketIds: readonly number[],

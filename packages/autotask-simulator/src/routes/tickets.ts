@@ -121,7 +121,11 @@ function validateComplete(
   const companyId = Number(values.get('companyID'));
   if (!unchanged('companyID')) {
     const company = state.company(companyId);
-    // An inactive referenced record fails the same way as a missing one.
+    // A deleted (or invisible) company is refused with the reference message Autotask gives for a
+    // missing referenced record; an inactive one the same way, as Autotask refuses inactive
+    // contacts and resources. Autotask's exact words for a company are not documented, and that it
+    // refuses an inactive company at all is unverified (docs/autotask.md, Companies): Backupchecks
+    // recognises the refusal by `companyID` and a reason, not by this exact sentence.
     if (!company || !company.isActive) errors.push(referenceMessage('companyID', 'Company'));
   }
   checkPicklists(state, entity, values, errors, { unchanged });

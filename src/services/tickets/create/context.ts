@@ -2,6 +2,7 @@ import type { AutotaskClient } from '../../../autotask/client.ts';
 import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import type { RunContext } from '../../runs/run-context.ts';
 import type { Problem } from '../run-ticket-claims.ts';
 
 /** What the steps of "Create Autotask ticket" share, and the outcomes a click ends with. */
@@ -15,6 +16,13 @@ export interface TicketCreationDeps {
   readonly timezone: string;
   /** APP_BASE_URL, used for the run link when Settings has no base URL. */
   readonly fallbackBaseUrl?: string | undefined;
+  /** The integration settings when the caller has read them already: read once per request. */
+  readonly settings?: IntegrationSettings | undefined;
+  /**
+   * Starts work once the click's answer has been sent (`deferAfterResponse`): reading the new
+   * ticket's number and status back and syncing the company's name (`after-create.ts`).
+   */
+  readonly afterResponse: (task: () => Promise<void>) => void;
 }
 
 /** One click's attempt, once the guards have passed. */
@@ -25,6 +33,8 @@ export interface CreateContext {
   readonly actor: Actor;
   /** `runLabel(run)`, for messages and audit summaries. */
   readonly label: string;
+  /** The run with its job, customer, mapping and ticket, as loaded before the guards. */
+  readonly run: RunContext;
 }
 
 export type CreateOutcome =

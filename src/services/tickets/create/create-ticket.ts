@@ -4,7 +4,6 @@ import { rethrowAutotask, TICKET_NOT_CREATED } from '../../../errors/autotask-me
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import { getIntegrationSettings, integrationBlocker } from '../../integration/settings.ts';
-import { refreshCustomerMapping } from '../../mapping/company-sync.ts';
 import { mappingBlocker } from '../../mapping/ticket-blockers.ts';
 import { reconcilePending } from '../reconcile.ts';
 import {
@@ -20,18 +19,22 @@ import { postTicket } from './post-ticket.ts';
 import { loadRun, ticketInput, type LoadedRun } from './ticket-input.ts';
 
 /**
- * "Create Autotask ticket" for one run. Exactly one ticket per run:
+ * "Create Autotask ticket" for one run. Exactly one ticket per run, and one Autotask request on
+ * the click's path (the create itself):
  *
- *  1. Guards: integration usable, run exists (role: the route).
+ *  1. Guards: integration usable (settings read once per request), run exists (role: the route).
+ *     The run comes with its job, customer, mapping and ticket in one statement.
  *  2. An existing row decides first: created → say so; pending and recent → being created;
  *     pending and old → settle it by reference (never post blindly); failed → retry on the row.
- *  3. The mapping allows tickets, and the customer's company is read again: a company deleted or
- *     made inactive since the last sync blocks the ticket at the last moment.
+ *  3. The stored mapping allows tickets. The company is not read again here: Autotask itself
+ *     refuses a deleted or inactive company, and that refusal is what checks the mapping
+ *     (`company-refusal.ts`).
  *  4. Claim: insert the pending row (the unique run id picks one winner) or take a failed row back
  *     with a conditional update. Only the claimant posts.
- *  5. POST once with externalID = the row's reference, read back the number, mark created
+ *  5. POST once with externalID = the row's reference and mark the row created with the ticket id
  *     (`post-ticket.ts`). Rejected → failed with Autotask's words. No answer → stays pending until
- *     a lookup settles it.
+ *     a lookup settles it. The number and status are read after the answer is sent
+ *     (`after-create.ts`); until then the run links to the ticket by its id.
  */
 
 const RUN_NOT_FOUND = 'This run does not exist. It may have been removed, or the link is wrong.';
@@ -42,35 +45,36 @@ export async function createTicketForRun(
   runId: number,
   clock: () => Date = () => new Date(),
 ): Promise<CreateOutcome> {
-  const settings = await getIntegrationSettings(deps.db);
+  const settings = deps.settings ?? (await getIntegrationSettings(deps.db));
   const blocked = integrationBlocker(settings);
   if (blocked) throw new RuleError(`No ticket was created. ${blocked.message}`, blocked.fixUrl);
   const run = await loadRun(deps.db, runId);
   if (!run) throw new NotFoundError(RUN_NOT_FOUND);
-  const ctx: CreateContext = { deps, client: deps.autotask.client(settings), settings, actor, label: runLabel(run) };
+  const client = deps.autotask.client(settings);
+  const ctx: CreateContext = { deps, client, settings, actor, label: runLabel(run), run };
 
-  const earlier = await settleEarlierAttempt(ctx, runId, clock);
+  const earlier = await settleEarlierAttempt(ctx, clock);
   if ('outcome' in earlier) return earlier.outcome;
-  const companyId = await currentCompanyId(ctx, run);
+  const companyId = mappedCompanyId(run);
   const reference = earlier.row?.reference ?? newReference(runId);
-  const input = await prepareTicket(ctx, run, companyId, reference);
+  const input = await prepareTicket(ctx, companyId, reference);
   const claimed = await claim(ctx, earlier.row, run, reference, clock());
   if (!claimed) return lostClaim(ctx, runId);
   return postTicket(ctx, claimed, { ...input, externalId: claimed.reference }, clock);
 }
 
 /**
- * The run's existing row decides first. Returns the outcome that ends the click, or the row a new
- * attempt reuses (a failed one, whose reference is free), or null when the run has no row yet.
+ * The run's existing row (loaded with the run) decides first. Returns the outcome that ends the
+ * click, or the row a new attempt reuses (a failed one, whose reference is free), or null when the
+ * run has no row yet.
  */
 async function settleEarlierAttempt(
   ctx: CreateContext,
-  runId: number,
   clock: () => Date,
 ): Promise<{ readonly outcome: CreateOutcome } | { readonly row: TicketRecord | null }> {
   const { db } = ctx.deps;
-  const { label } = ctx;
-  const existing = await findRunTicket(db, runId);
+  const { label, run } = ctx;
+  const existing = run.ticket;
   if (existing?.state === 'created') return { outcome: { kind: 'exists', ticket: existing, label } };
   if (existing?.state !== 'pending') return { row: existing };
   if (!isSettleable(existing, clock(), ctx.deps.timeoutMs)) {
@@ -84,8 +88,8 @@ async function settleEarlierAttempt(
     absentIsFinal: true,
     label,
   });
-  const row = await findRunTicket(db, runId);
-  if (!row) throw new Error(`run ticket of run ${runId} disappeared`);
+  const row = await findRunTicket(db, run.id);
+  if (!row) throw new Error(`run ticket of run ${run.id} disappeared`);
   if (settled.kind === 'attached') return { outcome: { kind: 'reconciled', ticket: row, label } };
   if (settled.kind === 'unreachable')
     return { outcome: { kind: 'unknown', ticket: row, label, problem: settled.problem } };
@@ -96,34 +100,28 @@ async function settleEarlierAttempt(
 }
 
 /**
- * The company the ticket goes to. The mapping must allow tickets, and the company is read again
- * right before creating: it may have been deleted or made inactive since the last sync. A failed
- * read changes no mapping status and creates nothing.
+ * The company the ticket goes to, from the stored mapping, which must allow tickets. It is not
+ * read from Autotask again: a company deleted or made inactive since the last sync is refused by
+ * Autotask itself, and that refusal checks the mapping (`company-refusal.ts`).
  */
-async function currentCompanyId(ctx: CreateContext, run: LoadedRun): Promise<number> {
+function mappedCompanyId(run: LoadedRun): number {
   const customer = run.job.customer;
   const unmapped = mappingBlocker(customer, customer.mapping);
   if (unmapped) throw new RuleError(`No ticket was created. ${unmapped.message}`, unmapped.fixUrl);
-  const fresh = await refreshCustomerMapping({ db: ctx.deps.db, client: ctx.client }, customer.id, 'ticket').catch(
-    rethrowAutotask("Backupchecks could not check the customer's Autotask company, so no ticket was created."),
-  );
-  const stillBlocked = mappingBlocker(customer, fresh);
-  if (stillBlocked) throw new RuleError(`No ticket was created. ${stillBlocked.message}`, stillBlocked.fixUrl);
-  return fresh!.companyId!;
+  return customer.mapping!.companyId!;
 }
 
 /**
  * Everything the POST needs is prepared before the claim, so the claim's time stamp is the moment
  * the POST leaves (what `settleAfterMs` counts from). The zone is resolved now for the same
- * reason: normally from the cache, without a request.
+ * reason: normally from the settings row already read, without a request or a query.
  */
 async function prepareTicket(
   ctx: CreateContext,
-  run: LoadedRun,
   companyId: number,
   reference: string,
 ): Promise<Omit<NewTicket, 'externalId'>> {
-  const input = await ticketInput(ctx.deps, ctx.settings, run, companyId, reference);
+  const input = ticketInput(ctx.deps, ctx.settings, ctx.run, companyId, reference);
   await ctx.client.getZone().catch(rethrowAutotask('No ticket was created.'));
   return input;
 }

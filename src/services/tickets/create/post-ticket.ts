@@ -6,12 +6,16 @@ import {
   type NewTicket,
 } from '../../../autotask/client.ts';
 import type { TicketRecord } from '../../../db/database.ts';
-import { explainTicketRefusal, TICKET_NOT_CREATED, ticketUnconfirmed } from '../../../errors/autotask-messages.ts';
+import {
+  explainTicketRefusal,
+  refusesTicketCompany,
+  TICKET_NOT_CREATED,
+  ticketUnconfirmed,
+} from '../../../errors/autotask-messages.ts';
 import { audit } from '../../accounts/audit.ts';
 import { reconcilePending } from '../reconcile.ts';
 import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
 import {
-  createdFieldsFrom,
   decodeProblem,
   findRunTicket,
   markCreated,
@@ -22,6 +26,8 @@ import {
   type Problem,
 } from '../run-ticket-claims.ts';
 import { statusLabelFrom } from '../status-snapshots.ts';
+import { completeCreatedTicket } from './after-create.ts';
+import { companyRefused } from './company-refusal.ts';
 import { outcomeOf, type CreateContext, type CreateOutcome } from './context.ts';
 
 /**
@@ -40,7 +46,8 @@ export async function postTicket(
   let attempt = row;
   const result = await writeWithThreadRetry<CreatedTicket, CreateOutcome, CreateOutcome>(
     {
-      write: () => ctx.client.createTicket(input),
+      // Only the POST: the number and status are read after the answer is sent (after-create.ts).
+      write: () => ctx.client.createTicket(input, { readBack: false }),
       check: () => lookUpAfterThreshold(ctx, attempt),
       beforeResend: async () => {
         const renewed = await renewAttempt(ctx.deps.db, attempt, clock());
@@ -64,6 +71,7 @@ export async function postTicket(
     case 'failed': {
       const e = result.error;
       if (isOutcomeUnknown(e)) return unknownOutcome(ctx, attempt, e);
+      if (e instanceof AutotaskError && refusesTicketCompany(e)) return companyRefused(ctx, attempt, e);
       if (e instanceof AutotaskError) return refused(ctx, attempt, e);
       // Anything else is our own bug; the row stays pending and is settled by reference later.
       throw e;
@@ -142,6 +150,10 @@ async function refused(ctx: CreateContext, row: TicketRecord, e: AutotaskError):
   return { kind: 'failed', ticket: (await findRunTicket(db, row.originRunId))!, label: ctx.label, problem };
 }
 
+/**
+ * Autotask answered with the new ticket's id: the row becomes created with that id and the link
+ * built from it. The number and status are read after the answer is sent (`after-create.ts`).
+ */
 async function recordCreated(
   ctx: CreateContext,
   row: TicketRecord,
@@ -152,48 +164,47 @@ async function recordCreated(
   resends: number,
 ): Promise<CreateOutcome> {
   const { db } = ctx.deps;
-  const fields = await createdFields(ctx, input, created, now);
+  const fields = await createdFields(ctx, input, created.id, now);
   const marked = await markCreated(db, row, fields);
-  const stored = (await findRunTicket(db, row.originRunId))!;
   if (!marked) {
     // Settled by someone else meanwhile, which can only be a lookup that found this very ticket.
+    const stored = (await findRunTicket(db, row.originRunId))!;
     return outcomeOf(stored, ctx.label) ?? { kind: 'exists', ticket: stored, label: ctx.label };
   }
-  const number = fields.ticketNumber ?? `ID ${created.id}`;
+  ctx.deps.afterResponse(() =>
+    completeCreatedTicket({ db, client: ctx.client, picklists: ctx.settings.picklists }, marked, ctx.run),
+  );
   await audit(db, ctx.actor, {
     action: 'ticket.created',
-    summary: `Created Autotask ticket ${number} for ${ctx.label}`,
+    // The number is not known yet: it is read back after the answer is sent.
+    summary: `Created Autotask ticket ID ${created.id} for ${ctx.label}`,
     targetType: 'run',
     targetId: row.originRunId,
     details: {
       ticketId: created.id,
-      ticketNumber: fields.ticketNumber,
       reference: row.reference,
       ...(resends > 0 ? { threadThresholdResends: resends } : {}),
-      ...(created.readBackError ? { readBackError: created.readBackError.message } : {}),
     },
   });
-  return { kind: 'created', ticket: stored, label: ctx.label };
+  return { kind: 'created', ticket: marked, label: ctx.label };
 }
 
-/** The row's fields from the ticket as read back, or from what was sent when the read-back failed. */
+/**
+ * The row's fields from the create's answer and what was sent: the id is enough to never lose the
+ * ticket; the number and status are read after the answer is sent, or else on the next view. The
+ * link needs no request: the POST has just resolved the zone, whose web address it is built from.
+ */
 async function createdFields(
   ctx: CreateContext,
   input: NewTicket,
-  created: CreatedTicket,
+  ticketId: number,
   now: Date,
 ): Promise<CreatedFields> {
   const { picklists } = ctx.settings;
-  const url = await ctx.client.ticketUrl(created.id).catch(() => null);
-  if (created.ticket) {
-    return createdFieldsFrom(created.ticket, url, statusLabelFrom(picklists, created.ticket.status), now);
-  }
-  // Created, but the read-back failed: the id is enough to never lose it; the number and status
-  // are read on the next view.
   return {
-    ticketId: created.id,
+    ticketId,
     ticketNumber: null,
-    url,
+    url: await ctx.client.ticketUrl(ticketId).catch(() => null),
     statusId: input.status,
     statusLabel: statusLabelFrom(picklists, input.status),
     statusCheckedAt: null,

@@ -1,6 +1,7 @@
 import type { NewTicket } from '../../../autotask/client.ts';
 import type { CompanyMapping, Db, IntegrationSettings, RunStatus } from '../../../db/database.ts';
 import { paths } from '../../../paths.ts';
+import { loadRunContext, type RunContext } from '../../runs/run-context.ts';
 import { ticketDescription, ticketTitle } from '../ticket-content.ts';
 import type { TicketCreationDeps } from './context.ts';
 
@@ -9,13 +10,13 @@ import type { TicketCreationDeps } from './context.ts';
 /** At most this many error/warning objects are read for the description; more never fit in 8,000 characters. */
 const DESCRIPTION_OBJECTS = 400;
 
-/** The run with everything its ticket is built from and guarded by (job, customer, mapping). */
-export const loadRun = (db: Db, runId: number) =>
-  db.run.findUnique({
-    where: { id: runId },
-    include: { job: { include: { customer: { include: { mapping: true } } } } },
-  });
-export type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+/**
+ * The run with everything its ticket is built from and guarded by (job, customer, mapping, the
+ * ticket it already points at, its error and warning objects), in one statement.
+ */
+export const loadRun = (db: Db, runId: number): Promise<LoadedRun | null> =>
+  loadRunContext(db, runId, { statuses: ['error', 'warning'], limit: DESCRIPTION_OBJECTS });
+export type LoadedRun = RunContext;
 
 export function priorityFor(status: RunStatus, s: IntegrationSettings): number {
   // A success run gets a ticket only when an operator decides it needs one (e.g. a suspicious
@@ -28,23 +29,15 @@ export function runUrl(settingsBaseUrl: string | null, fallback: string | undefi
   return base ? `${base}${paths.runs.show(runId)}` : null;
 }
 
-export async function ticketInput(
-  deps: TicketCreationDeps,
+/** The create's fields, from the loaded run (its error and warning objects came with it) and Settings. */
+export function ticketInput(
+  deps: Pick<TicketCreationDeps, 'timezone' | 'fallbackBaseUrl'>,
   s: IntegrationSettings,
   run: LoadedRun,
   companyId: number,
   reference: string,
-): Promise<Omit<NewTicket, 'externalId'>> {
-  const affected = { runId: run.id, status: { in: ['error', 'warning'] as RunStatus[] } };
-  const [objects, affectedTotal] = await Promise.all([
-    deps.db.runObject.findMany({
-      where: affected,
-      // RunStatus is declared success, warning, error: descending puts errors first.
-      orderBy: [{ status: 'desc' }, { position: 'asc' }],
-      take: DESCRIPTION_OBJECTS,
-    }),
-    deps.db.runObject.count({ where: affected }),
-  ]);
+): Omit<NewTicket, 'externalId'> {
+  const { objects, objectTotal: affectedTotal } = run;
   const customer = run.job.customer;
   return {
     companyId,

@@ -1,0 +1,250 @@
+import { AutotaskError, type AutotaskClient } from '../../autotask/client.ts';
+import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
+import { RuleError } from '../../errors/catalogue.ts';
+import type { Logger } from '../../logger.ts';
+import { deferWork } from '../../shared/deferred-work.ts';
+import type { AutotaskAccess } from '../integration/autotask-access.ts';
+import { checkBackgroundBudget } from '../integration/request-budget.ts';
+import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
+import { TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
+import { COMPLETE_STATUS } from './resolve/rules.ts';
+
+/** Tickets per Autotask query (src/autotask/tickets.ts `getTickets` sends `in` filters of this size). */
+const TICKETS_PER_QUERY = 500;
+import { refreshTicketStatuses } from './status-snapshots.ts';
+
+/**
+ * Closures seen without a click: every open ticket (created in Autotask, status not Complete) has
+ * its status read in the background, so a ticket closed in Autotask shows Complete within one
+ * interval even when nobody opens a page. Page views still refresh the tickets they show
+ * (upkeep.ts); this covers the ones nobody looks at.
+ *
+ * One cycle is one exported function with explicit deps (`refreshOpenTicketStatuses`), so a job
+ * queue can run it instead of the timer below. It follows the company sync's background rules
+ * (src/services/mapping/background-sync.ts): reads only; nothing at all while the integration is
+ * off, lacks credentials or no ticket is open; one cycle at a time across every app instance
+ * sharing the database (the claim is a sync-log row); a pause after a failure; and a pause while
+ * the tenant has used 80 % of its hourly request budget (integration/request-budget.ts).
+ */
+
+/** The default interval (TICKET_STATUS_REFRESH_MINUTES in src/config.ts). */
+export const DEFAULT_INTERVAL_MS = 15 * 60_000;
+/** How often the timer asks whether a cycle is due; the sync log decides, across instances. */
+export const TICK_MS = 60_000;
+/**
+ * A cycle is due once the last one started `interval − DUE_SLACK_MS` ago: half a tick, so the timer's
+ * own jitter never pushes a cycle to the tick after (which would stretch 15 minutes into 16).
+ */
+export const DUE_SLACK_MS = TICK_MS / 2;
+/** A cycle that started this long ago and never finished (a crash) no longer blocks the next. */
+export const RUNNING_WINDOW_MS = 5 * 60_000;
+/** After a failed status refresh (background or page view), cycles wait this long before asking again. */
+export const FAILURE_BACKOFF_MS = 5 * 60_000;
+/** At most this many tickets per cycle (10 queries), longest unchecked first; the next cycle takes the rest. */
+export const CYCLE_LIMIT = 5000;
+/** The sync-log trigger of a background cycle, as Diagnostics shows it. */
+export const BACKGROUND_TRIGGER = 'background';
+
+export interface BackgroundStatusRefreshDeps {
+  readonly db: Db;
+  readonly access: AutotaskAccess;
+  readonly logger: Logger;
+}
+
+export interface CycleOptions {
+  /** The cycle's clock (tests move it to step past the back-off). */
+  readonly now?: Date;
+  /** Cycles start at least about this far apart, across instances. */
+  readonly intervalMs?: number;
+}
+
+export type SkipReason = 'integration-off' | 'no-open-tickets' | 'backing-off' | 'not-due' | 'budget-paused';
+
+export type StatusRefreshCycle =
+  | { readonly outcome: 'skipped'; readonly reason: SkipReason }
+  | { readonly outcome: 'refreshed'; readonly syncLogId: number; readonly checked: number; readonly missing: number }
+  /** Autotask could not be read: the sync log has its words, and cycles back off. */
+  | { readonly outcome: 'failed'; readonly syncLogId: number; readonly error: AutotaskError };
+
+const skipped = (reason: SkipReason): StatusRefreshCycle => ({ outcome: 'skipped', reason });
+
+/** Created in Autotask and not Complete (a status never read counts as open). */
+export const openTicketWhere = {
+  state: 'created',
+  ticketId: { not: null },
+  OR: [{ statusId: null }, { statusId: { not: COMPLETE_STATUS } }],
+} satisfies Prisma.TicketWhereInput;
+
+/**
+ * One background cycle: reads the status of every open ticket (one query per 500, through
+ * refreshTicketStatuses) unless there is none, the integration is off, another instance ran a
+ * cycle within the interval, a refresh failed moments ago, or the request budget is nearly used.
+ * Sends no request in any of those cases. Throws only for a failure of the database.
+ */
+export async function refreshOpenTicketStatuses(
+  deps: BackgroundStatusRefreshDeps,
+  options: CycleOptions = {},
+): Promise<StatusRefreshCycle> {
+  const { db } = deps;
+  const now = options.now ?? new Date();
+  const ready = await backgroundClient(deps);
+  if (!ready) return skipped('integration-off');
+  const anyOpen = await db.ticket.findFirst({ where: openTicketWhere, select: { id: true } });
+  if (!anyOpen) return skipped('no-open-tickets');
+  const claim = await claimCycle(db, now, options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  if ('reason' in claim) return skipped(claim.reason);
+  try {
+    return await runClaimedCycle(db, ready, claim.log, now);
+  } catch (e) {
+    // A database failure mid-cycle: close the claim so that it reads as a failure, not as running.
+    await db.syncLog
+      .updateMany({
+        where: { id: claim.log.id, finishedAt: null },
+        data: { finishedAt: new Date(), ok: false, errors: 1, message: e instanceof Error ? e.message : String(e) },
+      })
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
+interface Ready {
+  readonly client: AutotaskClient;
+  readonly settings: IntegrationSettings;
+}
+
+/** A client for background reads, or null when the integration is off or its credentials are unusable. */
+async function backgroundClient(deps: BackgroundStatusRefreshDeps): Promise<Ready | null> {
+  const settings = await getIntegrationSettings(deps.db);
+  if (!settings.enabled || !hasCredentials(settings)) return null;
+  try {
+    return { client: deps.access.client(settings), settings };
+  } catch (e) {
+    // An API secret that no longer decrypts: Settings says so; the background has nothing to add.
+    if (e instanceof RuleError) return null;
+    throw e;
+  }
+}
+
+async function runClaimedCycle(db: Db, ready: Ready, log: SyncLogHandle, now: Date): Promise<StatusRefreshCycle> {
+  const { client, settings } = ready;
+  const rows = await db.ticket.findMany({
+    where: openTicketWhere,
+    select: {
+      id: true,
+      ticketId: true,
+      ticketNumber: true,
+      url: true,
+      statusId: true,
+      statusLabel: true,
+      lastError: true,
+    },
+    orderBy: [{ statusCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
+    take: CYCLE_LIMIT,
+  });
+  // The budget check knows the cycle's size: one query per 500 tickets (client.getTickets).
+  const planned = Math.ceil(rows.length / TICKETS_PER_QUERY);
+  if ((await checkBackgroundBudget({ db, client }, now, planned)).paused) {
+    // Not a cycle that ran: the claim goes, and Diagnostics shows the pause from the reading.
+    await db.syncLog.delete({ where: { id: log.id } });
+    return skipped('budget-paused');
+  }
+  try {
+    const result = await refreshTicketStatuses({ db, client, picklists: settings.picklists }, rows, now, { log });
+    return { outcome: 'refreshed', syncLogId: log.id, ...result };
+  } catch (e) {
+    // refreshTicketStatuses has closed the sync-log row with Autotask's words.
+    if (e instanceof AutotaskError) return { outcome: 'failed', syncLogId: log.id, error: e };
+    throw e;
+  }
+}
+
+/**
+ * Claims a cycle across every app instance sharing the database. The claim is a sync-log row; as
+ * in claimBackgroundSync (src/services/mapping/background-sync.ts) each instance inserts before it
+ * looks, and of two claims made at the same time the older row wins. Returns a reason, leaving no
+ * row behind, when a refresh failed moments ago or a cycle is running or ran within the interval.
+ */
+async function claimCycle(
+  db: Db,
+  now: Date,
+  intervalMs: number,
+): Promise<{ log: SyncLogHandle } | { reason: 'backing-off' | 'not-due' }> {
+  const recentFailure = await db.syncLog.findFirst({
+    where: {
+      kind: TICKET_STATUS_SYNC_KIND,
+      ok: false,
+      finishedAt: { gt: new Date(now.getTime() - FAILURE_BACKOFF_MS) },
+    },
+    select: { id: true },
+  });
+  if (recentFailure) return { reason: 'backing-off' };
+  const taken = takenWhere(now, intervalMs);
+  if (await db.syncLog.findFirst({ where: taken, select: { id: true } })) return { reason: 'not-due' };
+  const mine = await db.syncLog.create({
+    data: { kind: TICKET_STATUS_SYNC_KIND, trigger: BACKGROUND_TRIGGER, startedAt: now },
+    select: { id: true, startedAt: true },
+  });
+  const other = await db.syncLog.findFirst({ where: { ...taken, id: { lt: mine.id } }, select: { id: true } });
+  if (other) {
+    await db.syncLog.delete({ where: { id: mine.id } });
+    return { reason: 'not-due' };
+  }
+  return { log: mine };
+}
+
+/** Background cycles that make another one wait: one that succeeded within the interval, or one still running. */
+function takenWhere(now: Date, intervalMs: number): Prisma.SyncLogWhereInput {
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  return {
+    kind: TICKET_STATUS_SYNC_KIND,
+    trigger: BACKGROUND_TRIGGER,
+    OR: [
+      { ok: true, startedAt: { gt: ago(intervalMs - DUE_SLACK_MS) } },
+      { finishedAt: null, startedAt: { gt: ago(RUNNING_WINDOW_MS) } },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The timer in the web process
+
+export interface PeriodicStatusRefresh {
+  stop(): void;
+  /** One tick as the timer runs it: a cycle if due; never throws. */
+  tick(): Promise<StatusRefreshCycle | null>;
+}
+
+/**
+ * Asks every minute whether a cycle is due (the sync log answers, so instances share the interval).
+ * The timer is unref'd, so it never keeps the process alive; each tick is tracked as deferred work,
+ * so a shutdown (src/boot.ts) lets a running cycle finish before the database closes.
+ */
+export function startPeriodicStatusRefresh(
+  deps: BackgroundStatusRefreshDeps,
+  options: { intervalMinutes: number; tickMs?: number },
+): PeriodicStatusRefresh {
+  const intervalMs = options.intervalMinutes * 60_000;
+  let running = false;
+  const tick = async (): Promise<StatusRefreshCycle | null> => {
+    if (running) return null;
+    running = true;
+    try {
+      const cycle = await refreshOpenTicketStatuses(deps, { intervalMs });
+      if (cycle.outcome === 'failed') {
+        deps.logger.warn({ syncLogId: cycle.syncLogId, err: cycle.error }, 'background ticket status refresh failed');
+      }
+      return cycle;
+    } catch (err) {
+      deps.logger.error({ err }, 'background ticket status refresh failed');
+      return null;
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(
+    () => deferWork(tick, (err) => deps.logger.error({ err }, 'background ticket status refresh failed')),
+    options.tickMs ?? TICK_MS,
+  );
+  timer.unref();
+  return { stop: () => clearInterval(timer), tick };
+}

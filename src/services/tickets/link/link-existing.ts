@@ -1,0 +1,181 @@
+import type { AutotaskClient, Ticket } from '../../../autotask/client.ts';
+import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
+import { noSuchRecord, rethrowAutotask } from '../../../errors/autotask-messages.ts';
+import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
+import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import { audit, type Actor } from '../../accounts/audit.ts';
+import { getIntegrationSettings, integrationBlocker } from '../../integration/settings.ts';
+import { mappingUrl } from '../../mapping/ticket-blockers.ts';
+import { runLabel } from '../create/context.ts';
+import { loadRun, type LoadedRun } from '../create/ticket-input.ts';
+import { ticketName } from '../correlate/candidate.ts';
+import { claimRunLink, ticketOfRun } from '../run-links.ts';
+import { statusLabelFrom } from '../status-snapshots.ts';
+import { insertLinkedTicket } from './link-claim.ts';
+
+/**
+ * "Link ticket": a ticket an operator opened in Autotask by hand becomes the run's ticket, by its
+ * number. Backupchecks only reads: it never creates a ticket and never writes to Autotask here.
+ *
+ *  1. Guards: integration usable, run exists and has no ticket yet, customer mapped to a company.
+ *  2. The ticket is read by number; unknown → refused.
+ *  3. Its company must be the customer's mapped company; else refused, naming both companies.
+ *  4. A ticket Backupchecks already has a record of serves one job: the same job → the run joins
+ *     that record; another job (or another customer) → refused, never two customers on one ticket.
+ *  5. Otherwise the record (origin `linked`) and the run's link are written in one transaction
+ *     (`link-claim.ts`); a simultaneous link of the same ticket goes back to step 4.
+ */
+
+export interface LinkDeps {
+  readonly db: Db;
+  readonly autotask: AutotaskAccess;
+  /** The integration settings when the caller has read them already: read once per request. */
+  readonly settings?: IntegrationSettings | undefined;
+}
+
+export type LinkOutcome =
+  /** The run now points at the ticket; `joined` when the ticket already served other runs of the job. */
+  | { readonly kind: 'linked'; readonly label: string; readonly ticket: TicketRecord; readonly joined: boolean }
+  /** The run already had this very ticket (a double submit, another tab). */
+  | { readonly kind: 'already'; readonly label: string; readonly ticket: TicketRecord };
+
+const RUN_NOT_FOUND = 'This run does not exist. It may have been removed, or the link is wrong.';
+const NOTHING_LINKED = 'Nothing was linked.';
+
+export async function linkExistingTicket(
+  deps: LinkDeps,
+  actor: Actor,
+  runId: number,
+  ticketNumber: string,
+  clock: () => Date = () => new Date(),
+): Promise<LinkOutcome> {
+  const { db } = deps;
+  const settings = deps.settings ?? (await getIntegrationSettings(db));
+  const blocked = integrationBlocker(settings);
+  if (blocked) throw new RuleError(`No ticket was linked. ${blocked.message}`, blocked.fixUrl);
+  const run = await loadRun(db, runId);
+  if (!run) throw new NotFoundError(RUN_NOT_FOUND);
+  const label = runLabel(run);
+  const had = await alreadyLinked(db, run, ticketNumber, label);
+  if (had) return had;
+  const companyId = mappedCompanyId(run);
+
+  const client = deps.autotask.client(settings);
+  const ticket = await readTicket(client, ticketNumber);
+  if (ticket.companyId !== companyId) throw await otherCompany(client, run, ticket);
+
+  const fields = {
+    ticket,
+    url: await client.ticketUrl(ticket.id).catch(() => null),
+    statusLabel: statusLabelFrom(settings.picklists, ticket.status),
+  };
+  // Twice at most: a simultaneous link of the same ticket may insert its record between our look and our insert.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const known = await db.ticket.findUnique({ where: { ticketId: ticket.id }, include: { job: true } });
+    if (known) return joinRecord(db, actor, run, known, label, clock());
+    const row = await insertLinkedTicket(db, run, fields, actor, clock());
+    if (row) return linked(db, actor, run, row, label, false);
+    const now = await ticketOfRun(db, run.id);
+    if (now?.ticketId === ticket.id) return { kind: 'already', label, ticket: now };
+    if (now) throw hasOther(label, now);
+  }
+  throw new Error(`linking Autotask ticket ${ticket.id} to run ${run.id} lost twice without a winner`);
+}
+
+/** A run that has a ticket keeps it: the same one is "already", another one is refused. */
+async function alreadyLinked(db: Db, run: LoadedRun, ticketNumber: string, label: string): Promise<LinkOutcome | null> {
+  if (run.ticketRecordId === null) return null;
+  const current = await db.ticket.findUniqueOrThrow({ where: { id: run.ticketRecordId } });
+  if (current.ticketNumber?.toLowerCase() === ticketNumber.toLowerCase())
+    return { kind: 'already', label, ticket: current };
+  throw hasOther(label, current);
+}
+
+function hasOther(label: string, current: TicketRecord): RuleError {
+  const what = current.state === 'created' ? `Autotask ticket ${ticketName(current)}` : 'a ticket being created';
+  return new RuleError(`${capital(label)} already has ${what}, and a run has one ticket. ${NOTHING_LINKED}`);
+}
+
+/** The company the ticket must belong to. */
+function mappedCompanyId(run: LoadedRun): number {
+  const customer = run.job.customer;
+  const companyId = customer.mapping?.companyId ?? null;
+  if (companyId === null) {
+    throw new RuleError(
+      `Customer ${customer.name} is not mapped to an Autotask company, so Backupchecks cannot check that the ticket belongs to it. ${NOTHING_LINKED}`,
+      mappingUrl(customer.id),
+    );
+  }
+  return companyId;
+}
+
+async function readTicket(client: AutotaskClient, ticketNumber: string): Promise<Ticket> {
+  const ticket = await client.findTicketByNumber(ticketNumber).catch(rethrowAutotask(NOTHING_LINKED));
+  if (!ticket) throw new RuleError(`${noSuchRecord(`ticket ${ticketNumber}`)} ${NOTHING_LINKED}`);
+  return ticket;
+}
+
+/** The refusal for a ticket of another company, naming both (the ticket's company name read live when possible). */
+async function otherCompany(client: AutotaskClient, run: LoadedRun, ticket: Ticket): Promise<RuleError> {
+  const customer = run.job.customer;
+  const name = await client
+    .getCompany(ticket.companyId)
+    .then((c) => c.name)
+    .catch(() => null);
+  const mapping = customer.mapping!;
+  return new RuleError(
+    `Autotask ticket ${ticket.ticketNumber} belongs to ${company(name, ticket.companyId)}, but customer ${customer.name} is mapped to ${company(mapping.companyName, mapping.companyId!)}. ${NOTHING_LINKED}`,
+    mappingUrl(customer.id),
+  );
+}
+
+const company = (name: string | null, id: number) => (name ? `company ${name} (ID ${id})` : `company ID ${id}`);
+
+/**
+ * The ticket already has a record: it serves the runs of one job. The run joins it only when it is
+ * a run of that job; a ticket never serves runs of another job, let alone another customer.
+ */
+async function joinRecord(
+  db: Db,
+  actor: Actor,
+  run: LoadedRun,
+  known: TicketRecord & { job: { customerId: number; name: string } },
+  label: string,
+  now: Date,
+): Promise<LinkOutcome> {
+  const name = ticketName(known);
+  if (known.job.customerId !== run.job.customerId) {
+    throw new RuleError(
+      `Autotask ticket ${name} already follows up runs of another customer in Backupchecks, and a ticket never serves two customers. ${NOTHING_LINKED}`,
+    );
+  }
+  if (known.jobId !== run.jobId) {
+    throw new RuleError(
+      `Autotask ticket ${name} already follows up runs of job ${known.job.name}, and a ticket serves the runs of one job. ${NOTHING_LINKED}`,
+    );
+  }
+  if (await claimRunLink(db, run.id, known.id, actor, now)) return linked(db, actor, run, known, label, true);
+  const winner = await ticketOfRun(db, run.id);
+  if (winner?.id === known.id) return { kind: 'already', label, ticket: winner };
+  throw hasOther(label, winner!);
+}
+
+async function linked(
+  db: Db,
+  actor: Actor,
+  run: LoadedRun,
+  ticket: TicketRecord,
+  label: string,
+  joined: boolean,
+): Promise<LinkOutcome> {
+  await audit(db, actor, {
+    action: 'ticket.linked',
+    summary: `Linked Autotask ticket ${ticketName(ticket)} to ${label}${joined ? ' (a ticket other runs of the job already had)' : ''}`,
+    targetType: 'run',
+    targetId: run.id,
+    details: { ticketRecordId: ticket.id, ticketId: ticket.ticketId, ticketNumber: ticket.ticketNumber, joined },
+  });
+  return { kind: 'linked', label, ticket, joined };
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
