@@ -70,34 +70,28 @@ const isUniqueViolation = (e: unknown): boolean =>
 /** Thrown inside the claim's transaction to roll the insert back: the run got a ticket meanwhile. */
 class RunAlreadyLinked extends Error {}
 
+/** The columns of a new ticket record besides its run and job (state, reference, who, …). */
+export type NewTicketFields = Omit<Prisma.TicketUncheckedCreateInput, 'originRunId' | 'jobId' | 'runs' | 'notes'>;
+
 /**
- * Inserts the pending row and points the run at it, in one transaction: the unique origin run id
- * lets exactly one concurrent "Create" through, and the run is linked only while it has no ticket
- * (an "Add to ticket" may have won the run meanwhile). Returns null to the others (the row that
- * won is then read with `findRunTicket`).
+ * Inserts a ticket record and points the run at it, in one transaction: the unique origin run id
+ * (and, for a linked ticket, the unique Autotask ticket id) lets exactly one concurrent caller
+ * through, and the run is linked only while it has no ticket (an "Add to ticket" or another link
+ * may have won the run meanwhile). Returns null to the others, who then read what won.
  */
-export async function claimNew(
+export async function insertTicketForRun(
   db: Db,
   run: { readonly id: number; readonly jobId: number },
-  reference: string,
-  createdById: number | null,
+  fields: NewTicketFields,
+  linkedById: number | null,
   now: Date,
 ): Promise<TicketRecord | null> {
   try {
     return await db.$transaction(async (tx) => {
-      const row = await tx.ticket.create({
-        data: {
-          originRunId: run.id,
-          jobId: run.jobId,
-          state: 'pending',
-          reference,
-          attemptStartedAt: now,
-          createdById,
-        },
-      });
+      const row = await tx.ticket.create({ data: { ...fields, originRunId: run.id, jobId: run.jobId } });
       const linked = await tx.run.updateMany({
         where: { id: run.id, ticketRecordId: null },
-        data: { ticketRecordId: row.id, ticketLinkedAt: now, ticketLinkedById: createdById },
+        data: { ticketRecordId: row.id, ticketLinkedAt: now, ticketLinkedById: linkedById },
       });
       if (linked.count !== 1) throw new RunAlreadyLinked();
       return row;
@@ -106,6 +100,23 @@ export async function claimNew(
     if (isUniqueViolation(e) || e instanceof RunAlreadyLinked) return null;
     throw e;
   }
+}
+
+/** "Create ticket": the pending row whose reference goes into the ticket's externalID (see above). */
+export function claimNew(
+  db: Db,
+  run: { readonly id: number; readonly jobId: number },
+  reference: string,
+  createdById: number | null,
+  now: Date,
+): Promise<TicketRecord | null> {
+  return insertTicketForRun(
+    db,
+    run,
+    { state: 'pending', reference, attemptStartedAt: now, createdById },
+    createdById,
+    now,
+  );
 }
 
 /**

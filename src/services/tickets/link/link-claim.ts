@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Ticket } from '../../../autotask/client.ts';
-import { Prisma, type Db, type TicketRecord } from '../../../db/database.ts';
+import type { Db, TicketRecord } from '../../../db/database.ts';
 import type { Actor } from '../../accounts/audit.ts';
+import { insertTicketForRun } from '../run-ticket-claims.ts';
 
 /**
  * The record of a ticket opened in Autotask by hand, inserted together with the run's link in one
@@ -21,48 +22,27 @@ export interface LinkedFields {
   readonly statusLabel: string | null;
 }
 
-class RunAlreadyLinked extends Error {}
-
-const isUniqueViolation = (e: unknown): boolean =>
-  e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
-
-export async function insertLinkedTicket(
+export function insertLinkedTicket(
   db: Db,
   run: { readonly id: number; readonly jobId: number },
   fields: LinkedFields,
   actor: Actor,
   now: Date,
 ): Promise<TicketRecord | null> {
-  try {
-    return await db.$transaction(async (tx) => {
-      const row = await tx.ticket.create({
-        data: {
-          originRunId: run.id,
-          jobId: run.jobId,
-          origin: 'linked',
-          state: 'created',
-          reference: linkReference(run.id),
-          attemptStartedAt: now,
-          ticketId: fields.ticket.id,
-          ticketNumber: fields.ticket.ticketNumber,
-          url: fields.url,
-          statusId: fields.ticket.status,
-          statusLabel: fields.statusLabel,
-          statusCheckedAt: now,
-          // "Linked by … on …": the record starts when it is linked, not when Autotask opened the ticket.
-          createdById: actor.id,
-          createdAt: now,
-        },
-      });
-      const linked = await tx.run.updateMany({
-        where: { id: run.id, ticketRecordId: null },
-        data: { ticketRecordId: row.id, ticketLinkedAt: now, ticketLinkedById: actor.id },
-      });
-      if (linked.count !== 1) throw new RunAlreadyLinked();
-      return row;
-    });
-  } catch (e) {
-    if (isUniqueViolation(e) || e instanceof RunAlreadyLinked) return null;
-    throw e;
-  }
+  const record = {
+    origin: 'linked' as const,
+    state: 'created' as const,
+    reference: linkReference(run.id),
+    attemptStartedAt: now,
+    ticketId: fields.ticket.id,
+    ticketNumber: fields.ticket.ticketNumber,
+    url: fields.url,
+    statusId: fields.ticket.status,
+    statusLabel: fields.statusLabel,
+    statusCheckedAt: now,
+    // "Linked by … on …": the record starts when it is linked, not when Autotask opened the ticket.
+    createdById: actor.id,
+    createdAt: now,
+  };
+  return insertTicketForRun(db, run, record, actor.id, now);
 }
