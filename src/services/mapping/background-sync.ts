@@ -4,10 +4,10 @@ import type { Logger } from '../../logger.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
 import { checkBackgroundBudget } from '../integration/request-budget.ts';
 import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
+import { claimSyncRun, type SyncLogHandle } from '../integration/sync-log.ts';
 import {
   COMPANY_SYNC_KIND,
   refreshMappings,
-  startCompanySyncLog,
   syncErrorText,
   type CompanySyncDeps,
   type SyncSummary,
@@ -29,33 +29,20 @@ export const STALE_AFTER_MS = 60 * 60_000;
 export const PAGE_VIEW_LIMIT = 2000;
 
 /**
- * Claims the right to run a background sync, across every app instance sharing the database: the
- * claim is a sync-log row, and of two claims made at the same time the older row wins (each
- * instance inserts before it looks, so at least one sees the other). Returns null, leaving no row
- * behind, when another sync is running or one failed moments ago.
+ * Claims the right to run a background sync, across every app instance sharing the database
+ * (`claimSyncRun`). Returns null, leaving no row behind, when another sync is running or one
+ * failed moments ago.
  */
-export async function claimBackgroundSync(db: Db, trigger: string): Promise<{ id: number; startedAt: Date } | null> {
-  const now = Date.now();
-  const recentFailure = await db.syncLog.findFirst({
-    where: { kind: COMPANY_SYNC_KIND, ok: false, finishedAt: { gt: new Date(now - FAILURE_BACKOFF_MS) } },
-    select: { id: true },
+export async function claimBackgroundSync(db: Db, trigger: string): Promise<SyncLogHandle | null> {
+  const now = new Date();
+  const claimed = await claimSyncRun(db, {
+    kind: COMPANY_SYNC_KIND,
+    trigger,
+    now,
+    backoffMs: FAILURE_BACKOFF_MS,
+    taken: { finishedAt: null, startedAt: { gt: new Date(now.getTime() - RUNNING_WINDOW_MS) } },
   });
-  if (recentFailure) return null;
-  const mine = await startCompanySyncLog(db, trigger);
-  const other = await db.syncLog.findFirst({
-    where: {
-      kind: COMPANY_SYNC_KIND,
-      finishedAt: null,
-      startedAt: { gt: new Date(now - RUNNING_WINDOW_MS) },
-      id: { lt: mine.id },
-    },
-    select: { id: true },
-  });
-  if (other) {
-    await db.syncLog.delete({ where: { id: mine.id } });
-    return null;
-  }
-  return mine;
+  return typeof claimed === 'string' ? null : claimed;
 }
 
 /**

@@ -6,7 +6,7 @@ import { deferWork } from '../../shared/deferred-work.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
 import { checkBackgroundBudget } from '../integration/request-budget.ts';
 import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
-import { TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
+import { claimSyncRun, TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
 import { COMPLETE_STATUS } from './resolve/rules.ts';
 
 /** Tickets per Autotask query (src/autotask/tickets.ts `getTickets` sends `in` filters of this size). */
@@ -159,37 +159,26 @@ async function runClaimedCycle(db: Db, ready: Ready, log: SyncLogHandle, now: Da
 }
 
 /**
- * Claims a cycle across every app instance sharing the database. The claim is a sync-log row; as
- * in claimBackgroundSync (src/services/mapping/background-sync.ts) each instance inserts before it
- * looks, and of two claims made at the same time the older row wins. Returns a reason, leaving no
- * row behind, when a refresh failed moments ago or a cycle is running or ran within the interval.
+ * Claims a cycle across every app instance sharing the database (`claimSyncRun`). Returns a
+ * reason, leaving no row behind, when a refresh failed moments ago or a cycle is running or ran
+ * within the interval. The timer asks every minute and is usually told no: it looks first.
  */
 async function claimCycle(
   db: Db,
   now: Date,
   intervalMs: number,
 ): Promise<{ log: SyncLogHandle } | { reason: 'backing-off' | 'not-due' }> {
-  const recentFailure = await db.syncLog.findFirst({
-    where: {
-      kind: TICKET_STATUS_SYNC_KIND,
-      ok: false,
-      finishedAt: { gt: new Date(now.getTime() - FAILURE_BACKOFF_MS) },
-    },
-    select: { id: true },
+  const claimed = await claimSyncRun(db, {
+    kind: TICKET_STATUS_SYNC_KIND,
+    trigger: BACKGROUND_TRIGGER,
+    now,
+    backoffMs: FAILURE_BACKOFF_MS,
+    taken: takenWhere(now, intervalMs),
+    lookFirst: true,
   });
-  if (recentFailure) return { reason: 'backing-off' };
-  const taken = takenWhere(now, intervalMs);
-  if (await db.syncLog.findFirst({ where: taken, select: { id: true } })) return { reason: 'not-due' };
-  const mine = await db.syncLog.create({
-    data: { kind: TICKET_STATUS_SYNC_KIND, trigger: BACKGROUND_TRIGGER, startedAt: now },
-    select: { id: true, startedAt: true },
-  });
-  const other = await db.syncLog.findFirst({ where: { ...taken, id: { lt: mine.id } }, select: { id: true } });
-  if (other) {
-    await db.syncLog.delete({ where: { id: mine.id } });
-    return { reason: 'not-due' };
-  }
-  return { log: mine };
+  if (claimed === 'backing-off') return { reason: 'backing-off' };
+  if (claimed === 'taken') return { reason: 'not-due' };
+  return { log: claimed };
 }
 
 /** Background cycles that make another one wait: one that succeeded within the interval, or one still running. */
