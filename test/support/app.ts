@@ -3,6 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import type { AppDeps } from '../../src/context.ts';
 import type { Database, Role } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { hashPassword } from '../../src/services/accounts/passwords.ts';
@@ -25,9 +26,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export function buildTestApp(database: Database, env: Record<string, string> = {}): BuiltApp {
+/** `deps`: what a test replaces, e.g. `autotaskWriteRetry` with a sleep that records its waits. */
+export function buildTestApp(
+  database: Database,
+  env: Record<string, string> = {},
+  deps: Pick<AppDeps, 'autotaskWriteRetry'> = {},
+): BuiltApp {
   const config = testConfig(env);
-  return cachingViews(createApp({ config, database, logger: createLogger(config.logLevel), secrets: testSecrets }));
+  return cachingViews(
+    createApp({ config, database, logger: createLogger(config.logLevel), secrets: testSecrets, ...deps }),
+  );
 }
 
 /**

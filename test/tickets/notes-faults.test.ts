@@ -1,7 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { cachingViews, testConfig, testSecrets } from '../support/app.ts';
+import { buildTestApp } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import {
   noteReads,
@@ -28,24 +26,16 @@ const suite = useAppWithSimulator({
   // Long, so a pending note stays "in progress" until a test ages it (settle time 2 × this).
   env: { AUTOTASK_TIMEOUT_MS: '30000' },
   signIn: ['operator'],
-  build: (database, env) => {
-    const config = testConfig(env);
-    return cachingViews(
-      createApp({
-        config,
-        database,
-        logger: createLogger(config.logLevel),
-        secrets: testSecrets,
-        autotaskWriteRetry: {
-          sleep: (ms) => {
-            sleeps.push(ms);
-            return Promise.resolve();
-          },
-          random: () => 0.5,
+  build: (database, env) =>
+    buildTestApp(database, env, {
+      autotaskWriteRetry: {
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return Promise.resolve();
         },
-      }),
-    );
-  },
+        random: () => 0.5,
+      },
+    }),
 });
 const { ctx, simCtx } = suite;
 const { operator } = suite.as;

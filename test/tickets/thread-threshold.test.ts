@@ -1,9 +1,7 @@
 import type { RequestLogEntry } from '@backupchecks/autotask-simulator';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
 import { CLOSING_NOTE_TEXT } from '../../src/services/integration/settings.ts';
-import { cachingViews, testConfig, testSecrets, type Agent } from '../support/app.ts';
+import { buildTestApp, type Agent } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCreatePosts } from './helpers.ts';
@@ -28,25 +26,17 @@ const suite = useAppWithSimulator({
   autotask: { nonBillableProvenAt: new Date() },
   prepare: (s) => cachePicklists(s.db, s.sim),
   signIn: ['operator'],
-  build: (database, env) => {
-    const config = testConfig(env);
-    return cachingViews(
-      createApp({
-        config,
-        database,
-        logger: createLogger(config.logLevel),
-        secrets: testSecrets,
-        autotaskWriteRetry: {
-          sleep: (ms) => {
-            sleeps.push(ms);
-            duringWait();
-            return Promise.resolve();
-          },
-          random: () => 0.5,
+  build: (database, env) =>
+    buildTestApp(database, env, {
+      autotaskWriteRetry: {
+        sleep: (ms) => {
+          sleeps.push(ms);
+          duringWait();
+          return Promise.resolve();
         },
-      }),
-    );
-  },
+        random: () => 0.5,
+      },
+    }),
 });
 const { ctx, simCtx } = suite;
 const { operator } = suite.as;
