@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
+import type { IntegrationSettings } from '../../db/database.ts';
 import { currentUser } from '../../middleware/auth.ts';
 import type { Failure, Problem } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
@@ -19,6 +20,7 @@ import {
   visibilitySchema,
   VISIBILITY_LABELS,
 } from '../../services/tickets/notes/note-rules.ts';
+import { requestSettings } from '../integration/request-settings.ts';
 import { writeTicketNote } from '../../services/tickets/notes/write-note.ts';
 import { idParam, idSchema } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
@@ -49,9 +51,9 @@ interface Shown {
   readonly keepForm?: boolean;
 }
 
-function depsOf(req: Request): NoteDeps {
+function depsOf(req: Request, settings: IntegrationSettings): NoteDeps {
   const { database, autotask, config } = contextOf(req);
-  return { db: database.prisma, autotask, timeoutMs: config.autotask.timeoutMs };
+  return { db: database.prisma, autotask, timeoutMs: config.autotask.timeoutMs, settings };
 }
 
 function render(res: Response, page: NoteFormPage, shown: Shown): void {
@@ -73,7 +75,7 @@ function render(res: Response, page: NoteFormPage, shown: Shown): void {
 /** The form, with a key of its own. */
 export async function get(req: Request, res: Response): Promise<void> {
   const runId = idParam(req.params['id'], RUN_NOT_FOUND);
-  const page = await loadNoteFormPage(contextOf(req).database.prisma, runId);
+  const page = await loadNoteFormPage(contextOf(req).database.prisma, await requestSettings(req), runId);
   render(res, page, {
     values: { text: '', visibility: 'internal', submissionKey: newSubmissionKey() },
     returnTo: runPageOf(req.query['returnTo'], runId),
@@ -84,8 +86,12 @@ export async function get(req: Request, res: Response): Promise<void> {
 export async function post(req: Request, res: Response): Promise<void> {
   const runId = idParam(req.params['id'], RUN_NOT_FOUND);
   const form = parseOrThrow(noteFormSchema, req.body);
-  const page = await loadNoteFormPage(contextOf(req).database.prisma, runId);
-  const outcome = await writeTicketNote(depsOf(req), actorOf(currentUser(req)), { ticket: page.ticket, ...form });
+  const settings = await requestSettings(req);
+  const page = await loadNoteFormPage(contextOf(req).database.prisma, settings, runId);
+  const outcome = await writeTicketNote(depsOf(req, settings), actorOf(currentUser(req)), {
+    ticket: page.ticket,
+    ...form,
+  });
   if (outcome.kind === 'failed') {
     res.status(502);
     render(res, page, {
@@ -108,7 +114,9 @@ export async function post(req: Request, res: Response): Promise<void> {
  */
 export async function renderFailure(req: Request, res: Response, failure: Failure): Promise<void> {
   const runId = idSchema.safeParse(req.params['id']);
-  const page = runId.success ? await findNoteFormPage(contextOf(req).database.prisma, runId.data) : null;
+  const page = runId.success
+    ? await findNoteFormPage(contextOf(req).database.prisma, await requestSettings(req), runId.data)
+    : null;
   if (!runId.success || !page || 'missing' in page) {
     flash(req, failureFlash(failure));
     res.redirect(backToRunOf(req));

@@ -31,7 +31,7 @@ export async function sendRunAddedNote(
 ): Promise<NoteResult> {
   const input = await noteInput(deps, run, settings);
   try {
-    const outcome = await writeTicketNote(deps, actor, {
+    const outcome = await writeTicketNote({ ...deps, settings }, actor, {
       ticket,
       title: runAddedTitle(input),
       text: runAddedText(input),

@@ -1,5 +1,5 @@
 import type { AutotaskClient } from '../../../autotask/client.ts';
-import type { Db, TicketNote, TicketRecord } from '../../../db/database.ts';
+import type { Db, IntegrationSettings, TicketNote, TicketRecord } from '../../../db/database.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import type { AutotaskAccess } from '../../integration/autotask-access.ts';
 
@@ -11,6 +11,8 @@ export interface NoteDeps {
   /** AUTOTASK_TIMEOUT_MS: a pending note younger than twice this is still "being added". */
   readonly timeoutMs: number;
   readonly clock?: () => Date;
+  /** The integration settings when the request has read them already. */
+  readonly settings?: IntegrationSettings;
 }
 
 export interface NoteToWrite {

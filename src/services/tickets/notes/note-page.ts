@@ -1,7 +1,7 @@
-import type { Db, NoteState, NoteVisibility, RunStatus } from '../../../db/database.ts';
+import type { Db, IntegrationSettings, NoteState, NoteVisibility, RunStatus } from '../../../db/database.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
 import { paths } from '../../../paths.ts';
-import { getIntegrationSettings, integrationBlocker, type Blocker } from '../../integration/settings.ts';
+import { integrationBlocker, type Blocker } from '../../integration/settings.ts';
 import { decodeProblem, findRunTicket, type Problem } from '../run-ticket-claims.ts';
 import type { SentTicket } from './context.ts';
 import { VISIBILITY_LABELS } from './note-rules.ts';
@@ -27,14 +27,18 @@ const NO_TICKET = 'This run has no Autotask ticket, so there is nothing to add a
 const NOT_CREATED = 'The Autotask ticket of this run has not been created (yet), so no note can be added.';
 
 /** The run and its created ticket; NotFoundError / RuleError when there is nothing to write to. */
-export async function loadNoteFormPage(db: Db, runId: number): Promise<NoteFormPage> {
-  const page = await findNoteFormPage(db, runId);
+export async function loadNoteFormPage(db: Db, settings: IntegrationSettings, runId: number): Promise<NoteFormPage> {
+  const page = await findNoteFormPage(db, settings, runId);
   if ('missing' in page) throw page.missing;
   return page;
 }
 
 /** As `loadNoteFormPage`, with the reason as a value: for a failure view that must not throw. */
-export async function findNoteFormPage(db: Db, runId: number): Promise<NoteFormPage | { missing: Error }> {
+export async function findNoteFormPage(
+  db: Db,
+  settings: IntegrationSettings,
+  runId: number,
+): Promise<NoteFormPage | { missing: Error }> {
   const run = await db.run.findUnique({
     where: { id: runId },
     select: {
@@ -57,12 +61,11 @@ export async function findNoteFormPage(db: Db, runId: number): Promise<NoteFormP
       jobName: run.job.name,
     },
     ticket: ticket as SentTicket,
-    blocker: await noteBlocker(db),
+    blocker: noteBlocker(settings),
   };
 }
 
-async function noteBlocker(db: Db): Promise<Blocker | null> {
-  const settings = await getIntegrationSettings(db);
+function noteBlocker(settings: IntegrationSettings): Blocker | null {
   const blocked = integrationBlocker(settings);
   if (blocked) return { ...blocked, message: `No note can be added. ${blocked.message}` };
   if (settings.noteTypeId === null) {

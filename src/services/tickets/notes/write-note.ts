@@ -103,7 +103,7 @@ function answerFromRow(row: TicketNote, now: Date, timeoutMs: number): NoteOutco
 
 /** The integration must be usable and a note type chosen; nothing is sent otherwise. */
 async function noteSetup(deps: NoteDeps) {
-  const settings = await getIntegrationSettings(deps.db);
+  const settings = deps.settings ?? (await getIntegrationSettings(deps.db));
   const blocked = integrationBlocker(settings);
   if (blocked) throw new RuleError(`No note was added. ${blocked.message}`, blocked.fixUrl);
   if (settings.noteTypeId === null) throw new RuleError(NO_NOTE_TYPE, paths.settings.autotask);
