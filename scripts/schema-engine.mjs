@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -156,17 +157,20 @@ async function adminQuery(url, sql) {
   }
 }
 
+/** The extensions the migrations create, as pgliteExtensions in src/db/database.ts. */
+const extensions = { pg_trgm };
+
 /** @param {string} dir */
 async function pgliteFactory(dir) {
   // PGlite's NodeFS mkdir is not recursive: the parent of the data directory must exist.
   fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
-  const lite = await PGlite.create(dir);
+  const lite = await PGlite.create(dir, { extensions });
   const factory = new PrismaPGlite(lite);
   const connect = factory.connect.bind(factory);
   factory.connect = async () => awaitScripts(await connect());
   // The shadow database is an in-memory PGlite, as in the adapter, but closed when done with.
   factory.connectToShadowDb = async () => {
-    const shadowLite = await PGlite.create('memory://');
+    const shadowLite = await PGlite.create('memory://', { extensions });
     const shadow = awaitScripts(await new PrismaPGlite(shadowLite).connect());
     shadow.dispose = () => shadowLite.close();
     return shadow;

@@ -1,12 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type Db = PrismaClient;
+
+/**
+ * Every embedded database is opened with the extensions the migrations create (pg_trgm for the
+ * Run Checks search); a PGlite opened without one cannot read an index that uses it. The other
+ * places that open PGlite (scripts/schema-engine.mjs, test/support/global-setup.ts) pass the same.
+ */
+export const pgliteExtensions = { pg_trgm } satisfies PGliteOptions['extensions'];
 export * from '../generated/prisma/client.ts';
 /** Backupchecks' record of an Autotask ticket (the client's `Ticket` is Autotask's own shape). */
 export type { Ticket as TicketRecord } from '../generated/prisma/client.ts';
@@ -62,7 +70,10 @@ export async function openDatabase(target: DatabaseTarget, options: { logQueries
   }
 
   if (target.dir !== 'memory://') fs.mkdirSync(path.dirname(path.resolve(target.dir)), { recursive: true });
-  const lite = await PGlite.create(target.dir, target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  const lite = await PGlite.create(target.dir, {
+    extensions: pgliteExtensions,
+    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite), log });
   return {
     prisma,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { pgliteExtensions } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 
 /**
@@ -98,7 +99,7 @@ async function migratedPgliteSnapshot(): Promise<string> {
   const cached = await fs.stat(snapshotPath).catch(() => null);
   if (cached) return snapshotPath;
 
-  const lite = await PGlite.create('memory://');
+  const lite = await PGlite.create('memory://', { extensions: pgliteExtensions });
   try {
     await applyMigrations({
       exec: async (sql) => void (await lite.exec(sql)),

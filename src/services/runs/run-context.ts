@@ -42,6 +42,7 @@ const runColumns = {
   status: 'enum',
   remark: 'value',
   externalId: 'value',
+  expectedAt: 'value',
   reviewedAt: 'value',
   reviewedById: 'value',
   createdAt: 'value',
@@ -57,6 +58,9 @@ const jobColumns = {
   backupSoftware: 'value',
   backupType: 'value',
   createdAt: 'value',
+  pausedAt: 'value',
+  pauseEndsAt: 'value',
+  pauseReason: 'value',
 } as const satisfies Columns<Job>;
 
 const customerColumns = {
@@ -66,6 +70,9 @@ const customerColumns = {
   active: 'value',
   createdAt: 'value',
   updatedAt: 'value',
+  pausedAt: 'value',
+  pauseEndsAt: 'value',
+  pauseReason: 'value',
 } as const satisfies Columns<Customer>;
 
 const mappingColumns = {

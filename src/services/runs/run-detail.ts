@@ -23,7 +23,7 @@ export async function getRunDetail(db: Db, id: number) {
     // For the ticket cell: who did what, the "run added" note, the job's open ticket.
     loadTicketCellData(db, { runIds: [id], jobIds: [job.id] }),
   ]);
-  const counts = { error: 0, warning: 0, success: 0 };
+  const counts: Record<RunStatus, number> = { error: 0, missed: 0, warning: 0, success: 0 };
   for (const o of run.objects) counts[o.status] += 1;
   return {
     run: { ...run, objectCount: run.objects.length, job: { ...jobOnly, lastSuccess }, customer },

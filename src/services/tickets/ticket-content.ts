@@ -18,7 +18,12 @@ export const REMARK_MAX = 2_000;
 
 const ELLIPSIS = '…';
 
-export const statusLabel: Record<RunStatus, string> = { error: 'Error', warning: 'Warning', success: 'Success' };
+export const statusLabel: Record<RunStatus, string> = {
+  error: 'Error',
+  missed: 'Missed',
+  warning: 'Warning',
+  success: 'Success',
+};
 
 /** Whitespace (newlines from e-mails included) collapsed to single spaces: titles and object lines are one line. */
 function oneLine(text: string): string {
@@ -99,7 +104,7 @@ export interface DescriptionInput {
 /** Names are short in practice; the cap only keeps a pathological one from crowding out the rest. */
 const fact = (text: string): string => shorten(oneLine(text), 300);
 
-const severity: Record<RunStatus, number> = { error: 0, warning: 1, success: 2 };
+const severity: Record<RunStatus, number> = { error: 0, missed: 1, warning: 2, success: 3 };
 
 /** One error or warning object as a line of a ticket or note: `- [Error] HV01 (VM): message`. */
 export function objectLine(o: ContentObject): string {

@@ -37,6 +37,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 const outcome: Record<RunStatus, string> = {
   error: 'failed again',
+  missed: 'did not run again',
   warning: 'ended with warnings again',
   success: 'was added to this ticket',
 };
