@@ -12,6 +12,8 @@ import {
   step,
   type Harness,
 } from './harness.ts';
+import { morningReview } from './morning-review.ts';
+import { customerName, people, showRunsOf } from './people.ts';
 
 /**
  * The browser journeys, walked by visible labels as each role would. They share one app and
@@ -22,17 +24,6 @@ export interface Journey {
   run(h: Harness): Promise<void>;
 }
 
-const people = {
-  operator: {
-    name: 'Olivia Operator',
-    email: 'olivia@e2e.example',
-    password: 'operator password 123',
-    role: 'operator',
-  },
-  reporter: { name: 'Rick Reporter', email: 'rick@e2e.example', password: 'reporter password 123', role: 'reporter' },
-} as const;
-
-const customerName = 'Acme Dental';
 const renamedCompany = 'Acme Dental Group B.V.';
 let admin: Page;
 let acmeRunChecksUrl = '';
@@ -178,6 +169,7 @@ const operatorTickets: Journey = {
     let runId = 0;
     await step(op, 'Run Checks, Acme Dental errors', async () => {
       await op.goto(`${acmeRunChecksUrl}&status=error`);
+      await showRunsOf(op, op.locator('tbody[data-job-row]').first());
       await firstErrorRun.waitFor();
       runId = Number((await firstErrorRun.getAttribute('id'))!.replace('run-', ''));
     });
@@ -232,6 +224,7 @@ const operatorTickets: Journey = {
 
     await step(op, 'Autotask failing: a clear message, and no duplicate after recovery', async () => {
       await op.goto(`${acmeRunChecksUrl}&status=error`);
+      await showRunsOf(op, op.locator('tbody[data-job-row]').first());
       const other = op
         .locator('section.run.run-error')
         .filter({ has: op.getByRole('button', { name: /Create Autotask ticket/ }) })
@@ -266,6 +259,11 @@ const reporterLooks: Journey = {
     await signIn(rep, people.reporter.email, people.reporter.password);
     await step(rep, 'reporter on Run Checks', async () => {
       await rep.goto(`${acmeRunChecksUrl}&reviewed=on`);
+      const withTicket = rep
+        .locator('tbody[data-job-row]')
+        .filter({ has: rep.getByRole('link', { name: /T\d{8}\.\d{4}/ }) })
+        .first();
+      await showRunsOf(rep, withTicket);
       await rep
         .getByRole('link', { name: /Open ticket T\d{8}\.\d{4}/ })
         .first()
@@ -361,6 +359,7 @@ export const journeys: Journey[] = [
   adminMaps,
   operatorTickets,
   reporterLooks,
+  morningReview,
   reporterSecuresAccount,
   accessibility,
 ];

@@ -10,6 +10,7 @@ import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
 import { startPeriodicCompanySync } from './services/mapping/background-sync.ts';
+import { startPeriodicMissedRunDetection } from './services/schedules/background-detection.ts';
 import { startPeriodicStatusRefresh } from './services/tickets/background-status-refresh.ts';
 import { seedDemoDataIfEmpty } from './services/demo/seed-demo-data.ts';
 import { ensureAdmin } from './services/accounts/users.ts';
@@ -90,6 +91,11 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     { db: database.prisma, access: built.context.autotask, logger },
     { intervalMinutes: config.autotask.ticketStatusRefreshMinutes },
   );
+  // Scheduled jobs whose run did not arrive in its window get a missed run (docs/missed-runs.md).
+  const missedRuns = startPeriodicMissedRunDetection(
+    { db: database.prisma, timezone: config.timezone, logger },
+    { intervalMinutes: config.missedRunCheckMinutes },
+  );
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -130,6 +136,7 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
       closed = true;
       companySync.stop();
       statusRefresh.stop();
+      missedRuns.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();

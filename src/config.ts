@@ -34,6 +34,7 @@ const envSchema = z.object({
   AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   TICKET_STATUS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
+  MISSED_RUN_CHECK_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce
@@ -90,6 +91,11 @@ export interface Config {
      */
     readonly ticketStatusRefreshMinutes: number;
   };
+  /**
+   * Minutes between missed-run detection cycles (src/services/schedules/background-detection.ts):
+   * a window whose deadline passed is recorded as a missed run within about this long.
+   */
+  readonly missedRunCheckMinutes: number;
   readonly bcryptCost: number;
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
 }
@@ -143,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPort: e.AUTOTASK_SIMULATOR_PORT,
       ticketStatusRefreshMinutes: e.TICKET_STATUS_REFRESH_MINUTES,
     },
+    missedRunCheckMinutes: e.MISSED_RUN_CHECK_MINUTES,
     bcryptCost: e.BCRYPT_COST,
     login: { maxAttempts: e.LOGIN_MAX_ATTEMPTS, windowSeconds: e.LOGIN_WINDOW_SECONDS },
   };

@@ -28,6 +28,8 @@ export const paths = {
     index: '/run-checks',
     reviewRun: (runId: Id) => `/run-checks/runs/${runId}/review`,
     reviewJob: (jobId: Id) => `/run-checks/jobs/${jobId}/review`,
+    /** "Mark reviewed" for the rows selected on Run Checks (`job` fields: `<jobId>:<newest run id shown>`). */
+    reviewSelected: '/run-checks/review',
     /** Runs for a customer nobody knows yet (admins): the list, and its two actions (report id in the form). */
     unmatched: '/run-checks/unmatched',
     assignUnmatched: '/run-checks/unmatched/assign',
@@ -45,6 +47,14 @@ export const paths = {
     newTicketNote: (runId: Id) => `/runs/${runId}/ticket/notes/new`,
     ticketNotes: (runId: Id) => `/runs/${runId}/ticket/notes`,
   },
+  /** A job's page: its schedule, maintenance pause and recent runs (docs/missed-runs.md). */
+  jobs: {
+    show: (jobId: Id) => `/jobs/${jobId}`,
+    schedule: (jobId: Id) => `/jobs/${jobId}/schedule`,
+    removeSchedule: (jobId: Id) => `/jobs/${jobId}/schedule/remove`,
+    pause: (jobId: Id) => `/jobs/${jobId}/pause`,
+    resume: (jobId: Id) => `/jobs/${jobId}/resume`,
+  },
   liveLinks: {
     byTicketId: (ticketId: Id) => `/links/autotask/tickets/${ticketId}`,
     // Autotask ticket numbers look like T20260113.0042: nothing in them needs encoding.
@@ -58,6 +68,9 @@ export const paths = {
     active: (customerId: Id) => `/customers/${customerId}/active`,
     /** "Remove alias" on the edit page (the alias id in the form). */
     removeAlias: (customerId: Id) => `/customers/${customerId}/aliases/remove`,
+    /** Maintenance: no run of the customer's jobs is reported missed while paused. */
+    pause: (customerId: Id) => `/customers/${customerId}/pause`,
+    resume: (customerId: Id) => `/customers/${customerId}/resume`,
   },
   mapping: {
     show: (customerId: Id) => `/customers/${customerId}/mapping`,

@@ -3,6 +3,7 @@ import * as active from '../controllers/customers/active.ts';
 import * as aliases from '../controllers/customers/aliases.ts';
 import * as edit from '../controllers/customers/edit.ts';
 import * as list from '../controllers/customers/list.ts';
+import * as pause from '../controllers/customers/pause.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { flashOnFailure, renderOnFailure } from '../middleware/errors.ts';
 import { paths, pattern } from '../paths.ts';
@@ -22,5 +23,7 @@ export function customerRoutes(): Router {
     flashOnFailure(aliases.backToCustomer, 'Alias not removed:'),
     aliases.postRemove,
   );
+  router.post(pattern(paths.customers.pause), admin, renderOnFailure(edit.showPauseFailure), pause.postPause);
+  router.post(pattern(paths.customers.resume), admin, pause.postResume);
   return router;
 }

@@ -6,6 +6,7 @@ import { rejectNulCharacters } from '../middleware/nul-characters.ts';
 import { paths } from '../paths.ts';
 import { accountRoutes } from './accounts.ts';
 import { customerRoutes } from './customers.ts';
+import { jobRoutes } from './jobs.ts';
 import { mappingRoutes } from './mapping.ts';
 import { runRoutes } from './runs.ts';
 import { integrationRoutes } from './integration.ts';
@@ -33,6 +34,7 @@ export function pageRoutes(): Router {
   router.use(customerRoutes());
   router.use(mappingRoutes());
   router.use(runRoutes());
+  router.use(jobRoutes());
   router.use(ticketRoutes());
   router.use(integrationRoutes());
   return router;

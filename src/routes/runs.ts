@@ -17,6 +17,7 @@ export function runRoutes(): Router {
   router.get(paths.runChecks.index, runChecks.get);
   router.post(pattern(paths.runChecks.reviewRun), reviewer, review.postRun);
   router.post(pattern(paths.runChecks.reviewJob), reviewer, review.postJob);
+  router.post(paths.runChecks.reviewSelected, reviewer, review.postSelected);
   const admin = requireRole('admin');
   const notAssigned = flashOnFailure(unmatched.backToList, 'Not assigned:');
   router.get(paths.runChecks.unmatched, admin, unmatched.get);

@@ -91,6 +91,7 @@ beforeAll(async () => {
     runs: String(run.id),
     'run-checks/runs': String(run.id),
     'run-checks/jobs': String(job.id),
+    jobs: String(job.id),
     users: String(target.id),
     'settings/api-tokens': String(revocable.record.id),
     ticketId: '4242',

@@ -66,9 +66,11 @@ describe('Mark as reviewed', () => {
     expect(events[0]).toMatchObject({ actorId: user.id, targetType: 'run', targetId: String(runs[0]) });
     expect(events[0]!.summary).toBe(`Marked run #${runs[0]} of Acme Dental / Practice servers (error) as reviewed`);
 
-    const page = await agent.get('/run-checks?status=error');
+    // The job's row opened: the reviewed run is no longer shown, the others still are.
+    const page = await agent.get(`/run-checks?open=${jobId}`);
     expect(page.text).toContain(`Marked run #${runs[0]} of Acme Dental / Practice servers as reviewed.`);
     expect(page.text).not.toContain(`action="/run-checks/runs/${runs[0]}/review"`);
+    expect(page.text).toContain(`action="/run-checks/runs/${runs[1]}/review"`);
 
     const again = await agent
       .post(`/run-checks/runs/${runs[0]}/review`)

@@ -134,7 +134,8 @@ describe('Assign', () => {
     const actions = (await ctx.db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['run.unmatched_assigned', 'customer.alias_added']));
 
-    const checks = await admin.agent.get(`/run-checks?customer=${acmeId}`);
+    // The job's row opened: its runs show their failed objects.
+    const checks = await admin.agent.get(`/run-checks?customer=${acmeId}&open=${runs[0]!.jobId}`);
     expect(checks.text).toContain('Practice servers');
     expect(checks.text).toContain('Snapshot failed');
     expect(checks.text).toContain('1 unmatched run waiting for a customer');

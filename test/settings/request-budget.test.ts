@@ -4,6 +4,7 @@ import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { signInAs, type Agent } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
+import { runChecksOpening } from '../runs/run-checks-html.ts';
 
 /**
  * The tenant's hourly request budget: above 80 % of it, the reads nobody clicked for (ticket
@@ -87,7 +88,7 @@ describe('above 80 % of the hourly budget', () => {
     simCtx.sim.state.clearRequestLog();
     await setBudget(8420);
 
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
     expect(thresholdCalls()).toHaveLength(1);
     expect(ticketCalls()).toHaveLength(0);
     expect(await statusOf(due.runTicket.id)).toBe(1);
@@ -161,8 +162,8 @@ describe('reading the budget', () => {
     const due = await ticketDueForRefresh();
     await setBudget(8500);
 
-    await viewPage(agent, '/run-checks');
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
+    await viewPage(agent, runChecksOpening([due.run]));
     await viewPage(agent, `/runs/${due.run.id}`);
     // Three views with work due, one reading: the other two went by the stored one.
     expect(thresholdCalls()).toHaveLength(1);
@@ -170,12 +171,12 @@ describe('reading the budget', () => {
 
     // The hour rolls on and other integrations' requests leave the window.
     await setBudget(1200);
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
     expect(thresholdCalls()).toHaveLength(1);
     expect(ticketCalls()).toHaveLength(0);
 
     await ageBudgetReading();
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
     expect(thresholdCalls()).toHaveLength(2);
     expect(ticketCalls()).toHaveLength(1);
     expect(await statusOf(due.runTicket.id)).toBe(8);
@@ -190,7 +191,7 @@ describe('reading the budget', () => {
     const customer = await mappingDueForSync();
     await setBudget(7900);
 
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
     expect(ticketCalls()).toHaveLength(1);
     expect(await statusOf(due.runTicket.id)).toBe(8);
     await viewPage(agent, '/customers');
@@ -205,7 +206,7 @@ describe('reading the budget', () => {
     const { agent } = await signInAs(built.app, ctx.db, 'admin');
     const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
     await makeCreatedTicket(ctx.db, simCtx.sim, run.id);
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([run]));
     await viewPage(agent, '/customers');
     expect([...thresholdCalls(), ...ticketCalls(), ...companyCalls()]).toEqual([]);
     expect(await diagnostics(agent)).toContain('Not read yet');
@@ -217,7 +218,7 @@ describe('reading the budget', () => {
     await setBudget(9000);
     simCtx.sim.faults.failNext({ entity: 'ThresholdInformation', status: 503, body: 'text', count: 5 });
 
-    await viewPage(agent, '/run-checks');
+    await viewPage(agent, runChecksOpening([due.run]));
     expect(thresholdCalls().length).toBeGreaterThan(0);
     expect(thresholdCalls().every((c) => c.status === 503)).toBe(true);
     expect(ticketCalls()).toHaveLength(1);

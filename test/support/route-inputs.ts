@@ -68,6 +68,15 @@ export const routeInputs: Record<string, RouteInputs> = {
   'POST /customers/:id/active': { fields: ['active'], answer: 422 },
   // A malformed or unknown alias goes back to the edit page with a message.
   'POST /customers/:id/aliases/remove': { fields: ['aliasId'], answer: 302 },
+  // No malformed value is a date and time: the page comes back with the field marked.
+  'POST /customers/:id/pause': { fields: ['until', 'reason'], answer: 422 },
+  // Not paused: back to the edit page with a message.
+  'POST /customers/:id/resume': { answer: 302 },
+  // No malformed value is a kind of schedule: the job page comes back with the form marked.
+  'POST /jobs/:id/schedule': { fields: ['kind', 'time', 'days', 'everyHours', 'graceMinutes'], answer: 422 },
+  'POST /jobs/:id/schedule/remove': { answer: 302 },
+  'POST /jobs/:id/pause': { fields: ['until', 'reason'], answer: 422 },
+  'POST /jobs/:id/resume': { answer: 302 },
   'GET /run-checks/unmatched': { fields: ['page'], answer: 200 },
   // A malformed or unknown report or customer goes back to the list with a message.
   'POST /run-checks/unmatched/assign': { fields: ['reportId', 'customerId'], answer: 302 },
@@ -141,6 +150,8 @@ export const routeInputs: Record<string, RouteInputs> = {
   'POST /run-checks/runs/:id/review': { answer: 302 },
   // Which runs the page showed: reviewing "all" instead could review runs nobody has seen.
   'POST /run-checks/jobs/:id/review': { fields: ['upTo'], answer: 422 },
+  // Selected rows are `<jobId>:<newest run id>`: anything else is refused, nothing is reviewed.
+  'POST /run-checks/review': { fields: ['job'], answer: 422 },
   // Without an integration the ticket actions go back to the run with a message.
   'GET /runs/:id/ticket/resolve': { answer: 302 },
   'POST /runs/:id/ticket/resolve': { answer: 302 },
@@ -155,8 +166,10 @@ export const routeInputs: Record<string, RouteInputs> = {
 
   'GET /': { answer: 302 },
   'GET /customers': { fields: ['q', 'mapping', 'page'], answer: 200 },
-  'GET /run-checks': { fields: ['q', 'status', 'customer', 'ticket', 'reviewed', 'page'], answer: 200 },
+  'GET /run-checks': { fields: ['q', 'status', 'customer', 'ticket', 'reviewed', 'page', 'open'], answer: 200 },
   'GET /runs/:id': { answer: 200 },
+  // Anything but `use=suggestion` shows the form as usual.
+  'GET /jobs/:id': { fields: ['use'], answer: 200 },
   'GET /customers/:id/mapping': { answer: 200 },
   'GET /links/autotask/tickets/:ticketId': { answer: 302 },
   'GET /links/autotask/ticket-numbers/:ticketNumber': { answer: 302 },

@@ -33,6 +33,14 @@ export const adminOnlyRoutes: RouteSpec[] = [
   ['POST', '/customers/:id/name'],
   ['POST', '/customers/:id/active'],
   ['POST', '/customers/:id/aliases/remove'],
+  // Maintenance pause of a customer (test/schedules/job-page.test.ts).
+  ['POST', '/customers/:id/pause'],
+  ['POST', '/customers/:id/resume'],
+  // A job's schedule and maintenance pause decide which runs are reported missed (test/schedules/job-page.test.ts).
+  ['POST', '/jobs/:id/schedule'],
+  ['POST', '/jobs/:id/schedule/remove'],
+  ['POST', '/jobs/:id/pause'],
+  ['POST', '/jobs/:id/resume'],
   // Unmatched runs (test/runs/unmatched.test.ts): assigning adds a customer alias or a customer.
   ['GET', '/run-checks/unmatched'],
   ['POST', '/run-checks/unmatched/assign'],
@@ -71,6 +79,7 @@ export const adminOnlyRoutes: RouteSpec[] = [
 export const operatorRoutes: RouteSpec[] = [
   ['POST', '/run-checks/runs/:id/review'],
   ['POST', '/run-checks/jobs/:id/review'],
+  ['POST', '/run-checks/review'],
   ['GET', '/runs/:id/ticket/resolve'],
   ['POST', '/runs/:id/ticket/resolve'],
   ['POST', '/runs/:id/ticket'],
@@ -88,6 +97,8 @@ export const signedInRoutes: RouteSpec[] = [
   ['GET', '/customers'],
   ['GET', '/run-checks'],
   ['GET', '/runs/:id'],
+  // A job's page: schedule, pause and recent runs; the forms on it are for admins (test/schedules/job-page.test.ts).
+  ['GET', '/jobs/:id'],
   // Shows the mapping only; the forms on it are for admins (test/mapping/).
   ['GET', '/customers/:id/mapping'],
   // LiveLinks from Autotask back to the run (test/tickets/create.test.ts).

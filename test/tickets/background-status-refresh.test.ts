@@ -13,6 +13,7 @@ import {
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { demoDefaults } from '../support/autotask.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
+import { rowHtml, runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, ticketCell } from './helpers.ts';
 
 /**
@@ -114,8 +115,12 @@ describe('background status refresh: closures seen without a click', () => {
     expect(row).toMatchObject({ statusId: 5, statusLabel: 'Complete', resolvedAt: null, resolvedById: null });
     const runPage = await operator.agent.get(`/runs/${run.id}`);
     expect(ticketCell(runPage.text, run.id)).toContain('Status: <strong>Complete</strong>');
-    const runChecks = await operator.agent.get('/run-checks');
+    const runChecks = await operator.agent.get(runChecksOpening([run]));
     expect(ticketCell(runChecks.text, run.id)).toContain('Status: <strong>Complete</strong>');
+    // The job's row says so too, closed or opened.
+    const closed = await operator.agent.get('/run-checks');
+    expect(rowHtml(closed.text, run.jobId)).toContain(`${ticket.ticketNumber}`);
+    expect(rowHtml(closed.text, run.jobId)).toContain('<small>Complete');
 
     // Read only: nothing was written to Autotask.
     expect(suite.sim.requestLog.filter((e) => e.method !== 'GET' && !/\/query/i.test(e.path))).toEqual([]);

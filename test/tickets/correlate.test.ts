@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signInAs } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
+import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { decode, ticketCell, ticketCreatePosts } from './helpers.ts';
 import {
   addRun,
@@ -39,7 +40,7 @@ describe('Add to ticket', () => {
     const { sim } = simCtx;
     const { first, second, ticket, record } = await recurringProblem(ctx.db, sim, { createdById: admin.user.id });
 
-    const page = await operator.agent.get('/run-checks');
+    const page = await operator.agent.get(runChecksOpening([second]));
     const cell = ticketCell(page.text, second.id);
     expect(cell).toContain('Create Autotask ticket');
     expect(cell).toContain(`action="/runs/${second.id}/ticket/add-to"`);
@@ -79,7 +80,7 @@ describe('Add to ticket', () => {
     expect(runCell).toContain(`Created by Admin User on ${shown(record.createdAt, timezone())}`);
     expect(runCell).toContain(`Added to this ticket by Operator User on ${shown(linked.ticketLinkedAt!, timezone())}`);
     expect(runCell).not.toContain('Add to ticket');
-    const checksCell = decode(ticketCell((await operator.agent.get('/run-checks')).text, second.id));
+    const checksCell = decode(ticketCell((await operator.agent.get(runChecksOpening([second]))).text, second.id));
     expect(checksCell).toContain('Added to this ticket by Operator User on');
     // The ticket's own run says nothing about being added.
     expect(ticketCell((await operator.agent.get(`/runs/${first.id}`)).text, first.id)).not.toContain(
@@ -218,7 +219,7 @@ describe('reporters', () => {
     await postAddTo(operator, second.id, record.id);
     const third = await addRun(ctx.db, job.id, { runAt: new Date('2026-01-15T01:30:00Z') });
 
-    for (const path of [`/runs/${second.id}`, '/run-checks']) {
+    for (const path of [`/runs/${second.id}`, runChecksOpening([second])]) {
       const page = await reporter.agent.get(path);
       const cell = decode(ticketCell(page.text, second.id));
       expect(cell).toContain(`Open ticket ${ticket.ticketNumber}`);

@@ -3,6 +3,7 @@ import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { signInAs, type Agent } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
+import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
 
 /** Small, so timeouts are quick; a pending attempt may be settled after twice this (settleAfterMs). */
@@ -208,7 +209,7 @@ describe('The process died between the POST and the database update', () => {
       statusId: 1,
       statusLabel: 'New',
     });
-    const second = await agent.get('/run-checks');
+    const second = await agent.get(runChecksOpening([run]));
     expect(ticketCell(second.text, run.id)).toContain(`Open ticket ${ticket.ticketNumber}`);
     expect(ticketCreatePosts(simCtx.sim)).toHaveLength(0);
     const event = await ctx.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'ticket.reconciled' } });

@@ -6,6 +6,7 @@ import { signInAs } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { configureAutotask, demoDefaults } from '../support/autotask.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
+import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
 
 const suite = useAppWithSimulator({
@@ -35,7 +36,7 @@ describe('Create Autotask ticket: happy path', () => {
     });
     const { agent, csrf, user } = await signInAs(built.app, ctx.db, 'operator');
 
-    const before = await agent.get('/run-checks');
+    const before = await agent.get(runChecksOpening([run]));
     expect(before.status).toBe(200);
     expect(ticketCell(before.text, run.id)).toContain(`action="/runs/${run.id}/ticket"`);
     expect(ticketCell(before.text, run.id)).toContain('Create Autotask ticket');
@@ -132,7 +133,7 @@ describe('Create Autotask ticket: happy path', () => {
     const other = await makeCustomerWithRun(ctx.db, { companyId: 108 });
     const { ticket } = await makeCreatedTicket(ctx.db, simCtx.sim, run.id);
     const { agent, csrf } = await signInAs(built.app, ctx.db, 'reporter');
-    const page = await agent.get('/run-checks');
+    const page = await agent.get(runChecksOpening([run, other.run]));
     const cell = decode(ticketCell(page.text, run.id));
     expect(cell).toContain(`Open ticket ${ticket.ticketNumber}`);
     expect(cell).toContain(`href="${simCtx.sim.ticketUrl(ticket.id)}"`);
@@ -215,13 +216,13 @@ describe('Create Autotask ticket: blocked', () => {
   it('shows operators the reason without a link to an admin-only page', async () => {
     const { run } = await makeCustomerWithRun(ctx.db, { companyId: null });
     const { agent } = await signInAs(built.app, ctx.db, 'operator');
-    const cell = ticketCell((await agent.get('/run-checks')).text, run.id);
+    const cell = ticketCell((await agent.get(runChecksOpening([run]))).text, run.id);
     expect(cell).toContain('is not mapped to an Autotask company.');
     expect(cell).toContain('Ask an admin to fix this (Map the customer).');
     expect(cell).toContain('View the mapping</a>');
     const settingsBlocked = await makeCustomerWithRun(ctx.db, { companyId: 105 });
     await configureAutotask(ctx.db, simCtx.sim, { enabled: false });
-    const cell2 = ticketCell((await agent.get('/run-checks')).text, settingsBlocked.run.id);
+    const cell2 = ticketCell((await agent.get(runChecksOpening([settingsBlocked.run]))).text, settingsBlocked.run.id);
     expect(cell2).toContain('Ask an admin to fix this (Autotask settings).');
     expect(cell2).not.toContain('href="/settings/autotask"');
   });
@@ -232,7 +233,7 @@ describe('A typed ticket number only ever links a ticket, never creates one', ()
   it('the one ticket-number input on Run Checks and the run page is in the "Link ticket" form', async () => {
     const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
     const { agent } = await signInAs(built.app, ctx.db, 'admin');
-    for (const path of ['/run-checks', `/runs/${run.id}`]) {
+    for (const path of [runChecksOpening([run]), `/runs/${run.id}`]) {
       const html = (await agent.get(path)).text;
       const forms = [...html.matchAll(/<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)];
       const withNumber = forms.filter(([, , body]) => /name="ticket[_-]?number"/i.test(body!));
@@ -290,7 +291,7 @@ describe('Status snapshot refresh', () => {
     await settleDeferredWork();
     sim.state.clearRequestLog();
 
-    const first = await agent.get('/run-checks');
+    const first = await agent.get(runChecksOpening(made.map((m) => m.run)));
     expect(first.status).toBe(200);
     // Rendered first, from the stored snapshot.
     expect(ticketCell(first.text, made[0]!.run.id)).toContain('Status: <strong>New</strong>');
@@ -299,7 +300,7 @@ describe('Status snapshot refresh', () => {
     expect(queries).toHaveLength(1);
     expect(queries[0]!.path).toMatch(/Tickets\/query$/i);
 
-    const second = await agent.get('/run-checks');
+    const second = await agent.get(runChecksOpening(made.map((m) => m.run)));
     expect(ticketCell(second.text, made[0]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[1]!.run.id)).toContain('Status: <strong>In Progress</strong>');
     expect(ticketCell(second.text, made[2]!.run.id)).toContain('Status: <strong>New</strong>');
@@ -323,10 +324,10 @@ describe('Status snapshot refresh', () => {
     sim.state.setTicketStatus(ticket.id, 8);
     sim.faults.failNext({ entity: 'Tickets', status: 502, body: 'text', count: 10 });
 
-    const first = await agent.get('/run-checks');
+    const first = await agent.get(runChecksOpening([run]));
     expect(first.status).toBe(200);
     await settleDeferredWork();
-    const second = await agent.get('/run-checks');
+    const second = await agent.get(runChecksOpening([run]));
     expect(second.status).toBe(200);
     // The snapshot is still old, so this view starts a refresh of its own (and a sync-log row that
     // stays unfinished until Autotask's 502 is in): wait for it before reading the database.

@@ -3,6 +3,7 @@ import type { RunStatus } from '../../src/db/database.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
+import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, ticketCell } from './helpers.ts';
 
 /**
@@ -59,14 +60,14 @@ describe('the next run of this job succeeded', () => {
   it('shows on Run Checks and the run page once a later run of the same job succeeded; the resolve action is unchanged', async () => {
     const { run, job, ticket } = await failedRunWithTicket(at(0));
     await laterRun(job.id, 'success', at(-1)); // before the failure: not "next"
-    const before = await operator.agent.get('/run-checks');
+    const before = await operator.agent.get(runChecksOpening([run]));
     const cellBefore = ticketCell(before.text, run.id);
     expect(hintOf(cellBefore)).toBeNull();
     expect(cellBefore).toContain('class="button-link resolve-ticket"');
 
     await laterRun(job.id, 'error', at(1));
     const success = await laterRun(job.id, 'success', at(2));
-    const after = await operator.agent.get('/run-checks');
+    const after = await operator.agent.get(runChecksOpening([run]));
     const cell = ticketCell(after.text, run.id);
     expect(hintOf(cell)).toMatchObject({ runId: success.id });
     expect(resolveAction(cell, run.id)).toBe(resolveAction(cellBefore, run.id));
@@ -96,7 +97,9 @@ describe('the next run of this job succeeded', () => {
     const complete = await failedRunWithTicket(at(0), 5);
     await laterRun(complete.job.id, 'success', at(1));
 
-    const runChecks = await operator.agent.get('/run-checks');
+    const runChecks = await operator.agent.get(
+      runChecksOpening([other, earlier, complete, unrelated].map((m) => m.run)),
+    );
     expect(runChecks.text).toContain(`id="run-${unrelated.run.id}-ticket"`);
     for (const { run } of [other, earlier, complete]) {
       expect(hintOf(ticketCell(runChecks.text, run.id))).toBeNull();
@@ -119,7 +122,7 @@ describe('the next run of this job succeeded', () => {
       data: { ticketRecordId: (await suite.db.prisma.ticket.findFirstOrThrow({ where: { ticketId: ticket.id } })).id },
     });
 
-    const runChecks = await operator.agent.get('/run-checks');
+    const runChecks = await operator.agent.get(runChecksOpening([run]));
     expect(hintOf(ticketCell(runChecks.text, run.id))).toMatchObject({ runId: success.id });
     expect(hintOf(ticketCell(runChecks.text, recurred.id))).toBeNull();
     const page = await operator.agent.get(`/runs/${recurred.id}`);

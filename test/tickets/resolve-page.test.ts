@@ -24,7 +24,8 @@ beforeEach(() => {
 
 /**
  * One customer with three runs of one job, each with a created ticket: `open` (no time entries),
- * `busy` (two time entries) and `done` (complete). Run Checks filtered on the customer shows just these.
+ * `busy` (two time entries) and `done` (complete). Run Checks filtered on the customer, with the
+ * job's row opened, shows just these.
  */
 async function threeTickets() {
   const { sim } = simCtx;
@@ -46,7 +47,8 @@ async function threeTickets() {
   sim.state.addTimeEntry(tickets.busy.id, { billable: true });
   sim.state.addTimeEntry(tickets.busy.id, { billable: false });
   sim.state.clearRequestLog();
-  return { customer, runs: { open, busy, done }, tickets, page: `/run-checks?customer=${customer.id}` };
+  // The job's row opened: its runs, with their ticket cells, show in the opened row only.
+  return { customer, runs: { open, busy, done }, tickets, page: `/run-checks?customer=${customer.id}&open=${job.id}` };
 }
 
 /** The ticket cell of one run on a page, as HTML. */

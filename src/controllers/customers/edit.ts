@@ -6,6 +6,8 @@ import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { listAliases } from '../../services/customers/aliases.ts';
+import { currentPause } from '../../services/schedules/pause.ts';
+import { EMPTY_PAUSE, typedPause } from '../../services/schedules/pauses.ts';
 import {
   CUSTOMER_MISSING,
   customerFormSchema,
@@ -15,7 +17,7 @@ import {
 import { idParam } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 
-/** A customer's edit page (admins): rename, deactivate or reactivate, and its aliases. */
+/** A customer's edit page (admins): rename, aliases, pause for maintenance, deactivate or reactivate. */
 export async function get(req: Request, res: Response): Promise<void> {
   const db = contextOf(req).database.prisma;
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
@@ -26,6 +28,8 @@ export async function get(req: Request, res: Response): Promise<void> {
     aliases: await listAliases(db, id),
     values: { name: customer.name },
     errors: {},
+    pause: currentPause(customer, new Date()),
+    pauseValues: EMPTY_PAUSE,
   });
 }
 
@@ -53,5 +57,22 @@ export async function showFailure(req: Request, res: Response, failure: Failure)
     aliases: await listAliases(db, customer.id),
     values: { name: (req.body as { name?: unknown } | undefined)?.name },
     errors: { ...failure.fieldErrors },
+    pause: currentPause(customer, new Date()),
+    pauseValues: EMPTY_PAUSE,
+  });
+}
+
+/** How the edit page shows a refused pause (an end that is not a moment in the future, a reason too long). */
+export async function showPauseFailure(req: Request, res: Response, failure: Failure): Promise<void> {
+  const db = contextOf(req).database.prisma;
+  const customer = await getCustomer(db, idParam(req.params['id'], CUSTOMER_MISSING));
+  res.render('customers/edit', {
+    title: `Edit ${customer.name}`,
+    customer,
+    aliases: await listAliases(db, customer.id),
+    values: { name: customer.name },
+    errors: { ...failure.fieldErrors },
+    pause: currentPause(customer, new Date()),
+    pauseValues: typedPause(req.body),
   });
 }

@@ -4,9 +4,10 @@ import { contextOf } from '../../context.ts';
 import { currentUser } from '../../middleware/auth.ts';
 import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
-import { reviewJob, reviewRun } from '../../services/runs/review.ts';
+import { reviewJob, reviewJobs, reviewRun } from '../../services/runs/review.ts';
+import { rowsPerPage } from '../../services/runs/run-checks.ts';
 import { formatDateTime } from '../../shared/time.ts';
-import { idParam, idSchemaWith } from '../../shared/ids.ts';
+import { idParam, idSchemaWith, MAX_ID } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { backToRunChecks } from './return-to.ts';
 
@@ -55,4 +56,52 @@ export async function postJob(req: Request, res: Response): Promise<void> {
     });
   }
   res.redirect(backToRunChecks((req.body as { returnTo?: unknown } | undefined)?.returnTo));
+}
+
+const notSeen =
+  'The page did not say which runs it showed, so nothing was marked reviewed. Reload Run Checks and try again.';
+
+/** A selected row: `<jobId>:<newest unreviewed run id the row showed>`. */
+const selection = z
+  .string({ error: notSeen })
+  .regex(/^\d{1,10}:\d{1,10}$/, notSeen)
+  .transform((v) => v.split(':').map(Number) as [number, number])
+  .refine(([jobId, upTo]) => jobId >= 1 && upTo >= 1 && jobId <= MAX_ID && upTo <= MAX_ID, notSeen)
+  .transform(([jobId, upToRunId]) => ({ jobId, upToRunId }));
+
+const selectedBody = z.object({
+  job: z
+    .union([selection, z.array(selection).max(rowsPerPage)], { error: 'Select the rows to mark as reviewed first.' })
+    .transform((v) => (Array.isArray(v) ? v : [v])),
+});
+
+/** "Mark reviewed" for the rows selected on Run Checks. */
+export async function postSelected(req: Request, res: Response): Promise<void> {
+  const { database } = contextOf(req);
+  const body = (req.body ?? {}) as { job?: unknown; returnTo?: unknown };
+  const back = backToRunChecks(body.returnTo);
+  if (body.job === undefined) {
+    flash(req, { type: 'warning', text: 'Select the rows to mark as reviewed first. Nothing was changed.' });
+    res.redirect(back);
+    return;
+  }
+  const { job } = parseOrThrow(selectedBody, body);
+  const result = await reviewJobs(database.prisma, actorOf(currentUser(req)), job);
+  const s = (n: number) => (n === 1 ? '' : 's');
+  flash(
+    req,
+    result.reviewed === 0
+      ? { type: 'info', text: 'Nothing to review in the selected rows: their runs were already reviewed.' }
+      : {
+          type: 'success',
+          text: `Marked ${result.reviewed} run${s(result.reviewed)} of ${result.jobs} job${s(result.jobs)} as reviewed.`,
+        },
+  );
+  if (result.newer > 0) {
+    flash(req, {
+      type: 'warning',
+      text: `${result.newer} newer run${s(result.newer)} of the selected jobs arrived after the page was loaded and ${result.newer === 1 ? 'is' : 'are'} still unreviewed.`,
+    });
+  }
+  res.redirect(back);
 }

@@ -10,9 +10,9 @@ import { RUN_MISSING } from '../tickets/create-ticket.ts';
 
 /** /runs/:id — one run's own page; its address goes into ticket descriptions, so it must stay stable. */
 export async function get(req: Request, res: Response): Promise<void> {
-  const { database, autotask } = contextOf(req);
+  const { database, autotask, config } = contextOf(req);
   const id = idParam(req.params['id'], RUN_MISSING);
-  const detail = await getRunDetail(database.prisma, id);
+  const detail = await getRunDetail(database.prisma, id, config.timezone);
   // Read once for this request: the Autotask badge has read them already.
   const settings = await requestSettings(req);
   const resolveActions = await resolveStateFor({ db: database.prisma, autotask }, req.user?.role, [detail.run.ticket], {

@@ -36,7 +36,8 @@ export interface CustomerRow {
   readonly worstRecentStatus: RunStatus | null;
 }
 
-const severityToStatus: Record<number, RunStatus> = { 1: 'success', 2: 'warning', 3: 'error' };
+/** A missed run (no run arrived) ranks between error and warning, as on Run Checks. */
+const severityToStatus: Record<number, RunStatus> = { 1: 'success', 2: 'warning', 3: 'missed', 4: 'error' };
 
 /**
  * One page of customers with their figures. Two queries whatever the page size: the customers (with
@@ -66,7 +67,7 @@ export async function listCustomers(db: Db, q: CustomerListQuery) {
         SELECT j."customerId",
                count(*)::int AS "jobCount",
                coalesce(sum(u.n), 0)::int AS unreviewed,
-               max(CASE l.status WHEN 'error' THEN 3 WHEN 'warning' THEN 2 WHEN 'success' THEN 1 END)::int AS severity
+               max(CASE l.status WHEN 'error' THEN 4 WHEN 'missed' THEN 3 WHEN 'warning' THEN 2 WHEN 'success' THEN 1 END)::int AS severity
         FROM "Job" j
         LEFT JOIN LATERAL (SELECT count(*) AS n FROM "Run" r WHERE r."jobId" = j.id AND r."reviewedAt" IS NULL) u ON true
         LEFT JOIN LATERAL (

@@ -93,3 +93,56 @@ export async function reviewJob(
   }
   return { label, reviewed: count, newer };
 }
+
+export interface JobSelection {
+  readonly jobId: number;
+  /** The newest unreviewed run the page showed for the job (see reviewJob). */
+  readonly upToRunId: number;
+}
+
+export interface BulkReviewResult {
+  readonly reviewed: number;
+  /** Jobs of which at least one run was reviewed by this click. */
+  readonly jobs: number;
+  /** Unreviewed runs left in the selected jobs: they arrived after the page was loaded. */
+  readonly newer: number;
+}
+
+/**
+ * "Mark reviewed" for the rows an operator selected on Run Checks: for each job, its unreviewed runs
+ * up to the newest one the page showed, in one statement; one audit event names them all.
+ */
+export async function reviewJobs(
+  db: Db,
+  actor: Actor,
+  selections: readonly JobSelection[],
+  now = new Date(),
+): Promise<BulkReviewResult> {
+  if (selections.length === 0) return { reviewed: 0, jobs: 0, newer: 0 };
+  const updated = await db.run.updateManyAndReturn({
+    where: {
+      reviewedAt: null,
+      OR: selections.map((s) => ({ jobId: s.jobId, id: { lte: s.upToRunId } })),
+    },
+    data: { reviewedAt: now, reviewedById: actor.id },
+    select: { id: true, jobId: true },
+  });
+  const jobIds = selections.map((s) => s.jobId);
+  const newer = await db.run.count({ where: { jobId: { in: jobIds }, reviewedAt: null } });
+  const runIdsByJob = new Map<number, number[]>();
+  for (const { id, jobId } of updated) runIdsByJob.set(jobId, [...(runIdsByJob.get(jobId) ?? []), id]);
+  const reviewed = updated.length;
+  if (reviewed > 0) {
+    const jobs = [...runIdsByJob]
+      .sort(([a], [b]) => a - b)
+      .map(([jobId, ids]) => ({ jobId, runIds: ids.sort((a, b) => a - b) }));
+    await audit(db, actor, {
+      action: 'runs.reviewed',
+      summary: `Marked ${reviewed} run${reviewed === 1 ? '' : 's'} of ${jobs.length} job${jobs.length === 1 ? '' : 's'} as reviewed`,
+      targetType: 'job',
+      ...(jobs.length === 1 ? { targetId: jobs[0]!.jobId } : {}),
+      details: { count: reviewed, jobs },
+    });
+  }
+  return { reviewed, jobs: runIdsByJob.size, newer };
+}

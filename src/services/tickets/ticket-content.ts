@@ -119,7 +119,8 @@ export const moreObjectsLine = (n: number): string => `…and ${n} more object${
  * The ticket description, plain text, at most 8,000 characters:
  *   the remark (if any) · the run facts (time with zone, software, type, job) · the error and
  *   warning objects, errors first · "…and N more objects — see Backupchecks" when cut · the link
- *   to the run in Backupchecks and our reference.
+ *   to the run in Backupchecks and our reference. A missed run has no objects: it says that no run
+ *   arrived, with the expected time (its remark gives the window and deadline).
  * The facts and the link are always there; objects fill the room that is left.
  */
 export function ticketDescription(input: DescriptionInput): string {
@@ -128,10 +129,12 @@ export function ticketDescription(input: DescriptionInput): string {
     head.push(`Remark: ${shorten(input.remark.trim(), REMARK_MAX)}`, '');
   }
   const utc = input.runAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const missed = input.status === 'missed';
   head.push(
-    `Backup run with status ${statusLabel[input.status]}.`,
+    // A missed run's remark (written by missed-run detection) names its window and deadline.
+    missed ? 'No backup run arrived in its scheduled window.' : `Backup run with status ${statusLabel[input.status]}.`,
     `Customer: ${fact(input.customerName)}`,
-    `Run date/time: ${formatDateTime(input.runAt, input.timezone)} (${utc})`,
+    `${missed ? 'Expected at' : 'Run date/time'}: ${formatDateTime(input.runAt, input.timezone)} (${utc})`,
     `Backup software: ${fact(input.backupSoftware)}`,
     `Backup type: ${fact(input.backupType)}`,
     `Job: ${fact(input.jobName)}`,
@@ -150,6 +153,9 @@ export function ticketDescription(input: DescriptionInput): string {
   ].join('\n');
 
   const headText = head.join('\n');
+  if (missed) {
+    return fit(`${headText}\nNo run arrived by the end of the grace period, so there are no objects to list.\n${tail}`);
+  }
   if (total === 0) {
     return fit(`${headText}\nNo objects reported an error or a warning.\n${tail}`);
   }

@@ -20,8 +20,9 @@ export type LoadedRun = RunContext;
 
 export function priorityFor(status: RunStatus, s: IntegrationSettings): number {
   // A success run gets a ticket only when an operator decides it needs one (e.g. a suspicious
-  // run); Settings has no "success" priority, so it is raised with the warning priority.
-  return status === 'error' ? s.priorityErrorId! : s.priorityWarningId!;
+  // run); Settings has no "success" priority, so it is raised with the warning priority. A missed
+  // run is followed up like an error: no backup was made at all.
+  return status === 'error' || status === 'missed' ? s.priorityErrorId! : s.priorityWarningId!;
 }
 
 export function runUrl(settingsBaseUrl: string | null, fallback: string | undefined, runId: number): string | null {
