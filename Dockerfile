@@ -14,17 +14,22 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime stage: production dependencies, compiled app, views and static files. The simulator is a
-# development dependency, so --omit=dev leaves it out; it is for development and demo mode only (demo
-# mode without it says so in one log line).
+# Runtime stage: production packages, the compiled app (with the Prisma client generated in the
+# build stage), views, static files and the migrations. The app applies the migrations itself at
+# start (src/boot.ts -> src/db/migrate.ts), so neither the Prisma CLI nor scripts/ or
+# prisma.config.ts are needed here (they need development packages and cannot run in this stage).
+# --omit=optional also drops what npm marks "devOptional" (the Prisma CLI, TypeScript, Prisma
+# Studio's packages: optional peers of @prisma/client): node_modules ~400 MB -> ~150 MB.
+# --ignore-scripts: the postinstall step (`prisma generate`) needs that CLI. The simulator is a
+# development dependency, so it is left out too; demo mode is refused in production (src/config.ts).
+# test/foundation/runtime-image.test.ts builds this stage the same way and signs in to it.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production CHECKPOINT_DISABLE=1
-COPY package.json package-lock.json prisma.config.ts ./
-COPY prisma ./prisma
-COPY scripts ./scripts
-RUN npm ci --omit=dev --ignore-scripts
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+COPY prisma/migrations ./prisma/migrations
 COPY views ./views
 COPY public ./public
 USER node

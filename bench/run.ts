@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seedDemoData, seedLargeData } from '../src/services/demo/seed-demo-data.ts';
+import { seedLargeData } from '../src/services/demo/large-data.ts';
+import { seedDemoData } from '../src/services/demo/seed-demo-data.ts';
 import { startHarness, type Measurement } from './support/harness.ts';
 import { openScratchDatabase } from './support/scratch-db.ts';
 import type { BenchContext, BenchModule } from './support/types.ts';
@@ -30,10 +31,12 @@ for (const file of files) {
     file,
     title: mod.title,
     targetP95Ms: mod.targetP95Ms === undefined ? defaultTargetP95Ms : mod.targetP95Ms,
+    ...(mod.targetTotalMs === undefined ? {} : { targetTotalMs: mod.targetTotalMs }),
     run: mod.run,
   });
 }
 
+const benchStarted = Date.now();
 const scratch = await openScratchDatabase();
 console.log(`Database: ${scratch.label}`);
 const now = new Date();
@@ -48,7 +51,8 @@ try {
   const large = await seedLargeData(scratch.database.prisma, { now });
   console.log(
     `Seeded the large set in ${((Date.now() - started) / 1000).toFixed(1)} s: ${large.customers} customers, ` +
-      `${large.jobs} jobs, ${large.runs} runs (${large.unreviewed} unreviewed), ${large.objects} objects.`,
+      `${large.jobs} jobs, ${large.runs} runs (${large.unreviewed} unreviewed, ${large.reviewed} reviewed), ` +
+      `${large.objects} objects.`,
   );
   await scratch.database.sql.exec('ANALYZE');
   await runAll('large', 50);
@@ -59,6 +63,7 @@ try {
     path.join(here, 'output', 'results.json'),
     JSON.stringify({ at: now.toISOString(), database: scratch.label, results }, null, 2),
   );
+  console.log(`\nBench wall time: ${((Date.now() - benchStarted) / 1000).toFixed(0)} s.`);
 } finally {
   await harness.close();
   await scratch.drop();
@@ -72,7 +77,7 @@ async function runAll(dataset: BenchContext['dataset'], requests: number) {
 }
 
 function printTable(
-  { title, file, targetP95Ms }: BenchModule & { file: string },
+  { title, file, targetP95Ms, targetTotalMs }: BenchModule & { file: string },
   r: { demo?: Measurement[]; large?: Measurement[] },
 ) {
   const rows = [['data set', 'request', 'n', 'median ms', 'p95 ms', 'app CPU ms', 'SQL/request', 'status']];
@@ -97,6 +102,19 @@ function printTable(
   for (const [i, row] of rows.entries()) {
     console.log(row.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const dataset of ['demo', 'large'] as const) {
+    for (const m of r[dataset] ?? []) {
+      if (m.totalMs === undefined) continue;
+      const seconds = m.totalMs / 1000;
+      console.log(
+        `${dataset}, ${m.label}: ${m.requests.toLocaleString('en')} requests in ${seconds.toFixed(2)} s ` +
+          `(${(m.requests / seconds).toFixed(0)} per second)` +
+          (targetTotalMs === undefined
+            ? ''
+            : `, target under ${targetTotalMs / 1000} s ${m.totalMs < targetTotalMs ? 'met' : 'missed'}`),
+      );
+    }
   }
   const large = r.large ?? [];
   if (typeof targetP95Ms === 'number') {

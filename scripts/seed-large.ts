@@ -1,16 +1,16 @@
 /**
  * `npm run seed:large`: adds the large benchmark data set (500 customers, 2,000 jobs, 20,000
- * unreviewed runs) to the configured database: DATABASE_URL, or the embedded one in DATA_DIR.
+ * unreviewed runs and 200,000 reviewed ones before them: src/services/demo/large-data.ts) to the
+ * configured database: DATABASE_URL, or the embedded one in DATA_DIR. Run again, it adds nothing;
+ * on a database that got the set before it had a history, it adds the history.
  * Stop the app first when it uses the embedded database: PGlite allows one process per folder.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { DataFolderLockedError, lockDataFolder } from '../src/db/data-folder-lock.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
-import { nameKeyOf } from '../src/services/customers/customers.ts';
-import { demoSeed, planLargeData, seedLargeData } from '../src/services/demo/seed-demo-data.ts';
+import { largeDataState, seedLargeData } from '../src/services/demo/large-data.ts';
 
 let config;
 try {
@@ -23,21 +23,14 @@ try {
   throw e;
 }
 
-// The same lock file as the app (src/boot.ts): never two processes on one embedded database.
+// The same lock as the app (src/db/data-folder-lock.ts): never two processes on one embedded database.
 let unlock = async () => {};
 if (!config.databaseUrl) {
-  fs.mkdirSync(config.dataDir, { recursive: true });
   try {
-    unlock = await lockfile.lock(config.dataDir, {
-      lockfilePath: path.join(config.dataDir, 'backupchecks.lock'),
-      stale: 15_000,
-      update: 5_000,
-    });
+    unlock = await lockDataFolder(config.dataDir, { log: (line) => console.log(line) });
   } catch (e) {
-    if ((e as { code?: string }).code === 'ELOCKED') {
-      console.error(
-        `Backupchecks is running on the data folder "${config.dataDir}". Stop it first, then run this again.`,
-      );
+    if (e instanceof DataFolderLockedError) {
+      console.error(e.message);
       process.exit(1);
     }
     throw e;
@@ -51,17 +44,17 @@ const database = await openDatabase(
 );
 try {
   await applyMigrations(database.sql);
-  const now = new Date();
-  const first = planLargeData(demoSeed + 1, now, { customers: 1, jobsPerCustomer: 1, runsPerJob: 1 })[0]!;
-  if (await database.prisma.customer.findUnique({ where: { nameKey: nameKeyOf(first.name) } })) {
+  const state = await largeDataState(database.prisma);
+  if (state === 'complete') {
     console.log('The large data set is already in this database; nothing to do.');
   } else {
     const started = Date.now();
-    console.log(`Seeding the large data set into ${database.kind === 'postgres' ? 'PostgreSQL' : config.dataDir}…`);
-    const result = await seedLargeData(database.prisma, { now });
+    const what = state === 'absent' ? 'the large data set' : 'the history of the large data set';
+    console.log(`Seeding ${what} into ${database.kind === 'postgres' ? 'PostgreSQL' : config.dataDir}…`);
+    const result = await seedLargeData(database.prisma, { historyOnly: state === 'without history' });
     console.log(
-      `Added ${result.customers} customers, ${result.jobs} jobs, ${result.runs} runs (${result.unreviewed} unreviewed) ` +
-        `and ${result.objects} objects in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      `Added ${result.customers} customers, ${result.jobs} jobs, ${result.runs} runs (${result.unreviewed} unreviewed, ` +
+        `${result.reviewed} reviewed) and ${result.objects} objects in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   }
 } finally {

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import express from 'express';
 import session from 'express-session';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createContext, type AppContext, type AppDeps } from './context.ts';
 import { loadUser } from './middleware/auth.ts';
@@ -10,12 +9,14 @@ import { csrfProtection, exposeCsrfToken } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { exposeFlash } from './middleware/flash.ts';
 import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
 import { paths } from './paths.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import { PrismaStore } from './services/accounts/session-store.ts';
 import { settleDeferredWork } from './shared/deferred-work.ts';
 import { formatDateTime } from './shared/time.ts';
+import { viewEngine } from './shared/view-engine.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -34,6 +35,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.locals['context'] = context;
 
   app.set('view engine', 'ejs');
+  // Includes resolved once per compiled template, not looked up on every render (src/shared/view-engine.ts).
+  app.engine('ejs', viewEngine());
   app.set('views', path.join(root, 'views'));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -52,19 +55,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     res.locals.fmt = (d: Date | null) => formatDateTime(d, config.timezone);
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // No inline script or style anywhere: run messages come from e-mails and are untrusted.
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          // The app is often tried on plain http://localhost; upgrading would break that.
-          'upgrade-insecure-requests': config.isProduction ? [] : null,
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger,

@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { DataFolderLockedError, lockDataFolder } from './db/data-folder-lock.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { applyMigrations } from './db/migrate.ts';
+import { applyMigrations, MigrationError } from './db/migrate.ts';
+import { DatabaseUnreachableError, waitForDatabase } from './db/wait-for-database.ts';
 import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -23,26 +23,29 @@ export interface Running {
 
 export class StartupError extends Error {}
 
-/**
- * PGlite has no lock of its own: two processes on one data folder would corrupt it. A lock file
- * (refreshed while we run, stale after a crash) makes the second process stop with a clear line.
- */
-async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    return await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, 'backupchecks.lock'),
-      stale: 15_000,
-      update: 5_000,
-    });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ELOCKED') {
-      throw new StartupError(
-        `Another Backupchecks process is already using the data folder "${dir}". Stop it first, or set DATA_DIR to another folder.`,
-      );
-    }
-    throw e;
+/** Failures an operator fixes outside the app end start-up with their one line, not a stack trace. */
+function asStartupError(error: unknown): never {
+  if (
+    error instanceof DataFolderLockedError ||
+    error instanceof DatabaseUnreachableError ||
+    error instanceof MigrationError
+  ) {
+    throw new StartupError(error.message, { cause: error });
   }
+  throw error;
+}
+
+/** PostgreSQL: wait for the server (src/db/wait-for-database.ts). Embedded: lock its folder first. */
+async function prepareDatabase(config: Config, logger: Logger): Promise<() => Promise<void>> {
+  if (config.databaseUrl) {
+    const { attempts } = await waitForDatabase(config.databaseUrl, {
+      waitSeconds: config.databaseWaitSeconds,
+      log: (line) => logger.warn(line),
+    }).catch(asStartupError);
+    if (attempts > 1) logger.info(`Database reachable after ${attempts} attempts`);
+    return async () => {};
+  }
+  return lockDataFolder(config.dataDir, { log: (line) => logger.warn(line) }).catch(asStartupError);
 }
 
 /** Config → database → migrations → first admin → HTTP. Used by server.ts, tests and e2e. */
@@ -51,7 +54,7 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     sessionSecret: config.sessionSecret,
     encryptionKey: config.encryptionKey,
   });
-  const unlock = config.databaseUrl ? async () => {} : await lockDataDir(config.dataDir);
+  const unlock = await prepareDatabase(config, logger);
   const database = await openDatabase(
     config.databaseUrl
       ? { kind: 'postgres', url: config.databaseUrl }
@@ -61,7 +64,11 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     throw e;
   });
 
-  const { applied } = await applyMigrations(database.sql, { log: (m) => logger.info(m) });
+  const { applied } = await applyMigrations(database.sql, { log: (m) => logger.info(m) }).catch(async (e: unknown) => {
+    await database.close();
+    await unlock();
+    return asStartupError(e);
+  });
   if (applied.length) logger.info({ applied }, 'database migrations applied');
 
   const admin = await ensureAdmin(database.prisma, {

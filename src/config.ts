@@ -18,6 +18,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }).optional(),
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   DATA_DIR: z.string().min(1).default('data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   APP_ENCRYPTION_KEY: hexKey.optional(),
@@ -67,6 +68,11 @@ export interface Config {
   readonly host: string;
   /** Set: use that PostgreSQL server. Unset: embedded PGlite in `${dataDir}/pglite`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * How long start-up keeps trying to reach DATABASE_URL's server before it gives up
+   * (src/db/wait-for-database.ts): a server still starting or restarting is waited for. 0: once.
+   */
+  readonly databaseWaitSeconds: number;
   readonly dataDir: string;
   /** Unset outside production: generated and kept in the data folder (see secrets.ts). */
   readonly sessionSecret: string | undefined;
@@ -124,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ['SESSION_SECRET', 'APP_ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
       if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required when NODE_ENV=production`);
     }
+    // Demo mode seeds made-up customers into the real database and needs the Autotask simulator,
+    // a development package the production install leaves out; it is for trying the app out.
+    if (e.DEMO_DATA) {
+      throw new ConfigError(
+        'Configuration error: DEMO_DATA=true is not allowed when NODE_ENV=production (demo data is for trying the app out); remove it or set it to false',
+      );
+    }
   }
   return {
     nodeEnv: e.NODE_ENV,
@@ -132,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseWaitSeconds: e.DATABASE_WAIT_SECONDS,
     dataDir: e.DATA_DIR,
     sessionSecret: e.SESSION_SECRET,
     encryptionKey: e.APP_ENCRYPTION_KEY,

@@ -3,22 +3,40 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db, Role } from '../db/database.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors/catalogue.ts';
 import { paths } from '../paths.ts';
+import { sessionOwnerOf } from '../services/accounts/session-store.ts';
 import type { CurrentUser } from '../shared/session-types.ts';
+
+/** Per request: whether the signed-in user must set up two-factor sign-in, when it came with the session. */
+const twoFactorPending = new WeakMap<Request, boolean>();
+
+/**
+ * For src/middleware/two-factor-required.ts: the answer read with the session, or undefined when
+ * the user was read on their own (then the middleware asks the database).
+ */
+export function knownTwoFactorPending(req: Request): boolean | undefined {
+  return twoFactorPending.get(req);
+}
 
 /**
  * Loads the signed-in user on every request. Reading the row each time is what makes a
  * deactivation take effect at once: a deactivated user's session is replaced on its next request.
+ * The row normally comes with the session, in the same statement (src/services/accounts/session-store.ts).
  */
 export function loadUser(db: Db): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId) {
-      const user = await db.user.findUnique({
-        where: { id: userId },
-        select: { id: true, email: true, name: true, role: true, active: true },
-      });
+      const owner = sessionOwnerOf(req);
+      const user =
+        owner && owner.id === userId
+          ? owner
+          : await db.user.findUnique({
+              where: { id: userId },
+              select: { id: true, email: true, name: true, role: true, active: true },
+            });
       if (user?.active) {
         req.user = { id: user.id, email: user.email, name: user.name, role: user.role };
+        if (owner === user) twoFactorPending.set(req, owner.mustSetUpTwoFactor);
       } else {
         // A fresh, empty session (not a destroyed one) so the rest of the request still works.
         await promisify(req.session.regenerate.bind(req.session))();

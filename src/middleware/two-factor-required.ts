@@ -3,6 +3,7 @@ import { contextOf } from '../context.ts';
 import { ForbiddenError } from '../errors/catalogue.ts';
 import { paths } from '../paths.ts';
 import { mustSetUpTwoFactor } from '../services/accounts/security-settings.ts';
+import { knownTwoFactorPending } from './auth.ts';
 import { flash } from './flash.ts';
 
 export const TWO_FACTOR_REQUIRED = 'Your role requires two-factor sign-in: set it up to continue.';
@@ -26,13 +27,15 @@ const STILL_OPEN: ReadonlySet<string> = new Set([
 /**
  * Settings → Security can require two-factor sign-in for admins (they hold the Autotask
  * credentials). An admin signed in without it is held on the set-up page: a page is redirected
- * there with a message, a form elsewhere is refused (403). Only admins cost a query, one per
- * request, read from the database rather than cached in the session so that turning the setting on
- * or an admin's reset applies to sessions that are already open.
+ * there with a message, a form elsewhere is refused (403). Read from the database on every request
+ * rather than kept in the session, so that turning the setting on or an admin's reset applies to
+ * sessions that are already open: normally with the session itself (src/services/accounts/session-store.ts),
+ * else with a query of its own.
  */
 export const requireTwoFactorWhereRequired: RequestHandler = async (req, res, next) => {
   if (req.user?.role !== 'admin' || STILL_OPEN.has(req.path)) return next();
-  if (!(await mustSetUpTwoFactor(contextOf(req).database.prisma, req.user.id))) return next();
+  const pending = knownTwoFactorPending(req) ?? (await mustSetUpTwoFactor(contextOf(req).database.prisma, req.user.id));
+  if (!pending) return next();
   if (req.method === 'GET' || req.method === 'HEAD') {
     flash(req, { type: 'warning', text: TWO_FACTOR_REQUIRED });
     return res.redirect(paths.account.twoFactor);

@@ -24,6 +24,9 @@ describe('config', () => {
     expect(config.isProduction).toBe(true);
     expect(config.port).toBe(3000);
     expect(config.demoData).toBe(false);
+    // Start-up waits this long for a PostgreSQL server that is still starting (src/db/wait-for-database.ts).
+    expect(config.databaseWaitSeconds).toBe(120);
+    expect(loadConfig({ ...production, DEMO_DATA: 'false', DATABASE_WAIT_SECONDS: '0' }).databaseWaitSeconds).toBe(0);
   });
 
   it('runs with nothing configured outside production (embedded database, demo data)', () => {
@@ -42,6 +45,9 @@ describe('config', () => {
     ['bad url', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgresql:// URL'],
     ['short secret', { SESSION_SECRET: 'abc' }, 'SESSION_SECRET must be at least 32 characters'],
     ['bad time zone', { APP_TIMEZONE: 'Mars/Olympus' }, 'APP_TIMEZONE must be an IANA time zone'],
+    // The production image has no Autotask simulator and may not write its folder: demo mode there crashed.
+    ['demo data', { DEMO_DATA: 'true' }, 'DEMO_DATA=true is not allowed when NODE_ENV=production'],
+    ['negative database wait', { DATABASE_WAIT_SECONDS: '-1' }, 'DATABASE_WAIT_SECONDS'],
   ])('%s gives one line naming the variable', (_name, change, expected) => {
     const message = messageOf({ ...production, ...change });
     expect(message).toContain(expected);

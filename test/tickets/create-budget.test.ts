@@ -19,8 +19,8 @@ import { cachePicklists, decode, simTicketsOfRun, ticketCell } from './helpers.t
  * log on errors only (a logged call is a statement of its own), resolving off.
  */
 
-const POST_BUDGET = 12;
-const CLICK_BUDGET = 20;
+const POST_BUDGET = 11;
+const CLICK_BUDGET = 18;
 
 const simCtx = useSimulator();
 let db: TestDatabase;

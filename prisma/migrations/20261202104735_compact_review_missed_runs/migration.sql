@@ -58,9 +58,13 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE FUNCTION backupchecks_run_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW."searchText" := lower(coalesce(NEW.remark, '')) || coalesce((
-    SELECT string_agg(' ' || lower(o.name || ' ' || coalesce(o.message, '')), '' ORDER BY o.position)
-    FROM "RunObject" o WHERE o."runId" = NEW.id), '');
+  NEW."searchText" := lower(coalesce(NEW.remark, ''));
+  -- A new run has no objects yet (they are appended below); a changed remark keeps them.
+  IF TG_OP = 'UPDATE' THEN
+    NEW."searchText" := NEW."searchText" || coalesce((
+      SELECT string_agg(' ' || lower(o.name || ' ' || coalesce(o.message, '')), '' ORDER BY o.position)
+      FROM "RunObject" o WHERE o."runId" = NEW.id), '');
+  END IF;
   RETURN NEW;
 END $$;
 
@@ -84,5 +88,5 @@ CREATE TRIGGER "RunObject_searchText" AFTER INSERT ON "RunObject"
 UPDATE "Run" SET remark = remark;
 
 -- Unreviewed runs are what Run Checks reads on every request: a small partial index per purpose.
-CREATE INDEX "Run_unreviewed_job_idx" ON "Run" ("jobId", status, "runAt", id) WHERE "reviewedAt" IS NULL;
+CREATE INDEX "Run_unreviewed_job_idx" ON "Run" ("jobId", status, "runAt", id) INCLUDE ("ticketRecordId") WHERE "reviewedAt" IS NULL;
 CREATE INDEX "Run_unreviewed_search_idx" ON "Run" USING gin ("searchText" gin_trgm_ops) WHERE "reviewedAt" IS NULL;

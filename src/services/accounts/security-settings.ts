@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import { Prisma, type Db } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import { paths } from '../../paths.ts';
 import { audit, type Actor } from './audit.ts';
@@ -51,9 +51,20 @@ async function assertEnrolled(db: Db, actor: Actor): Promise<void> {
 }
 
 /**
+ * The condition "must set up two-factor sign-in" over the user row `alias` of a query: the setting
+ * is on and they have not. The session store reads it with the session (session-store.ts), so
+ * admins' pages need no statement of their own for it.
+ */
+export function twoFactorPendingSql(alias: string): Prisma.Sql {
+  const user = Prisma.raw(`"${alias}"`);
+  return Prisma.sql`(${user}."totpEnabledAt" IS NULL AND EXISTS (
+    SELECT 1 FROM "SecuritySettings" sec WHERE sec."id" = ${SETTINGS_ID} AND sec."requireTwoFactorForAdmins"))`;
+}
+
+/**
  * Whether this user must set up two-factor sign-in before using the app: the setting is on and
- * they have not. One query joining the setting's row to the user's, for admins on every request
- * (src/middleware/two-factor-required.ts); it answers false while the setting is off.
+ * they have not. One query joining the setting's row to the user's, for admins whose session did
+ * not come with the answer (src/middleware/two-factor-required.ts); false while the setting is off.
  */
 export async function mustSetUpTwoFactor(db: Db, userId: number): Promise<boolean> {
   const rows = await db.$queryRaw<Array<{ blocked: boolean }>>`

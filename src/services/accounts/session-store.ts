@@ -1,5 +1,7 @@
-import { Store, type SessionData } from 'express-session';
-import type { Db } from '../../db/database.ts';
+import type { Request } from 'express';
+import { Store, type Session, type SessionData } from 'express-session';
+import type { Db, Role } from '../../db/database.ts';
+import { twoFactorPendingSql } from './security-settings.ts';
 
 /** Where a session was opened, shown to its user in the list of their sessions. */
 export interface OpenedFrom {
@@ -12,6 +14,42 @@ declare module 'express-session' {
     /** Set at sign-in with `userId`; both are copied to the Session row's columns. */
     openedFrom?: OpenedFrom;
   }
+}
+
+/**
+ * The user a session belongs to, read in the same statement as the session, with what every
+ * request checks about them: whether they are still active (src/middleware/auth.ts) and whether
+ * an admin among them must set up two-factor sign-in first (src/middleware/two-factor-required.ts).
+ */
+export interface SessionOwner {
+  readonly id: number;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly active: boolean;
+  readonly mustSetUpTwoFactor: boolean;
+}
+
+interface SessionRow {
+  data: string;
+  expiresAt: Date;
+  id: number | null;
+  email: string | null;
+  name: string | null;
+  role: Role | null;
+  active: boolean | null;
+  mustSetUpTwoFactor: boolean | null;
+}
+
+/** Per request: the owner read with its session (null: a session of nobody). */
+const ownerOfRequest = new WeakMap<Request, SessionOwner | null>();
+
+/**
+ * The owner of the session this request arrived with, as read together with it; undefined when
+ * the request's session was not read from the store (a new one, or none).
+ */
+export function sessionOwnerOf(req: Request): SessionOwner | null | undefined {
+  return ownerOfRequest.get(req);
 }
 
 /** Writing "last used" more often than this adds a write per request and tells the user nothing more. */
@@ -27,7 +65,8 @@ const MAX_IP = 64;
  * express-session's store in PostgreSQL. Written here rather than taken from a library because the
  * owner of a session must be a column: ending a user's sessions on a password reset, a role change
  * or a deactivation, and listing them on the account page, are queries by user. Every operation is
- * one SQL statement.
+ * one SQL statement; reading a session also reads its owner (`sessionOwnerOf`), so a signed-in
+ * page starts with one statement instead of one for the session and one for the user.
  */
 export class PrismaStore extends Store {
   private readonly sweeper: NodeJS.Timeout;
@@ -37,6 +76,8 @@ export class PrismaStore extends Store {
    * it is not sent at all: a request whose session was saved before a redirect then writes it once.
    */
   private readonly writtenAt = new Map<string, number>();
+  /** From a session's data, as `get` hands it to express-session, to its owner (see createSession). */
+  private readonly owners = new WeakMap<SessionData, SessionOwner | null>();
 
   constructor(private readonly db: Db) {
     super();
@@ -46,10 +87,29 @@ export class PrismaStore extends Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    this.db.session
-      .findUnique({ where: { sid }, select: { data: true, expiresAt: true } })
-      .then((row) => callback(null, row && row.expiresAt > new Date() ? (JSON.parse(row.data) as SessionData) : null))
+    this.db.$queryRaw<SessionRow[]>`
+      SELECT s.data, s."expiresAt", u.id, u.email, u.name, u.role::text AS role, u.active,
+             ${twoFactorPendingSql('u')} AS "mustSetUpTwoFactor"
+      FROM "Session" s LEFT JOIN "User" u ON u.id = s."userId"
+      WHERE s.sid = ${sid}`
+      .then(([row]) => {
+        if (!row || row.expiresAt <= new Date()) return callback(null, null);
+        const session = JSON.parse(row.data) as SessionData;
+        this.owners.set(session, ownerOf(row));
+        callback(null, session);
+      })
       .catch(callback);
+  }
+
+  /**
+   * express-session turns what `get` answered into the request's session here, with the request
+   * at hand: the owner read with it is noted for that request.
+   */
+  override createSession(req: Request, session: SessionData): Session & SessionData {
+    const owner = this.owners.get(session);
+    const created = super.createSession(req, session);
+    if (owner !== undefined) ownerOfRequest.set(req, owner);
+    return created;
   }
 
   override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
@@ -115,6 +175,18 @@ export class PrismaStore extends Store {
   shutdown(): void {
     clearInterval(this.sweeper);
   }
+}
+
+function ownerOf(row: SessionRow): SessionOwner | null {
+  if (row.id === null) return null;
+  return {
+    id: row.id,
+    email: row.email!,
+    name: row.name!,
+    role: row.role!,
+    active: row.active!,
+    mustSetUpTwoFactor: row.mustSetUpTwoFactor === true,
+  };
 }
 
 function expiryOf(session: SessionData): Date {

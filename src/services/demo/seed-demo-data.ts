@@ -9,6 +9,7 @@ import {
   type Profile,
 } from './catalog.ts';
 import { nameKeyOf } from '../customers/customers.ts';
+import { insertRunsWithObjects, type BulkRun } from './bulk-runs.ts';
 
 /**
  * Demo and benchmark data. Planning is a pure function of a seed and a reference date, so the same
@@ -33,6 +34,8 @@ export interface PlannedRun {
   readonly objects: readonly PlannedObject[];
 }
 export interface PlannedJob {
+  /** The catalogue job it was made from (src/services/demo/catalog.ts). */
+  readonly template: JobTemplate;
   readonly name: string;
   readonly backupSoftware: string;
   readonly backupType: string;
@@ -85,7 +88,12 @@ function successMessage(family: Family, rnd: Random): string | null {
   }
 }
 
-function planRun(template: JobTemplate, runAt: Date, broken: boolean, rnd: Random): Omit<PlannedRun, 'reviewed'> {
+export function planRun(
+  template: JobTemplate,
+  runAt: Date,
+  broken: boolean,
+  rnd: Random,
+): Omit<PlannedRun, 'reviewed'> {
   const chance = odds[template.profile];
   const objects = template.objects.map((o, index): PlannedObject => {
     if (broken && template.failure?.object === index) {
@@ -133,6 +141,7 @@ export function planDemoData(seed: number, now: Date): PlannedCustomer[] {
   return demoCustomerNames.map((name) => ({
     name,
     jobs: demoJobs[name].map((template) => ({
+      template,
       name: template.name,
       backupSoftware: template.backupSoftware,
       backupType: template.backupType,
@@ -150,15 +159,26 @@ export function planDemoData(seed: number, now: Date): PlannedCustomer[] {
 export interface LargeDataOptions {
   readonly customers: number;
   readonly jobsPerCustomer: number;
+  /** Unreviewed runs per job: one a day, up to the reference date. */
   readonly runsPerJob: number;
+  /** Reviewed runs per job, one a day before the unreviewed ones (src/services/demo/large-data.ts). */
+  readonly historyRunsPerJob: number;
 }
-export const largeDataDefaults: LargeDataOptions = { customers: 500, jobsPerCustomer: 4, runsPerJob: 10 };
+export const largeDataDefaults: LargeDataOptions = {
+  customers: 500,
+  jobsPerCustomer: 4,
+  runsPerJob: 10,
+  historyRunsPerJob: 100,
+};
 
-/** The benchmark set: by default 500 customers, 2,000 jobs and 20,000 runs, all unreviewed. */
+/**
+ * The benchmark set: by default 500 customers, 2,000 jobs and 20,000 runs, all unreviewed. Its
+ * history of reviewed runs is planned job by job while it is written (src/services/demo/large-data.ts).
+ */
 export function planLargeData(
   seed: number,
   now: Date,
-  options: LargeDataOptions = largeDataDefaults,
+  options: Pick<LargeDataOptions, 'customers' | 'jobsPerCustomer' | 'runsPerJob'> = largeDataDefaults,
 ): PlannedCustomer[] {
   const rnd = createRandom(seed);
   const templates = Object.values(demoJobs).flat();
@@ -169,6 +189,7 @@ export function planLargeData(
     for (let j = 0; j < options.jobsPerCustomer; j += 1) {
       const template = templates[(c * options.jobsPerCustomer + j) % templates.length]!;
       jobs.push({
+        template,
         name: template.name,
         backupSoftware: template.backupSoftware,
         backupType: template.backupType,
@@ -192,7 +213,7 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** Inserts a plan with a handful of multi-row INSERTs per table (not one statement per row). */
+/** Inserts a plan with a handful of multi-row INSERTs per table (not one statement per row); runs with bulk-runs.ts. */
 export async function writePlan(
   db: Writer,
   plan: readonly PlannedCustomer[],
@@ -219,39 +240,29 @@ export async function writePlan(
   }
 
   const runs = plan.flatMap((c) =>
-    c.jobs.flatMap((j) =>
-      j.runs.map((run) => ({ run, jobId: jobId.get(`${customerId.get(nameKeyOf(c.name))}|${j.name}`)! })),
-    ),
+    c.jobs.flatMap((j) => {
+      const id = jobId.get(`${customerId.get(nameKeyOf(c.name))}|${j.name}`)!;
+      return j.runs.map((run) => bulkRunOf(id, run, options));
+    }),
   );
-  let unreviewed = 0;
-  let objectCount = 0;
-  for (const part of chunks(runs)) {
-    const rows = await db.run.createManyAndReturn({
-      data: part.map(({ run, jobId: id }) => {
-        if (!run.reviewed) unreviewed += 1;
-        const reviewedAt = run.reviewed
-          ? new Date(Math.min(run.runAt.getTime() + 9 * hour, options.now.getTime()))
-          : null;
-        return {
-          jobId: id,
-          runAt: run.runAt,
-          status: run.status,
-          remark: run.remark,
-          createdAt: new Date(run.runAt.getTime() + 4 * 60_000),
-          reviewedAt,
-          reviewedById: reviewedAt ? (options.reviewerId ?? null) : null,
-        };
-      }),
-      select: { id: true, jobId: true, runAt: true },
-    });
-    const runId = new Map(rows.map((r) => [`${r.jobId}|${r.runAt.toISOString()}`, r.id]));
-    const objects = part.flatMap(({ run, jobId: id }) =>
-      run.objects.map((o, position) => ({ ...o, position, runId: runId.get(`${id}|${run.runAt.toISOString()}`)! })),
-    );
-    for (const objectPart of chunks(objects)) await db.runObject.createMany({ data: objectPart });
-    objectCount += objects.length;
-  }
+  const unreviewed = runs.filter((r) => !r.reviewedAt).length;
+  const objectCount = await insertRunsWithObjects(db, runs);
   return { customers: plan.length, jobs: jobData.length, runs: runs.length, unreviewed, objects: objectCount };
+}
+
+/** A planned run as bulk-runs.ts writes it: created a few minutes after it ran, reviewed the morning after. */
+export function bulkRunOf(jobId: number, run: PlannedRun, options: { reviewerId?: number | null; now: Date }): BulkRun {
+  const reviewedAt = run.reviewed ? new Date(Math.min(run.runAt.getTime() + 9 * hour, options.now.getTime())) : null;
+  return {
+    jobId,
+    runAt: run.runAt,
+    status: run.status,
+    remark: run.remark,
+    createdAt: new Date(run.runAt.getTime() + 4 * 60_000),
+    reviewedAt,
+    reviewedById: reviewedAt ? (options.reviewerId ?? null) : null,
+    objects: run.objects,
+  };
 }
 
 export const demoSeed = 20_261_122;
@@ -263,12 +274,6 @@ export async function seedDemoData(db: Db, options: { seed?: number; now?: Date;
   return db.$transaction((tx) => writePlan(tx, plan, { now, reviewerId: options.reviewerId ?? null }), {
     timeout: 60_000,
   });
-}
-
-/** Seeds the large benchmark set (not in one transaction: it is big, and only for benchmarks). */
-export async function seedLargeData(db: Db, options: { seed?: number; now?: Date; size?: LargeDataOptions } = {}) {
-  const now = options.now ?? new Date();
-  return writePlan(db, planLargeData(options.seed ?? demoSeed + 1, now, options.size), { now });
 }
 
 /** Demo data goes only into a database without customers: never on top of real ones. */

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import { ValidationError } from '../../errors/catalogue.ts';
-import { findCustomerByNameOrAlias } from '../customers/aliases.ts';
+import { storeIfKnown } from './ingest-statement.ts';
 import type { RunInput } from './run-input.ts';
-import { findOrCreateJob, isUniqueViolation, runCreateData, runSelect, type IngestedRun } from './run-writer.ts';
+import { findOrCreateJob, runSelect, type IngestedRun } from './run-writer.ts';
 import { findReportByExternalId, storeUnmatched, type UnmatchedReport } from './unmatched.ts';
 
 /**
@@ -25,15 +25,17 @@ export interface IngestSource {
  * Stores one run with its objects, or keeps it as unmatched. The same `externalId` again returns
  * what was stored the first time and changes nothing, so a sender may retry after a timeout
  * without creating duplicates. Runs are looked up before unmatched reports, because assigning a
- * report moves its externalId onto the run it becomes.
+ * report moves its externalId onto the run it becomes. A run of a known job is stored by one
+ * statement (ingest-statement.ts); a resend, a job's first run and an unknown customer cost a few more.
  */
 export async function ingestRun(db: Db, input: RunInput, source: IngestSource): Promise<IngestOutcome> {
-  if (input.externalId) {
+  let attempt = await storeIfKnown(db, input);
+  if (attempt.stored && input.externalId) {
     const existing = await findStored(db, input.externalId);
     if (existing) return existing;
   }
 
-  const customer = await findCustomerByNameOrAlias(db, input.customer);
+  const customer = attempt.customer;
   if (!customer) return { state: 'unmatched', ...(await storeUnmatched(db, input, source.apiTokenId)) };
   if (!customer.active) {
     throw new ValidationError(
@@ -43,19 +45,24 @@ export async function ingestRun(db: Db, input: RunInput, source: IngestSource): 
       'The customer is deactivated.',
     );
   }
-  const job = await findOrCreateJob(db, customer.id, input.job);
-
-  try {
-    const run = await db.run.create({ data: runCreateData(job.id, input), select: runSelect });
-    return { state: 'matched', run, created: true };
-  } catch (e) {
-    // A retry that raced its own first attempt: the unique externalId let the first one win.
-    if (input.externalId && isUniqueViolation(e)) {
-      const existing = await findStored(db, input.externalId);
-      if (existing) return existing;
-    }
-    throw e;
+  if (attempt.jobId === null) {
+    // The job's first run: create the job, then store the run as any other.
+    await findOrCreateJob(db, customer.id, input.job);
+    attempt = await storeIfKnown(db, input);
   }
+  if (attempt.runId !== null && attempt.jobId !== null) {
+    const { externalId, status, runAt } = input;
+    return {
+      state: 'matched',
+      created: true,
+      run: { id: attempt.runId, jobId: attempt.jobId, externalId, status, runAt },
+    };
+  }
+
+  // A retry that raced its own first attempt: the unique externalId let the first one win.
+  const existing = input.externalId ? await findStored(db, input.externalId) : null;
+  if (existing) return existing;
+  throw new Error(`The run with externalId ${input.externalId} was neither stored nor found.`);
 }
 
 /**
