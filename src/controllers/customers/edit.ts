@@ -19,17 +19,29 @@ import { parseOrThrow } from '../../shared/validation.ts';
 
 /** A customer's edit page (admins): rename, aliases, pause for maintenance, deactivate or reactivate. */
 export async function get(req: Request, res: Response): Promise<void> {
+  await renderEdit(req, res, {});
+}
+
+interface EditForms {
+  /** The name field as typed (a refused rename), instead of the stored name. */
+  readonly name?: unknown;
+  readonly errors?: Record<string, string>;
+  /** The pause form as typed (a refused pause). */
+  readonly pauseValues?: ReturnType<typeof typedPause>;
+}
+
+/** The edit page, with one of its forms as typed when it was refused. */
+async function renderEdit(req: Request, res: Response, forms: EditForms): Promise<void> {
   const db = contextOf(req).database.prisma;
-  const id = idParam(req.params['id'], CUSTOMER_MISSING);
-  const customer = await getCustomer(db, id);
+  const customer = await getCustomer(db, idParam(req.params['id'], CUSTOMER_MISSING));
   res.render('customers/edit', {
     title: `Edit ${customer.name}`,
     customer,
-    aliases: await listAliases(db, id),
-    values: { name: customer.name },
-    errors: {},
+    aliases: await listAliases(db, customer.id),
+    values: { name: 'name' in forms ? forms.name : customer.name },
+    errors: forms.errors ?? {},
     pause: currentPause(customer, new Date()),
-    pauseValues: EMPTY_PAUSE,
+    pauseValues: forms.pauseValues ?? EMPTY_PAUSE,
   });
 }
 
@@ -49,30 +61,11 @@ export async function postName(req: Request, res: Response): Promise<void> {
 
 /** How the edit page shows a refused rename (empty, too long, or taken), with the typed name. */
 export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
-  const db = contextOf(req).database.prisma;
-  const customer = await getCustomer(db, idParam(req.params['id'], CUSTOMER_MISSING));
-  res.render('customers/edit', {
-    title: `Edit ${customer.name}`,
-    customer,
-    aliases: await listAliases(db, customer.id),
-    values: { name: (req.body as { name?: unknown } | undefined)?.name },
-    errors: { ...failure.fieldErrors },
-    pause: currentPause(customer, new Date()),
-    pauseValues: EMPTY_PAUSE,
-  });
+  const name = (req.body as { name?: unknown } | undefined)?.name;
+  await renderEdit(req, res, { name, errors: { ...failure.fieldErrors } });
 }
 
 /** How the edit page shows a refused pause (an end that is not a moment in the future, a reason too long). */
 export async function showPauseFailure(req: Request, res: Response, failure: Failure): Promise<void> {
-  const db = contextOf(req).database.prisma;
-  const customer = await getCustomer(db, idParam(req.params['id'], CUSTOMER_MISSING));
-  res.render('customers/edit', {
-    title: `Edit ${customer.name}`,
-    customer,
-    aliases: await listAliases(db, customer.id),
-    values: { name: customer.name },
-    errors: { ...failure.fieldErrors },
-    pause: currentPause(customer, new Date()),
-    pauseValues: typedPause(req.body),
-  });
+  await renderEdit(req, res, { errors: { ...failure.fieldErrors }, pauseValues: typedPause(req.body) });
 }
