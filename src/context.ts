@@ -1,4 +1,4 @@
-import type { WriteRetryOptions } from './autotask/client.ts';
+import type { StartDeadline, WriteRetryOptions } from './autotask/client.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -19,6 +19,11 @@ export interface AppDeps {
   readonly autotaskZoneLookupUrl?: string | undefined;
   /** Waits before a write refused by Autotask's thread threshold is sent again; tests make them instant. */
   readonly autotaskWriteRetry?: WriteRetryOptions | undefined;
+  /**
+   * When an Autotask request is given up. Default: AUTOTASK_TIMEOUT_MS after it is sent. Tests end
+   * requests at a point they choose instead of racing a timer (test/support/autotask-deadlines.ts).
+   */
+  readonly autotaskDeadline?: StartDeadline | undefined;
 }
 
 export interface AppContext extends AppDeps {
@@ -42,6 +47,7 @@ export function createContext(deps: AppDeps): AppContext {
       timeoutMs: config.autotask.timeoutMs,
       logger,
       writeRetry: deps.autotaskWriteRetry,
+      startDeadline: deps.autotaskDeadline,
     }),
   };
 }

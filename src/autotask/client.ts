@@ -43,6 +43,7 @@ import { ticketUrl } from './links.ts';
 import { addTicketNote, listTicketNotes } from './notes.ts';
 import { getTicketNotePicklists, getTicketPicklists } from './picklists.ts';
 import { getThresholdInformation } from './threshold.ts';
+import { timerDeadline, type StartDeadline } from './transport.ts';
 import {
   createTicket,
   findTicketByNumber,
@@ -93,6 +94,8 @@ export interface AutotaskClientOptions {
   readonly retry?: RetryOptions | undefined;
   /** Default: shared by every client in this process with the same integration code, 3 per endpoint. */
   readonly limiter?: EndpointLimiter | undefined;
+  /** When a request is given up. Default: `timeoutMs` after it is sent (`transport.ts`). */
+  readonly startDeadline?: StartDeadline | undefined;
 }
 
 export interface AutotaskClient {
@@ -164,6 +167,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     logger: options.logger,
     limiter: options.limiter ?? sharedEndpointLimiter(options.credentials.integrationCode),
     retry: options.retry,
+    startDeadline: options.startDeadline ?? timerDeadline,
   });
 
   return {
@@ -205,6 +209,7 @@ export type { CreateTicketOptions } from './tickets.ts';
 export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
 export { InMemoryZoneCache, type ZoneCache } from './zone.ts';
 export { createEndpointLimiter } from './concurrency.ts';
+export { timerDeadline, type Deadline, type StartDeadline, type WireRequest } from './transport.ts';
 export {
   DEFAULT_WRITE_RETRY_TUNING,
   mayResendAfterCheck,

@@ -13,6 +13,7 @@ import {
   transportError,
   type HttpMethod,
   type Outcome,
+  type StartDeadline,
 } from './transport.ts';
 import type { ApiLogLevel, AutotaskCredentials, AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.ts';
 import { parseAnswer } from './wire.ts';
@@ -68,6 +69,7 @@ interface HttpOptions {
   readonly logger: AutotaskLogger | undefined;
   readonly limiter: EndpointLimiter;
   readonly retry: RetryOptions | undefined;
+  readonly startDeadline: StartDeadline;
 }
 
 export interface AutotaskHttp {
@@ -111,7 +113,7 @@ function wiringFor(options: HttpOptions): Wiring {
   const redact = createRedactor([credentials.secret, credentials.integrationCode]);
   return {
     options,
-    instance: createAxios(options.timeoutMs),
+    instance: createAxios(),
     authHeaders: credentialHeaders(credentials),
     redact,
     apiLog: createApiLog({ recorder: options.recorder, level: options.logLevel, redact, logger: options.logger }),
@@ -222,6 +224,7 @@ async function tryOnce(wiring: Wiring, request: AutotaskRequest, url: string, ro
       body: request.body,
     },
     timeoutMs,
+    wiring.options.startDeadline,
   );
   const outcome: Outcome =
     'answer' in sent

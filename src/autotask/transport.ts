@@ -16,10 +16,13 @@ import type { AutotaskCredentials } from './types.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
-/** An axios instance that leaves every judgement of the answer to us. */
-export function createAxios(timeoutMs: number): AxiosInstance {
+/**
+ * An axios instance that leaves every judgement of the answer to us. No axios `timeout`: in Node
+ * that is a socket idle timer, which the deadline of the whole exchange (`sendWithDeadline`)
+ * always beats, so the deadline alone decides when a request is given up.
+ */
+export function createAxios(): AxiosInstance {
   return axios.create({
-    timeout: timeoutMs,
     // Statuses are ours to judge; axios must not build errors that carry the request headers.
     validateStatus: () => true,
     responseType: 'text',
@@ -58,6 +61,26 @@ export interface RawAnswer {
   readonly retryAfter: string | undefined;
 }
 
+/** The deadline of one exchange: `signal` aborts it; `clear` once it ended before that. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  clear(): void;
+}
+
+/**
+ * Starts the deadline of one exchange as it is sent. The app's is `timerDeadline`; a test may end
+ * an exchange at a point of its choosing instead (after the simulator applied a request it never
+ * answers), where a wall-clock timer would race the machine's speed.
+ */
+export type StartDeadline = (request: WireRequest, timeoutMs: number) => Deadline;
+
+/** `timeoutMs` after the request is sent. */
+export const timerDeadline: StartDeadline = (_request, timeoutMs) => {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+};
+
 /**
  * Sends one request and waits at most `timeoutMs` for the whole exchange. Resolves with the answer,
  * or with what was thrown instead of one (a connection error, the deadline).
@@ -66,17 +89,17 @@ export async function sendWithDeadline(
   instance: AxiosInstance,
   request: WireRequest,
   timeoutMs: number,
+  startDeadline: StartDeadline = timerDeadline,
 ): Promise<{ readonly answer: RawAnswer } | { readonly failure: unknown }> {
-  const controller = new AbortController();
-  // axios' timeout is a socket idle timeout in Node; this one bounds the whole exchange.
-  const deadline = setTimeout(() => controller.abort(), timeoutMs);
+  // The whole exchange, from the moment it is sent (not a socket idle timeout).
+  const deadline = startDeadline(request, timeoutMs);
   try {
     const response = await instance.request<string>({
       url: request.url,
       method: request.method,
       headers: { ...request.headers },
       data: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: controller.signal,
+      signal: deadline.signal,
     });
     return {
       answer: {
@@ -88,7 +111,7 @@ export async function sendWithDeadline(
   } catch (e) {
     return { failure: e };
   } finally {
-    clearTimeout(deadline);
+    deadline.clear();
   }
 }
 

@@ -26,11 +26,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-/** `deps`: what a test replaces, e.g. `autotaskWriteRetry` with a sleep that records its waits. */
+/**
+ * `deps`: what a test replaces, e.g. `autotaskWriteRetry` with a sleep that records its waits, or
+ * `autotaskDeadline` with deadlines the test ends itself (test/support/autotask-deadlines.ts).
+ */
 export function buildTestApp(
   database: Database,
   env: Record<string, string> = {},
-  deps: Pick<AppDeps, 'autotaskWriteRetry'> = {},
+  deps: Pick<AppDeps, 'autotaskWriteRetry' | 'autotaskDeadline'> = {},
 ): BuiltApp {
   const config = testConfig(env);
   return cachingViews(

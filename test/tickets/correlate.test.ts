@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { signInAs } from '../support/app.ts';
+import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
+import { buildTestApp, signInAs } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { autotaskRequest, heldDeadlines, untilLogged } from '../support/autotask-deadlines.ts';
 import { makeCreatedTicket, makeCustomerWithRun } from '../support/fixtures.ts';
 import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { decode, ticketCell, ticketCreatePosts } from './helpers.ts';
@@ -23,9 +25,13 @@ import { postResolve } from './resolve-helpers.ts';
  * correlate-note.test.ts.
  */
 
+/** AUTOTASK_TIMEOUT_MS timers, unless a test holds the deadlines (test/support/autotask-deadlines.ts). */
+const deadlines = heldDeadlines();
+
 const suite = useAppWithSimulator({
   // Fresh proof that the API user sees non-billable time entries, so resolving is possible.
   autotask: { nonBillableProvenAt: new Date() },
+  build: (db, env) => buildTestApp(db, env, { autotaskDeadline: deadlines.start }),
   signIn: ['admin', 'operator', 'reporter'],
 });
 const { ctx, simCtx, built } = suite;
@@ -33,7 +39,10 @@ const { admin, operator, reporter } = suite.as;
 const timezone = () => built.context.config.timezone;
 const runOf = (id: number) => ctx.db.prisma.run.findUniqueOrThrow({ where: { id } });
 
-afterEach(() => simCtx.sim.faults.clear());
+afterEach(() => {
+  simCtx.sim.faults.clear();
+  deadlines.useTimers();
+});
 
 describe('Add to ticket', () => {
   it('offers the open ticket to a second failing run; the click links the run and writes one internal note', async () => {
@@ -111,6 +120,10 @@ describe('Add to ticket', () => {
     sim.state.clearRequestLog();
     // Slow notes, so late clicks arrive while the winner's note is on its way.
     sim.faults.setLatency(150, { entity: 'TicketNotes' });
+    // Autotask answers every read here. With the 2 s timers, a busy machine timed reads out before
+    // any click had linked the run: those clicks were rightly told "not added", and the test then
+    // measured the machine. A read that fails after another click won is the next test.
+    deadlines.hold();
 
     const responses = await Promise.all(sessions.map((s) => postAddTo(s, second.id, record.id)));
     sim.faults.setLatency(0, { entity: 'TicketNotes' });
@@ -125,6 +138,29 @@ describe('Add to ticket', () => {
     expect(said.filter((f) => f.startsWith('success: Added run'))).toHaveLength(1);
     expect(said.filter((f) => f.includes('is already on Autotask ticket'))).toHaveLength(9);
   }, 60_000);
+
+  it('a click whose Autotask read fails after another click linked the run is told the run is on the ticket', async () => {
+    const { sim } = simCtx;
+    const { second, ticket, record } = await recurringProblem(ctx.db, sim);
+    deadlines.hold();
+    // The late click finds the run without a ticket and reads the ticket's status live; no answer…
+    sim.faults.hangNext({ method: 'GET', entity: 'Tickets' });
+    const late = postAddTo(admin, second.id, record.id).then((r) => r);
+    await untilLogged(sim, (e) => e.method === 'GET' && e.entity === 'Tickets' && e.outcome === 'hung');
+
+    // …while the other click links the run and writes the note…
+    const winner = await postAddTo(operator, second.id, record.id);
+    expect(await flashAfter(operator, winner)).toMatch(/^success: Added run/);
+    await settleDeferredWork();
+    // …and then the late click's read times out. The run is on the ticket: saying "not added" would be wrong.
+    expect(deadlines.expire(autotaskRequest('GET', /^Tickets\/\d+$/))).toBe(1);
+    expect(await flashAfter(admin, await late)).toBe(
+      `info: Run #${second.id} of Acme Dental / Practice servers is already on Autotask ticket ${ticket.ticketNumber}. No second note was written.`,
+    );
+    expect(await runOf(second.id)).toMatchObject({ ticketRecordId: record.id, ticketLinkedById: operator.user.id });
+    expect(notePosts(sim)).toHaveLength(1);
+    expect(await ctx.db.prisma.auditEvent.count({ where: { action: 'ticket.run_added' } })).toBe(1);
+  });
 
   it('resolving the ticket from an added run marks it resolved on every linked run', async () => {
     const { sim } = simCtx;

@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { signInAs, type Agent } from '../support/app.ts';
+import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
+import { autotaskRequest, heldDeadlines, untilLogged } from '../support/autotask-deadlines.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
 import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
@@ -9,8 +10,12 @@ import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticket
 /** Small, so timeouts are quick; a pending attempt may be settled after twice this (settleAfterMs). */
 const TIMEOUT_MS = 400;
 
+/** The timers of AUTOTASK_TIMEOUT_MS, unless a test holds the deadlines and ends requests itself. */
+const deadlines = heldDeadlines();
+
 const suite = useAppWithSimulator({
   env: { AUTOTASK_TIMEOUT_MS: String(TIMEOUT_MS) },
+  build: (db, env) => buildTestApp(db, env, { autotaskDeadline: deadlines.start }),
   prepare: (s) => cachePicklists(s.db, s.sim),
   signIn: ['operator'],
 });
@@ -18,6 +23,7 @@ const { ctx, simCtx, built } = suite;
 let agent: Agent;
 let csrf: string;
 beforeEach(() => ({ agent, csrf } = suite.as.operator));
+afterEach(() => deadlines.useTimers());
 
 const row = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
 const auditActions = async () =>
@@ -130,9 +136,19 @@ describe('Autotask does not answer (timeout)', () => {
     const { sim } = simCtx;
     const { run } = await makeCustomerWithRun(ctx.db, { companyId: 105 });
     sim.faults.hangNext({ method: 'POST', entity: 'Tickets', afterApply: true });
+    // The POST times out once Autotask has created the ticket and left the answer hanging, and the
+    // lookup after it is answered: a 400 ms timer on a busy machine can fire before the simulator
+    // got to the POST (then nothing exists yet to find), or during the lookup.
+    deadlines.hold();
 
-    const res = await postCreate(agent, csrf, run.id).redirects(1);
+    const answered = postCreate(agent, csrf, run.id)
+      .redirects(1)
+      .then((r) => r);
+    await untilLogged(sim, (e) => e.method === 'POST' && e.entity === 'Tickets' && e.outcome === 'hung');
     const [ticket] = simTicketsOfRun(sim, run.id);
+    expect(ticket).toBeDefined();
+    expect(deadlines.expire(autotaskRequest('POST', /^Tickets$/))).toBe(1);
+    const res = await answered;
     expect(res.text).toContain(`Autotask had created ticket ${ticket!.ticketNumber}`);
     expect(await row(run.id)).toMatchObject({
       state: 'created',

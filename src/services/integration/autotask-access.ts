@@ -1,4 +1,9 @@
-import { createAutotaskClient, type AutotaskClient, type WriteRetryOptions } from '../../autotask/client.ts';
+import {
+  createAutotaskClient,
+  type AutotaskClient,
+  type StartDeadline,
+  type WriteRetryOptions,
+} from '../../autotask/client.ts';
 import type { AutotaskCredentials } from '../../autotask/types.ts';
 import { createDbApiCallRecorder, createDbZoneCache, primedZoneCache } from '../../db/autotask-store.ts';
 import type { Db, IntegrationSettings } from '../../db/database.ts';
@@ -28,6 +33,8 @@ export interface AutotaskAccessOptions {
   readonly logger: Logger;
   /** Default: 1 s, 2 s, 4 s with jitter, real timers; tests pass an instant sleep. */
   readonly writeRetry?: WriteRetryOptions | undefined;
+  /** When a request is given up. Default: `timeoutMs` after it is sent; tests end requests themselves. */
+  readonly startDeadline?: StartDeadline | undefined;
 }
 
 export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAccess {
@@ -41,6 +48,7 @@ export function createAutotaskAccess(options: AutotaskAccessOptions): AutotaskAc
       environment: settings.environment,
       zoneLookupUrl: options.zoneLookupUrl,
       timeoutMs: options.timeoutMs,
+      startDeadline: options.startDeadline,
       // Typed-in credentials must not read or overwrite the saved user's cached zone. The settings
       // row in hand holds the cached zone already: the client's first zone read costs no query.
       ...(sharedZone ? { zoneCache: primedZoneCache(zoneCache, settings) } : {}),

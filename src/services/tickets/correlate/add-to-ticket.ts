@@ -20,6 +20,8 @@ import { sendRunAddedNote, type CorrelationDeps, type NoteResult } from './send-
  *  1. Guards: integration usable and a note type set (so the note can follow the link), the run
  *     exists, the ticket record is of the run's own job, created and not Complete.
  *  2. The ticket is read live: one completed in Autotask since the page was drawn is refused.
+ *     The run was read before that: when the read fails (a refusal, no answer in time) after
+ *     another click linked the run meanwhile, this click is told what that one did, not "not added".
  *  3. The link is the claim: `UPDATE "Run" SET ticketRecordId … WHERE id = run AND ticketRecordId
  *     IS NULL`. Of many simultaneous clicks one changes the row; the others are told it is done.
  *  4. The winner alone writes the note (`send-run-added-note.ts`), keyed on run and ticket, so a
@@ -76,7 +78,15 @@ export async function addRunToTicket(
   const linked = await answerForLinkedRun(ctx, request.resendNote);
   if (linked) return linked;
   assertOpen(ticket, label);
-  await checkStillOpen(ctx, ticket, clock());
+  try {
+    await checkStillOpen(ctx, ticket, clock());
+  } catch (e) {
+    // The run was read before this check. When another click linked it meanwhile, that is the
+    // answer: "not added" would be wrong about a run that is on the ticket.
+    const meanwhile = await linkedMeanwhile(ctx);
+    if (meanwhile) return meanwhile;
+    throw e;
+  }
   if (!(await claimRunLink(deps.db, run.id, ticket.id, actor, clock()))) return lostClaim(ctx);
   await audit(deps.db, actor, {
     action: 'ticket.run_added',
@@ -167,11 +177,21 @@ async function checkStillOpen(ctx: AddContext, ticket: TicketRecord & { ticketId
   }
 }
 
-/** Another click (tab, operator, instance) linked the run first: to this ticket, or another one. */
+/** Another click (tab, operator, instance) linked the run first: its claim changed the row. */
 async function lostClaim(ctx: AddContext): Promise<AddToTicketOutcome> {
+  const answer = await linkedMeanwhile(ctx);
+  if (!answer) throw new Error(`run ${ctx.run.id} has no ticket after losing the claim`);
+  return answer;
+}
+
+/**
+ * The run's link as it is now, for a click that read the run before another click linked it: to
+ * this ticket, or another one. Null while the run has no ticket.
+ */
+async function linkedMeanwhile(ctx: AddContext): Promise<AddToTicketOutcome | null> {
   const { run, ticket, label } = ctx;
   const winner = await ticketOfRun(ctx.deps.db, run.id);
-  if (!winner) throw new Error(`run ${run.id} has no ticket after losing the claim`);
+  if (!winner) return null;
   return winner.id === ticket.id
     ? { kind: 'already_added', label, ticket }
     : { kind: 'has_other_ticket', label, ticket: winner };
