@@ -95,7 +95,7 @@ export async function startHarness(): Promise<Harness> {
     problems,
     async person(name, options = {}) {
       const context = await browser.newContext({
-        baseURL: app.url,
+        baseURL: app.url ?? undefined,
         viewport: { width: 1280, height: 900 },
         bypassCSP: options.bypassCSP ?? false,
       });

@@ -11,6 +11,8 @@ import { exposeFlash } from './middleware/flash.ts';
 import { saveSessionBeforeRedirect } from './middleware/redirect.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { exposeViewHelpers } from './middleware/view-helpers.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { queueStats } from './jobs/report.ts';
 import { paths } from './paths.ts';
 import { apiRoutes, pageRoutes, publicRoutes } from './routes/index.ts';
 import { PrismaStore } from './services/accounts/session-store.ts';
@@ -30,7 +32,10 @@ export interface BuiltApp {
 export function createApp(deps: AppDeps): BuiltApp {
   const { config, database, logger } = deps;
   const db = database.prisma;
-  const context = createContext(deps);
+  // A registry per app, not prom-client's global one: tests build many apps in one process.
+  const context = createContext(deps, createMetrics({ db, logger }));
+  // The queue's state is the shared table's, so every instance reports the same, web-only ones too.
+  context.metrics.observeQueue(deps.queueSource ?? (() => queueStats(db)));
   const app = express();
   app.locals['context'] = context;
 
@@ -64,12 +69,18 @@ export function createApp(deps: AppDeps): BuiltApp {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === paths.health || (req.url ?? '').startsWith('/static/') },
+      autoLogging: {
+        // Probes and scrapes every few seconds; a refused scrape logs a line of its own.
+        ignore: (req) =>
+          req.url === paths.health || req.url === paths.metrics || (req.url ?? '').startsWith('/static/'),
+      },
     }),
   );
 
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use('/static/vendor/pico', express.static(path.join(root, 'node_modules/@picocss/pico/css'), { maxAge: '1d' }));
+  // Every answer but a static file's, timed under its route pattern (src/metrics/http-duration.ts).
+  app.use(context.metrics.requestDuration);
 
   // Everything but the static files is private: pages show customers' data, and some show a new password or API token once: never stored by a
   // browser's or a proxy's cache, never shown again by the Back button after signing out.

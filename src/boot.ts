@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createApp } from './app.ts';
+import { createApp, type BuiltApp } from './app.ts';
 import type { Config } from './config.ts';
 import { DataFolderLockedError, lockDataFolder } from './db/data-folder-lock.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -9,14 +9,15 @@ import { DatabaseUnreachableError, waitForDatabase } from './db/wait-for-databas
 import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
-import { startPeriodicCompanySync } from './services/mapping/background-sync.ts';
-import { startPeriodicMissedRunDetection } from './services/schedules/background-detection.ts';
-import { startPeriodicStatusRefresh } from './services/tickets/background-status-refresh.ts';
+import { createContext, type AppContext } from './context.ts';
+import { backgroundJobs } from './jobs/background-jobs.ts';
+import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { seedDemoDataIfEmpty } from './services/demo/seed-demo-data.ts';
 import { ensureAdmin } from './services/accounts/users.ts';
 
 export interface Running {
-  readonly url: string;
+  /** Where the app answers; null for a worker-only process (ROLE=worker), which serves no HTTP. */
+  readonly url: string | null;
   readonly database: Database;
   close(): Promise<void>;
 }
@@ -90,26 +91,12 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     encryptionKey: secrets.encryptionKey,
     logger,
   });
-  const built = createApp({ config, database, logger, secrets, autotaskZoneLookupUrl: demoAutotask?.zoneLookupUrl });
-  // Optional periodic refresh of mapped Autotask company names (Settings: sync interval; off by default).
-  const companySync = startPeriodicCompanySync({ db: database.prisma, access: built.context.autotask, logger });
-  // Open tickets' statuses, read in the background so closures in Autotask show without a page view.
-  const statusRefresh = startPeriodicStatusRefresh(
-    { db: database.prisma, access: built.context.autotask, logger },
-    { intervalMinutes: config.autotask.ticketStatusRefreshMinutes },
-  );
-  // Scheduled jobs whose run did not arrive in its window get a missed run (docs/missed-runs.md).
-  const missedRuns = startPeriodicMissedRunDetection(
-    { db: database.prisma, timezone: config.timezone, logger },
-    { intervalMinutes: config.missedRunCheckMinutes },
-  );
-  const server = built.app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${port}`;
+  const deps = { config, database, logger, secrets, autotaskZoneLookupUrl: demoAutotask?.zoneLookupUrl };
+  const serves = config.role !== 'worker';
+  const built = serves ? createApp(deps) : null;
+  const queue = await startJobQueue(config, built?.context ?? createContext(deps));
+  const server = built ? await listen(built, config) : null;
+  const url = server ? `http://localhost:${(server.address() as AddressInfo).port}` : null;
 
   if (admin) {
     // Printed once, on the console only: the first admin's credentials on a new installation.
@@ -125,14 +112,15 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
   }
   if (demoAutotask) {
     // Needs the real port for ticket links, so only now; a failure leaves the app usable, just unconfigured.
-    const configured = await demoAutotask.configure(config.baseUrl ?? url).catch((err: unknown) => {
+    const configured = await demoAutotask.configure(config.baseUrl ?? url ?? '').catch((err: unknown) => {
       logger.warn({ err }, 'demo Autotask: configuring the integration against the simulator failed');
       return false;
     });
     if (configured) logger.info('demo Autotask: integration configured against the local simulator');
     process.stdout.write(`  Autotask simulator (demo): ${demoAutotask.controlUrl}\n`);
   }
-  logger.info({ url, database: database.kind }, `listening on ${url}`);
+  if (url) logger.info({ url, database: database.kind, role: config.role }, `listening on ${url}`);
+  else logger.info({ database: database.kind, role: config.role }, 'worker started: running background jobs');
 
   let closed = false;
   return {
@@ -141,15 +129,48 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     async close() {
       if (closed) return;
       closed = true;
-      companySync.stop();
-      statusRefresh.stop();
-      missedRuns.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      // Running jobs finish before the database goes away.
+      await queue.stop();
+      await built?.close();
       await demoAutotask?.close();
       await database.close();
       await unlock();
     },
   };
+}
+
+/** The background jobs (src/jobs/): worked here unless this process only serves (ROLE=web). */
+async function startJobQueue(config: Config, context: AppContext): Promise<JobQueue> {
+  const jobs = backgroundJobs({
+    db: context.database.prisma,
+    autotask: context.autotask,
+    logger: context.logger,
+    timezone: config.timezone,
+    autotaskTimeoutMs: config.autotask.timeoutMs,
+    ticketStatusRefreshMinutes: config.autotask.ticketStatusRefreshMinutes,
+    missedRunCheckMinutes: config.missedRunCheckMinutes,
+  });
+  const queue = createJobQueue({
+    database: context.database,
+    jobs,
+    logger: context.logger.child({ component: 'jobs' }),
+    mode: config.role === 'web' ? 'serve' : 'work',
+    pollSeconds: config.jobPollSeconds,
+    onFailure: (name) => context.metrics.jobFailed(name),
+  });
+  await queue.start();
+  return queue;
+}
+
+async function listen(built: BuiltApp, config: Config) {
+  const server = built.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
 }

@@ -33,9 +33,12 @@ const envSchema = z.object({
   DEMO_DATA: booleanish.optional(),
   AUTOTASK_ZONE_LOOKUP_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  AUTOTASK_THREAD_WAIT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   TICKET_STATUS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
   MISSED_RUN_CHECK_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce
@@ -43,6 +46,11 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters, e.g. from `openssl rand -hex 32`')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an Authorization header)')
+    .optional(),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -89,6 +97,11 @@ export interface Config {
   readonly autotask: {
     readonly zoneLookupUrl: string | undefined;
     readonly timeoutMs: number;
+    /**
+     * The longest wait for a free Autotask thread slot, counted across every instance
+     * (src/db/autotask-threads.ts); past it the request is not sent and the page says Autotask is busy.
+     */
+    readonly threadWaitMs: number;
     readonly simulatorPort: number;
     /**
      * Minutes between background reads of open tickets' statuses
@@ -102,8 +115,20 @@ export interface Config {
    * a window whose deadline passed is recorded as a missed run within about this long.
    */
   readonly missedRunCheckMinutes: number;
+  /**
+   * What this process does (docs/operations.md): `all` serves pages and runs the background jobs,
+   * `web` only serves, `worker` only runs jobs. The embedded database is one process: `all` only.
+   */
+  readonly role: 'all' | 'web' | 'worker';
+  /** How often a worker looks for queued jobs and whether a scheduled job is due (src/jobs/). */
+  readonly jobPollSeconds: number;
   readonly bcryptCost: number;
   readonly login: { readonly maxAttempts: number; readonly windowSeconds: number };
+  /**
+   * Bearer token Prometheus sends to GET /metrics (src/controllers/health/metrics.ts). Unset:
+   * /metrics answers 404, as if it did not exist (docs/operations.md, What to watch in /metrics).
+   */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  if (e.ROLE !== 'all' && !e.DATABASE_URL) {
+    throw new ConfigError(
+      `Configuration error: ROLE=${e.ROLE} needs DATABASE_URL (the embedded database serves one process, which does both); remove ROLE or set DATABASE_URL`,
+    );
+  }
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
@@ -160,11 +190,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     autotask: {
       zoneLookupUrl: e.AUTOTASK_ZONE_LOOKUP_URL,
       timeoutMs: e.AUTOTASK_TIMEOUT_MS,
+      threadWaitMs: e.AUTOTASK_THREAD_WAIT_MS,
       simulatorPort: e.AUTOTASK_SIMULATOR_PORT,
       ticketStatusRefreshMinutes: e.TICKET_STATUS_REFRESH_MINUTES,
     },
     missedRunCheckMinutes: e.MISSED_RUN_CHECK_MINUTES,
+    role: e.ROLE,
+    jobPollSeconds: e.JOB_POLL_SECONDS,
     bcryptCost: e.BCRYPT_COST,
     login: { maxAttempts: e.LOGIN_MAX_ATTEMPTS, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+    metricsToken: e.METRICS_TOKEN,
   };
 }

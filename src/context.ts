@@ -2,6 +2,9 @@ import type { StartDeadline, WriteRetryOptions } from './autotask/client.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import type { QueueSource } from './metrics/jobs.ts';
+import { createMetrics, type AppMetrics } from './metrics/metrics.ts';
+import { createScrapeGuard, type ScrapeGuard } from './metrics/scrape-guard.ts';
 import type { LocalSecrets } from './secrets.ts';
 import { createAutotaskAccess, type AutotaskAccess } from './services/integration/autotask-access.ts';
 import { createAttemptLimiter, type AttemptLimiter } from './services/accounts/sign-in-limiter.ts';
@@ -24,6 +27,8 @@ export interface AppDeps {
    * requests at a point they choose instead of racing a timer (test/support/autotask-deadlines.ts).
    */
   readonly autotaskDeadline?: StartDeadline | undefined;
+  /** What /metrics reports of the job queue; default: the shared queue table (src/jobs/report.ts). Tests pass their own. */
+  readonly queueSource?: QueueSource | undefined;
 }
 
 export interface AppContext extends AppDeps {
@@ -32,12 +37,22 @@ export interface AppContext extends AppDeps {
   /** Two-factor codes (and recovery codes) at sign-in, counted apart from passwords. */
   readonly twoFactorLimiter: AttemptLimiter;
   readonly autotask: AutotaskAccess;
+  /** The app's own metrics registry and what feeds it (src/metrics/metrics.ts). */
+  readonly metrics: AppMetrics;
+  /** Checks METRICS_TOKEN on GET /metrics; null when no token is configured (then /metrics is a 404). */
+  readonly metricsGuard: ScrapeGuard | null;
 }
 
-export function createContext(deps: AppDeps): AppContext {
+/** `metrics`: the app's registry (createApp makes one); a process without HTTP (ROLE=worker) gets one of its own. */
+export function createContext(
+  deps: AppDeps,
+  metrics: AppMetrics = createMetrics({ db: deps.database.prisma, logger: deps.logger }),
+): AppContext {
   const { config, database, logger } = deps;
   return {
     ...deps,
+    metrics,
+    metricsGuard: config.metricsToken ? createScrapeGuard(config.metricsToken) : null,
     loginLimiter: createAttemptLimiter(database.prisma, { step: 'login', ...config.login }),
     twoFactorLimiter: createAttemptLimiter(database.prisma, { step: 'two-factor', ...config.login }),
     autotask: createAutotaskAccess({
@@ -45,9 +60,11 @@ export function createContext(deps: AppDeps): AppContext {
       encryptionKey: deps.secrets.encryptionKey,
       zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
       timeoutMs: config.autotask.timeoutMs,
+      threadWaitMs: config.autotask.threadWaitMs,
       logger,
       writeRetry: deps.autotaskWriteRetry,
       startDeadline: deps.autotaskDeadline,
+      observer: metrics.autotaskCalls,
     }),
   };
 }

@@ -8,6 +8,8 @@ type Id = number | string;
 export const paths = {
   home: '/',
   health: '/healthz',
+  /** Prometheus scrape, with METRICS_TOKEN as a bearer token (docs/operations.md). */
+  metrics: '/metrics',
   login: '/login',
   /** The second sign-in step when the account has two-factor sign-in on. */
   loginTwoFactor: '/login/two-factor',
@@ -96,6 +98,8 @@ export const paths = {
     autotaskExport: '/settings/autotask/export.md',
     autotaskDisconnect: '/settings/autotask/disconnect',
     security: '/settings/security',
+    /** How long records are kept before the scheduled pruning removes them (docs/operations.md). */
+    retention: '/settings/retention',
     apiTokens: '/settings/api-tokens',
     revokeApiToken: (tokenId: Id) => `/settings/api-tokens/${tokenId}/revoke`,
   },

@@ -1,3 +1,4 @@
+import type { AutotaskErrorKind } from './errors.ts';
 import type { ApiLogLevel, AutotaskLogger } from './types.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface ApiCallEntry {
   readonly durationMs: number;
   /** The error and Autotask's own words, when the call failed. */
   readonly error: string | null;
+  /** Which way the call failed (`AutotaskError.kind`); null when it succeeded. Few values: fit for a metric label. */
+  readonly errorKind: AutotaskErrorKind | null;
 }
 
 export interface ApiCallRecorder {
@@ -31,6 +34,11 @@ export class InMemoryApiCallRecorder implements ApiCallRecorder {
   record(entry: ApiCallEntry): void {
     this.entries.push(entry);
   }
+}
+
+/** Whether the API call log keeps a call at this level: `errors` keeps the failed ones only. */
+export function isLogged(level: ApiLogLevel, entry: Pick<ApiCallEntry, 'ok'>): boolean {
+  return level === 'all' || (level === 'errors' && !entry.ok);
 }
 
 /** Replaces every occurrence of the given secrets in a text. */
@@ -61,7 +69,7 @@ export function createApiLog(options: {
   const { recorder, level, redact, logger } = options;
   return {
     async write(entry) {
-      if (!recorder || level === 'off' || (level === 'errors' && entry.ok)) return;
+      if (!recorder || !isLogged(level, entry)) return;
       const clean: ApiCallEntry = {
         ...entry,
         operation: redact(entry.operation),

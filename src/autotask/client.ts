@@ -206,9 +206,15 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
 export * from './errors.ts';
 export * from './types.ts';
 export type { CreateTicketOptions } from './tickets.ts';
-export { InMemoryApiCallRecorder, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
+export { InMemoryApiCallRecorder, isLogged, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
 export { InMemoryZoneCache, type ZoneCache } from './zone.ts';
-export { createEndpointLimiter } from './concurrency.ts';
+export {
+  AUTOTASK_THREADS_PER_ENDPOINT,
+  createEndpointLimiter,
+  sharedEndpointLimiter,
+  ThreadWaitTimeoutError,
+  type EndpointLimiter,
+} from './concurrency.ts';
 export { timerDeadline, type Deadline, type StartDeadline, type WireRequest } from './transport.ts';
 export {
   DEFAULT_WRITE_RETRY_TUNING,

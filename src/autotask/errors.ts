@@ -147,6 +147,22 @@ export class AutotaskRateLimitedError extends AutotaskError {
   }
 }
 
+/**
+ * The thread limit as counted on our side: no slot of the endpoint came free within the wait, so
+ * the request was never sent (docs/autotask.md, Thread limit). The same "busy" answer as
+ * Autotask's refusal, but nothing needs looking up before a write is sent again, and a read is not
+ * tried again: the wait already took as long as the operator should wait.
+ */
+export class AutotaskThreadWaitError extends AutotaskRateLimitedError {
+  constructor(
+    context: AutotaskErrorContext,
+    /** How long the request waited for a slot. */
+    readonly waitedMs: number,
+  ) {
+    super(null, [], context, null, 'thread_threshold');
+  }
+}
+
 /** True for Autotask's thread-threshold refusal (not for the hourly threshold or a plain 429). */
 export function isThreadThreshold(e: unknown): e is AutotaskRateLimitedError {
   return e instanceof AutotaskRateLimitedError && e.reason === 'thread_threshold';

@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { createApiLog, createRedactor, type ApiCallRecorder, type ApiLog } from './api-log.ts';
-import { endpointBucket, type EndpointLimiter } from './concurrency.ts';
-import { AutotaskAuthenticationError, type AutotaskErrorContext } from './errors.ts';
+import { endpointBucket, ThreadWaitTimeoutError, type EndpointLimiter } from './concurrency.ts';
+import { AutotaskAuthenticationError, AutotaskThreadWaitError, type AutotaskErrorContext } from './errors.ts';
 import { decideRetry, DEFAULT_RETRY_TUNING, mayFollowZoneMove, type RetryTuning } from './retry-policy.ts';
 import {
   ANONYMOUS_HEADERS,
@@ -33,6 +33,7 @@ import {
  *
  *   send            credentials present? → the zone → the retry loop; once more to a new zone on 401
  *   withRetries     the thread-limit slot, one try, and `retry-policy.ts` deciding about another
+ *   inSlot          waits for the slot; none in time is the "busy" error, and nothing is sent
  *   tryOnce         the wire request (`transport.ts`) → its outcome → the debug log and API call log
  *
  * A small loop rather than an axios retry interceptor: each try must be its own API log entry, must
@@ -177,12 +178,9 @@ async function withRetries(
   route: Route,
   limited: boolean,
 ): Promise<unknown> {
-  const { limiter, logger } = wiring.options;
-  const bucket = endpointBucket(url);
+  const { logger } = wiring.options;
   for (let attempt = 1; ; attempt++) {
-    const outcome = limited
-      ? await limiter.run(bucket, () => tryOnce(wiring, request, url, route))
-      : await tryOnce(wiring, request, url, route);
+    const outcome = limited ? await inSlot(wiring, request, url, route) : await tryOnce(wiring, request, url, route);
     if (outcome.ok) return outcome.data;
     const decision = decideRetry(
       {
@@ -200,6 +198,26 @@ async function withRetries(
       'autotask: read failed, trying again',
     );
     await wiring.sleep(decision.delayMs);
+  }
+}
+
+/**
+ * One try in a thread slot of the URL's endpoint. A limiter that finds no slot in time never starts
+ * the try: that is the thread limit's "busy" answer, given here without asking Autotask.
+ */
+async function inSlot(wiring: Wiring, request: AutotaskRequest, url: string, route: Route): Promise<Outcome> {
+  const bucket = endpointBucket(url);
+  try {
+    return await wiring.options.limiter.run(bucket, () => tryOnce(wiring, request, url, route));
+  } catch (e) {
+    if (!(e instanceof ThreadWaitTimeoutError)) throw e;
+    const { operation, method, read } = request;
+    wiring.options.logger?.warn(
+      { operation, bucket, waitedMs: e.waitedMs },
+      'autotask: no thread slot came free in time; the request was not sent',
+    );
+    const error = new AutotaskThreadWaitError({ operation, method, path: pathOf(url), read }, e.waitedMs);
+    return { ok: false, status: null, error, retryAfterSeconds: null };
   }
 }
 
@@ -254,6 +272,7 @@ async function logTry(
     ok: outcome.ok,
     durationMs,
     error: outcome.ok ? null : describe(outcome.error),
+    errorKind: outcome.ok ? null : outcome.error.kind,
   });
 }
 

@@ -1,6 +1,7 @@
 import {
   AutotaskAuthenticationError,
   AutotaskRateLimitedError,
+  AutotaskThreadWaitError,
   AutotaskUnavailableError,
   isThreadThreshold,
 } from './errors.ts';
@@ -17,6 +18,8 @@ import {
  *   rate-limited error and can tell the operator when to try again).
  * - A read that timed out is not tried again: it already waited the whole timeout, and more tries
  *   would keep the operator waiting several times as long for an Autotask that is not answering.
+ *   Nor is a request that found no thread slot in time on our side (`AutotaskThreadWaitError`):
+ *   it already waited the whole wait.
  * - Writes (create, update) are never sent again by the client: Autotask has no idempotency key, so
  *   a second POST makes a second ticket. A write whose outcome is unknown is settled by a lookup
  *   instead (`isOutcomeUnknown` in `errors.ts`). A write refused by the thread threshold may be
@@ -96,6 +99,7 @@ export function decideRetry(failed: FailedAttempt, tuning: RetryTuning, random: 
  */
 function transientFailure(failed: FailedAttempt): { readonly retryAfterSeconds: number | null } | null {
   const { error } = failed;
+  if (error instanceof AutotaskThreadWaitError) return null;
   if (error instanceof AutotaskRateLimitedError) return { retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof AutotaskUnavailableError && (error.reason === 'network' || error.status === 503)) {
     return { retryAfterSeconds: failed.retryAfterSeconds };
@@ -137,10 +141,12 @@ export interface WriteRetryOptions extends Partial<WriteRetryTuning> {
 /**
  * Whether a write refused with `error` may be sent again after `retriesDone` resends, provided a
  * lookup has shown it did not happen: only for the thread threshold, which Autotask answers on
- * arrival (docs/autotask.md, Thread limit), and never past `maxRetries`.
+ * arrival (docs/autotask.md, Thread limit), and never past `maxRetries`. Never after
+ * `AutotaskThreadWaitError`: that write was not sent, but it already waited the whole wait for a
+ * slot, and another send would wait as long again.
  */
 export function mayResendAfterCheck(error: unknown, retriesDone: number, tuning: WriteRetryTuning): boolean {
-  return isThreadThreshold(error) && retriesDone < tuning.maxRetries;
+  return isThreadThreshold(error) && !(error instanceof AutotaskThreadWaitError) && retriesDone < tuning.maxRetries;
 }
 
 /**

@@ -32,6 +32,13 @@ export interface Database {
   readonly prisma: Db;
   readonly sql: SqlExecutor;
   readonly kind: 'postgres' | 'pglite';
+  /** PostgreSQL only: the connection URL, for libraries that keep their own pool (src/jobs/). */
+  readonly url?: string;
+  /**
+   * PGlite only: the embedded database itself, for the job queue, which runs in-process on it
+   * through the same single connection as Prisma (src/jobs/embedded-connection.ts).
+   */
+  readonly lite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function openDatabase(target: DatabaseTarget, options: { logQueries
     return {
       prisma,
       kind: 'postgres',
+      url: target.url,
       sql: {
         async exec(text) {
           await pool.query(text);
@@ -78,6 +86,7 @@ export async function openDatabase(target: DatabaseTarget, options: { logQueries
   return {
     prisma,
     kind: 'pglite',
+    lite,
     sql: {
       async exec(text) {
         await lite.exec(text);

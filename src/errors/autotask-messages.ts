@@ -1,6 +1,7 @@
 import {
   AutotaskAuthenticationError,
   AutotaskError,
+  AutotaskThreadWaitError,
   AutotaskUnavailableError,
   AutotaskZoneLookupError,
   isThreadThreshold,
@@ -37,12 +38,21 @@ const explanations: Record<AutotaskErrorKind, string> = {
 const THREAD_THRESHOLD_SENTENCE =
   'Autotask refused it because too many requests with this API tracking identifier were running at the same time (its thread limit, shared by every integration that uses the identifier). Try again in a moment.';
 
+/**
+ * A request that found none of the limit's slots free on our side within the wait
+ * (`AutotaskThreadWaitError`, src/db/autotask-threads.ts) was never sent: the same limit and the same
+ * remedy, but Autotask said nothing, so the sentence must not say it refused.
+ */
+const THREAD_WAIT_SENTENCE =
+  'Autotask is busy: Backupchecks already had as many requests running as Autotask allows at once for this API tracking identifier (3), and this one was not sent after waiting for a free place. Nothing was changed. Try again in a moment.';
+
 export function explainAutotaskError(e: AutotaskError, context?: string): UpstreamError {
   const sentence = sentenceFor(e);
   return new UpstreamError(context ? `${context} ${sentence}` : sentence, e.detail);
 }
 
 function sentenceFor(e: AutotaskError): string {
+  if (e instanceof AutotaskThreadWaitError) return THREAD_WAIT_SENTENCE;
   if (isThreadThreshold(e)) return THREAD_THRESHOLD_SENTENCE;
   // Without Autotask's own words (a bare 404/405 from the route layer) the status is all there is.
   if (e.kind === 'validation' && !e.detail && e.status !== null)

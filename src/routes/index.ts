@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AUTOTASK_PAGES, autotaskBadge } from '../controllers/integration/autotask-badge.ts';
 import * as healthz from '../controllers/health/healthz.ts';
+import * as metrics from '../controllers/health/metrics.ts';
 import { requireUser } from '../middleware/auth.ts';
 import { rejectNulCharacters } from '../middleware/nul-characters.ts';
 import { paths } from '../paths.ts';
@@ -10,14 +11,16 @@ import { jobRoutes } from './jobs.ts';
 import { mappingRoutes } from './mapping.ts';
 import { runRoutes } from './runs.ts';
 import { integrationRoutes } from './integration.ts';
+import { retentionRoutes } from './retention.ts';
 import { ticketRoutes } from './tickets.ts';
 
 export { apiRoutes } from './api.ts';
 
-/** Routes that need no session: health checks. */
+/** Routes that need no session: health checks, and the metrics scrape (its own bearer token). */
 export function publicRoutes(): Router {
   const router = Router();
   router.get(paths.health, healthz.get);
+  router.get(paths.metrics, metrics.requireScrapeToken, metrics.get);
   return router;
 }
 
@@ -37,5 +40,6 @@ export function pageRoutes(): Router {
   router.use(jobRoutes());
   router.use(ticketRoutes());
   router.use(integrationRoutes());
+  router.use(retentionRoutes());
   return router;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { claimBackgroundSync, startPeriodicCompanySync } from '../../src/services/mapping/background-sync.ts';
+import { claimBackgroundSync, runPeriodicCompanySync } from '../../src/services/mapping/background-sync.ts';
 import { COMPANY_SYNC_KIND } from '../../src/services/mapping/company-sync.ts';
 import { configureAutotask } from '../support/autotask.ts';
 import { addCustomer, companyRequests, mappingOf, useMappingSuite } from './helpers.ts';
@@ -262,22 +262,15 @@ describe('names stay current without anyone asking', () => {
     });
     simCtx.sim.state.deactivateCompany(100);
     simCtx.sim.state.deactivateCompany(103);
-    const sync = startPeriodicCompanySync(
-      { db: ctx.db.prisma, access: suite.built.context.autotask, logger },
-      { tickMs: 3_600_000 },
-    );
-    try {
-      expect(await sync.tick()).toBeNull();
-      expect(companyRequests(simCtx.sim)).toHaveLength(0);
+    const deps = { db: ctx.db.prisma, access: suite.built.context.autotask, logger };
+    expect(await runPeriodicCompanySync(deps)).toBeNull();
+    expect(companyRequests(simCtx.sim)).toHaveLength(0);
 
-      await configureAutotask(ctx.db, simCtx.sim, { syncIntervalMinutes: 30 });
-      const summary = await sync.tick();
-      expect(summary).toMatchObject({ checked: 1, invalid: 1, requests: 1 });
-      expect(await mappingOf(ctx.db, old.id)).toMatchObject({ status: 'invalid' });
-      expect(await mappingOf(ctx.db, recent.id)).toMatchObject({ status: 'ok' });
-      expect(await ctx.db.prisma.syncLog.findFirst()).toMatchObject({ trigger: 'periodic' });
-    } finally {
-      sync.stop();
-    }
+    await configureAutotask(ctx.db, simCtx.sim, { syncIntervalMinutes: 30 });
+    const summary = await runPeriodicCompanySync(deps);
+    expect(summary).toMatchObject({ checked: 1, invalid: 1, requests: 1 });
+    expect(await mappingOf(ctx.db, old.id)).toMatchObject({ status: 'invalid' });
+    expect(await mappingOf(ctx.db, recent.id)).toMatchObject({ status: 'ok' });
+    expect(await ctx.db.prisma.syncLog.findFirst()).toMatchObject({ trigger: 'periodic' });
   });
 });

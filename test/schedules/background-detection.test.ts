@@ -1,16 +1,14 @@
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { startPeriodicMissedRunDetection } from '../../src/services/schedules/background-detection.ts';
-import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
+import { runMissedRunDetection } from '../../src/services/schedules/background-detection.ts';
 import { createTestDatabase, resetData, useTestDatabase } from '../support/db.ts';
 import { AMS, makeScheduledJob } from './fixtures.ts';
 
-/** The timer in the web process (src/boot.ts starts it): a cycle per interval, errors logged, never thrown. */
+/** One cycle as the background job runs it (src/jobs/background-jobs.ts; the queue: test/jobs/). */
 
 const ctx = useTestDatabase();
 beforeEach(() => resetData(ctx.db));
-afterEach(() => vi.useRealTimers());
 
 /** A logger that keeps its lines. */
 function keptLogger() {
@@ -24,48 +22,25 @@ function keptLogger() {
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
 
-describe('the periodic missed-run detection', () => {
-  it('runs a cycle every interval until stopped', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+describe('the missed-run detection job', () => {
+  it('records the missed windows and says so once', async () => {
     const { job } = await makeScheduledJob(ctx.db, { schedule: { kind: 'daily' }, confirmedAt: daysAgo(3) });
     const { logger, lines } = keptLogger();
-    const periodic = startPeriodicMissedRunDetection(
-      { db: ctx.db.prisma, timezone: AMS, logger },
-      { intervalMinutes: 5 },
-    );
-    try {
-      vi.advanceTimersByTime(4 * 60_000);
-      await settleDeferredWork();
-      expect(await ctx.db.prisma.run.count()).toBe(0);
-      vi.advanceTimersByTime(60_000);
-      await settleDeferredWork();
-      const missed = await ctx.db.prisma.run.count({ where: { jobId: job.id, status: 'missed' } });
-      expect(missed).toBeGreaterThanOrEqual(2);
-      expect(lines.map((l) => l.msg)).toEqual(['missed runs recorded']);
-    } finally {
-      periodic.stop();
-    }
-    // Stopped: a later interval records nothing for a new schedule.
-    const later = await makeScheduledJob(ctx.db, { schedule: { kind: 'daily' }, confirmedAt: daysAgo(3) });
-    vi.advanceTimersByTime(10 * 60_000);
-    await settleDeferredWork();
-    expect(await ctx.db.prisma.run.count({ where: { jobId: later.job.id } })).toBe(0);
+    const result = await runMissedRunDetection({ db: ctx.db.prisma, timezone: AMS, logger });
+    const missed = await ctx.db.prisma.run.count({ where: { jobId: job.id, status: 'missed' } });
+    expect(missed).toBeGreaterThanOrEqual(2);
+    expect(result.missed).toBe(missed);
+    expect(lines.map((l) => l.msg)).toEqual(['missed runs recorded']);
+    // A second cycle finds nothing new and logs nothing.
+    expect((await runMissedRunDetection({ db: ctx.db.prisma, timezone: AMS, logger })).missed).toBe(0);
+    expect(lines).toHaveLength(1);
   });
 
-  it('logs a failed cycle instead of throwing', async () => {
+  it('throws a failed cycle, so the job queue retries it', async () => {
     const broken = await createTestDatabase();
     await broken.close();
-    const { logger, lines } = keptLogger();
-    const periodic = startPeriodicMissedRunDetection(
-      { db: broken.prisma, timezone: AMS, logger },
-      { intervalMinutes: 5 },
-    );
-    try {
-      expect(await periodic.tick()).toBeNull();
-    } finally {
-      periodic.stop();
-    }
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([[50, 'missed-run detection failed']]);
+    const { logger } = keptLogger();
+    await expect(runMissedRunDetection({ db: broken.prisma, timezone: AMS, logger })).rejects.toThrow();
   });
 });
 

@@ -33,7 +33,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function buildTestApp(
   database: Database,
   env: Record<string, string> = {},
-  deps: Pick<AppDeps, 'autotaskWriteRetry' | 'autotaskDeadline'> = {},
+  deps: Pick<AppDeps, 'autotaskWriteRetry' | 'autotaskDeadline' | 'queueSource'> = {},
 ): BuiltApp {
   const config = testConfig(env);
   return cachingViews(

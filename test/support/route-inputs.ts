@@ -50,6 +50,8 @@ export const routeInputs: Record<string, RouteInputs> = {
   'POST /login': { fields: ['email', 'password', 'next'], answer: (m) => (m.value.length > 200 ? 422 : 401) },
   'POST /logout': { answer: 302 },
   'GET /healthz': { answer: 200, checksNul: false },
+  // The sweep's app has no METRICS_TOKEN: off, whatever is sent (test/metrics/ covers the token).
+  'GET /metrics': { answer: 404, checksNul: false },
 
   'GET /users': { answer: 200 },
   'POST /users': { fields: ['email', 'name', 'role', 'password'], answer: 422 },
@@ -81,6 +83,9 @@ export const routeInputs: Record<string, RouteInputs> = {
   // A malformed or unknown report or customer goes back to the list with a message.
   'POST /run-checks/unmatched/assign': { fields: ['reportId', 'customerId'], answer: 302 },
   'POST /run-checks/unmatched/create-customer': { fields: ['reportId'], answer: 302 },
+  'GET /settings/retention': { answer: 200 },
+  // No malformed value is a number of days every field accepts (runs: at least 30): the form comes back marked.
+  'POST /settings/retention': { fields: ['apiCallLogDays', 'syncLogDays', 'runDays', 'auditEventDays'], answer: 422 },
   'GET /settings/api-tokens': { answer: 200 },
   'POST /settings/api-tokens': { fields: ['name'], answer: (m) => (m.value.length > 100 ? 422 : 302) },
   'POST /settings/api-tokens/:id/revoke': { answer: 302 },

@@ -16,6 +16,8 @@ export const publicRoutes: RouteSpec[] = [
   ['POST', '/logout'],
   ['GET', '/healthz'],
   ['POST', '/api/v1/runs'],
+  // Prometheus scrape: METRICS_TOKEN as a bearer token, never a session; 404 when none is set (test/metrics/).
+  ['GET', '/metrics'],
 ];
 
 /** Admins only: operators and reporters get 403. */
@@ -47,6 +49,9 @@ export const adminOnlyRoutes: RouteSpec[] = [
   ['POST', '/run-checks/unmatched/create-customer'],
   ['GET', '/settings/security'],
   ['POST', '/settings/security'],
+  // Settings → Data retention (test/retention/settings-page.test.ts).
+  ['GET', '/settings/retention'],
+  ['POST', '/settings/retention'],
   ['GET', '/settings/api-tokens'],
   ['POST', '/settings/api-tokens'],
   ['POST', '/settings/api-tokens/:id/revoke'],

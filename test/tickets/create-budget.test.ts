@@ -16,11 +16,12 @@ import { cachePicklists, decode, simTicketsOfRun, ticketCell } from './helpers.t
  * The click on "Create Autotask ticket" waits for one Autotask request (the create) and a bounded
  * number of SQL statements; the number and status are read back after the answer is sent. Counts,
  * not timings (the timings are bench/ticket-creation.ts's). Settings as the bench has them: API
- * log on errors only (a logged call is a statement of its own), resolving off.
+ * log on errors only (a logged call is a statement of its own), resolving off. The create's place
+ * in the tenant-wide thread line costs three (claim, look, release: src/db/autotask-threads.ts).
  */
 
-const POST_BUDGET = 11;
-const CLICK_BUDGET = 18;
+const POST_BUDGET = 14;
+const CLICK_BUDGET = 21;
 
 const simCtx = useSimulator();
 let db: TestDatabase;

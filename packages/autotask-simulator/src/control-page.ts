@@ -290,12 +290,13 @@ export function renderControlPage(
  * integration of the tenant, the one-shot rejection for a moment when it had all of them busy.
  */
 function threadLimitSection(state: SimulatorState, threads: ThreadLimiter | undefined): SafeHtml {
-  const snapshot = threads?.snapshot() ?? { inFlight: [], held: [] };
+  const snapshot = threads?.snapshot() ?? { inFlight: [], held: [], highWater: [] };
   const list = (slots: typeof snapshot.held) =>
     slots.length === 0 ? 'none' : slots.map((t) => `${t.count} on ${t.entity} (${t.integrationCode})`).join(', ');
   return html`<fieldset>
     <legend>Thread limit (${state.settings.threadLimit} per tracking identifier and endpoint, tenant-wide)</legend>
     <p>Busy now: ${list(snapshot.inFlight)}. Held by "another integration": ${list(snapshot.held)}.</p>
+    <p>Most at once since the last reset (a refused request counted as it arrived): ${list(snapshot.highWater)}.</p>
     <form class="inline" method="post" action="/__sim/threads/hold">
       <label>threads <input type="number" name="count" min="1" value="${state.settings.threadLimit}" /></label>
       <label
@@ -311,6 +312,9 @@ function threadLimitSection(state: SimulatorState, threads: ThreadLimiter | unde
     </form>
     <form class="inline" method="post" action="/__sim/threads/release">
       <button type="submit">Release held threads</button>
+    </form>
+    <form class="inline" method="post" action="/__sim/threads/high-water/reset">
+      <button type="submit">Reset high-water marks</button>
     </form>
     <form class="inline" method="post" action="/__sim/faults/thread-threshold">
       <label>count <input type="number" name="count" min="1" value="1" /></label>

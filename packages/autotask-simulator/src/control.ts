@@ -266,6 +266,12 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
     const released = requireThreads(options.threads).releaseHeld();
     done(req, res, `Released ${released} held thread(s).`, threadsView(state, options.threads));
   });
+  // The most requests at once per key (GET /threads, `highWater`), from now on: for a test that checks that several
+  // clients together keep to the limit.
+  router.post('/threads/high-water/reset', (req, res) => {
+    requireThreads(options.threads).resetHighWater();
+    done(req, res, 'The thread high-water marks start afresh.', threadsView(state, options.threads));
+  });
 
   router.post('/settings', (req, res) => {
     const body = schemas.settings.parse(req.body ?? {});
@@ -310,6 +316,7 @@ export function controlRouter(state: SimulatorState, options: ControlOptions): R
   router.post('/reset', (req, res) => {
     faults.clear();
     options.threads?.releaseHeld();
+    options.threads?.resetHighWater();
     state.reset();
     done(req, res, 'The simulator was reset to its seed.', { ok: true });
   });
@@ -362,7 +369,7 @@ function threadsView(state: SimulatorState, threads: ThreadLimiter | undefined) 
   return {
     limit: state.settings.threadLimit,
     status: state.settings.threadLimitStatus,
-    ...(threads?.snapshot() ?? { inFlight: [], held: [] }),
+    ...(threads?.snapshot() ?? { inFlight: [], held: [], highWater: [] }),
   };
 }
 

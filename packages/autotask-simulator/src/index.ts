@@ -56,7 +56,10 @@ export interface Simulator {
   readonly requestLog: RequestLogEntry[];
   /** The web UI link for a ticket (Autotask's ExecuteCommand page). */
   ticketUrl(ticketId: number): string;
-  /** Back to the seed; clears faults (ending hung requests), held threads, the request log and counters. */
+  /**
+   * Back to the seed; clears faults (ending hung requests), held threads, the thread high-water marks, the request
+   * log and counters.
+   */
   reset(): void;
   /** Stops listening and destroys every open socket, hung ones included. Safe to call twice. */
   close(): Promise<void>;
@@ -98,6 +101,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     reset() {
       faults.clear();
       threads.releaseHeld();
+      threads.resetHighWater();
       state.reset();
     },
     close() {

@@ -6,6 +6,10 @@
  *
  * Slots can also be held from the control API, standing in for another integration (or another instance of the app)
  * of the tenant that keeps requests running on an endpoint.
+ *
+ * The high-water mark is the most requests of a key that were at the simulator at once since the last reset. A
+ * request turned away for the limit counts for the moment it arrived, so a mark above the limit means the limit was
+ * exceeded (and that request refused); one at the limit means it was reached and kept.
  */
 import { SimError } from './errors.ts';
 
@@ -32,11 +36,14 @@ export interface ThreadsSnapshot {
   inFlight: ThreadSlots[];
   /** Slots held from the control API. */
   held: ThreadSlots[];
+  /** The most requests at once per key since the last reset, refused ones counted as they arrived (see above). */
+  highWater: ThreadSlots[];
 }
 
 export class ThreadLimiter {
   #inFlight = new Map<string, number>();
   #held = new Map<string, Array<() => void>>();
+  #highWater = new Map<string, number>();
 
   /** The integration code is compared as sent; the entity in any letter case. */
   static key(integrationCode: string, entity: string): string {
@@ -46,6 +53,7 @@ export class ThreadLimiter {
   /** Takes a slot, or returns null when `limit` requests are already running. The release is idempotent. */
   tryAcquire(key: string, limit: number): (() => void) | null {
     const current = this.#inFlight.get(key) ?? 0;
+    this.#raiseHighWater(key, current + 1);
     if (current >= limit) return null;
     this.#inFlight.set(key, current + 1);
     let released = false;
@@ -69,7 +77,8 @@ export class ThreadLimiter {
   hold(integrationCode: string, entity: string, count: number, limit: number): number {
     const key = ThreadLimiter.key(integrationCode, entity);
     const held = this.#held.get(key) ?? [];
-    for (let i = 0; i < count; i++) {
+    // Only free slots: a hold that finds none is not a request turned away (the high-water mark stays).
+    for (let i = 0; i < count && this.inFlight(key) < limit; i++) {
       const release = this.tryAcquire(key, limit);
       if (!release) break;
       held.push(release);
@@ -89,11 +98,26 @@ export class ThreadLimiter {
     return released;
   }
 
+  /** The high-water mark of every key that has had a request since the last reset. */
+  highWater(): ThreadSlots[] {
+    return slots([...this.#highWater]);
+  }
+
+  /** Starts the marks afresh from what is in flight now (running requests still count). */
+  resetHighWater(): void {
+    this.#highWater = new Map(this.#inFlight);
+  }
+
   snapshot(): ThreadsSnapshot {
     return {
       inFlight: slots([...this.#inFlight].map(([key, count]) => [key, count])),
       held: slots([...this.#held].map(([key, releases]) => [key, releases.length])),
+      highWater: this.highWater(),
     };
+  }
+
+  #raiseHighWater(key: string, count: number): void {
+    if (count > (this.#highWater.get(key) ?? 0)) this.#highWater.set(key, count);
   }
 }
 

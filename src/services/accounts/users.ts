@@ -210,13 +210,14 @@ export async function ensureAdmin(
   if ((await db.user.count({ where: { role: 'admin' } })) > 0) return null;
   const email = options.email ?? 'admin@backupchecks.local';
   const password = options.password ?? generatePassword();
-  await db.user.create({
-    data: {
-      email,
-      name: 'Administrator',
-      role: 'admin',
-      passwordHash: await hashPassword(password, options.bcryptCost),
-    },
+  // Instances starting together on a new database all find no admin; the unique e-mail lets one
+  // create it (and print its password), the others go on without one of their own.
+  const { count } = await db.user.createMany({
+    data: [
+      { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password, options.bcryptCost) },
+    ],
+    skipDuplicates: true,
   });
+  if (count === 0) return null;
   return { email, password: options.password ? null : password };
 }

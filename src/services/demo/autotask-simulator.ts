@@ -213,6 +213,7 @@ async function configureDemoIntegration(
     encryptionKey: options.encryptionKey,
     zoneLookupUrl: sim.zoneLookupUrl,
     timeoutMs: config.autotask.timeoutMs,
+    threadWaitMs: config.autotask.threadWaitMs,
     logger,
   });
   const client = access.client({ ...row, ...credentials });

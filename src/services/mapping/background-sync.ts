@@ -121,43 +121,23 @@ export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<Sy
   }
 }
 
-/** How often the periodic sync checks whether it is due. */
-export const PERIODIC_TICK_MS = 60_000;
-
 /**
- * The optional periodic sync (Settings: sync interval, off by default): each tick refreshes the
- * mappings last synced longer ago than the interval. Reads only. The timer is unref'd so it never
- * keeps the process alive; several instances coordinate through the sync log.
+ * The optional periodic sync (Settings: sync interval, off by default), as the background job runs
+ * it every minute (src/jobs/background-jobs.ts): refreshes the mappings last synced longer ago
+ * than the interval. Reads only. An Autotask failure is a failed sync in the sync log; anything
+ * else (the database) is thrown, so the job queue retries it and Diagnostics shows it.
  */
-export function startPeriodicCompanySync(
-  deps: BackgroundSyncDeps,
-  options: { tickMs?: number } = {},
-): { stop(): void; tick(): Promise<SyncSummary | null> } {
-  let running = false;
-  const tick = async (): Promise<SyncSummary | null> => {
-    if (running) return null;
-    running = true;
-    try {
-      const ready = await backgroundClient(deps);
-      const minutes = ready?.settings.syncIntervalMinutes ?? 0;
-      if (!ready || minutes <= 0) return null;
-      const summary = await refreshStaleMappings(
-        { db: deps.db, client: ready.client },
-        { trigger: 'periodic', syncedBefore: new Date(Date.now() - minutes * 60_000) },
-      );
-      if (summary?.errors)
-        deps.logger.warn({ syncLogId: summary.syncLogId, message: summary.message }, 'periodic company sync failed');
-      return summary;
-    } catch (err) {
-      deps.logger.error({ err }, 'periodic company sync failed');
-      return null;
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), options.tickMs ?? PERIODIC_TICK_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer), tick };
+export async function runPeriodicCompanySync(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
+  const ready = await backgroundClient(deps);
+  const minutes = ready?.settings.syncIntervalMinutes ?? 0;
+  if (!ready || minutes <= 0) return null;
+  const summary = await refreshStaleMappings(
+    { db: deps.db, client: ready.client },
+    { trigger: 'periodic', syncedBefore: new Date(Date.now() - minutes * 60_000) },
+  );
+  if (summary?.errors)
+    deps.logger.warn({ syncLogId: summary.syncLogId, message: summary.message }, 'periodic company sync failed');
+  return summary;
 }
 
 /** The last finished company sync, for "company names last checked …" above the Customers list. */

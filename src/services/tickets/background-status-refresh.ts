@@ -2,7 +2,6 @@ import { AutotaskError, type AutotaskClient } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../logger.ts';
-import { deferWork } from '../../shared/deferred-work.ts';
 import type { AutotaskAccess } from '../integration/autotask-access.ts';
 import { checkBackgroundBudget } from '../integration/request-budget.ts';
 import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
@@ -19,8 +18,8 @@ import { refreshTicketStatuses } from './status-snapshots.ts';
  * interval even when nobody opens a page. Page views still refresh the tickets they show
  * (upkeep.ts); this covers the ones nobody looks at.
  *
- * One cycle is one exported function with explicit deps (`refreshOpenTicketStatuses`), so a job
- * queue can run it instead of the timer below. It follows the company sync's background rules
+ * One cycle is one exported function with explicit deps (`refreshOpenTicketStatuses`), which the
+ * job queue runs every minute (`runStatusRefresh`, src/jobs/background-jobs.ts). It follows the company sync's background rules
  * (src/services/mapping/background-sync.ts): reads only; nothing at all while the integration is
  * off, lacks credentials or no ticket is open; one cycle at a time across every app instance
  * sharing the database (the claim is a sync-log row); a pause after a failure; and a pause while
@@ -29,11 +28,11 @@ import { refreshTicketStatuses } from './status-snapshots.ts';
 
 /** The default interval (TICKET_STATUS_REFRESH_MINUTES in src/config.ts). */
 export const DEFAULT_INTERVAL_MS = 15 * 60_000;
-/** How often the timer asks whether a cycle is due; the sync log decides, across instances. */
+/** How often the background job asks whether a cycle is due (its cron); the sync log decides. */
 export const TICK_MS = 60_000;
 /**
- * A cycle is due once the last one started `interval − DUE_SLACK_MS` ago: half a tick, so the timer's
- * own jitter never pushes a cycle to the tick after (which would stretch 15 minutes into 16).
+ * A cycle is due once the last one started `interval − DUE_SLACK_MS` ago: half a tick, so the job's
+ * start-up jitter never pushes a cycle to the tick after (which would stretch 15 minutes into 16).
  */
 export const DUE_SLACK_MS = TICK_MS / 2;
 /** A cycle that started this long ago and never finished (a crash) no longer blocks the next. */
@@ -161,7 +160,7 @@ async function runClaimedCycle(db: Db, ready: Ready, log: SyncLogHandle, now: Da
 /**
  * Claims a cycle across every app instance sharing the database (`claimSyncRun`). Returns a
  * reason, leaving no row behind, when a refresh failed moments ago or a cycle is running or ran
- * within the interval. The timer asks every minute and is usually told no: it looks first.
+ * within the interval. The job asks every minute and is usually told no: it looks first.
  */
 async function claimCycle(
   db: Db,
@@ -194,46 +193,18 @@ function takenWhere(now: Date, intervalMs: number): Prisma.SyncLogWhereInput {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The timer in the web process
-
-export interface PeriodicStatusRefresh {
-  stop(): void;
-  /** One tick as the timer runs it: a cycle if due; never throws. */
-  tick(): Promise<StatusRefreshCycle | null>;
-}
-
 /**
- * Asks every minute whether a cycle is due (the sync log answers, so instances share the interval).
- * The timer is unref'd, so it never keeps the process alive; each tick is tracked as deferred work,
- * so a shutdown (src/boot.ts) lets a running cycle finish before the database closes.
+ * One cycle as the background job runs it, every minute (src/jobs/background-jobs.ts): a cycle runs
+ * when the sync log says one is due, so instances share the interval. An Autotask failure is
+ * recorded in the sync log; anything else is thrown for the job queue to retry.
  */
-export function startPeriodicStatusRefresh(
+export async function runStatusRefresh(
   deps: BackgroundStatusRefreshDeps,
-  options: { intervalMinutes: number; tickMs?: number },
-): PeriodicStatusRefresh {
-  const intervalMs = options.intervalMinutes * 60_000;
-  let running = false;
-  const tick = async (): Promise<StatusRefreshCycle | null> => {
-    if (running) return null;
-    running = true;
-    try {
-      const cycle = await refreshOpenTicketStatuses(deps, { intervalMs });
-      if (cycle.outcome === 'failed') {
-        deps.logger.warn({ syncLogId: cycle.syncLogId, err: cycle.error }, 'background ticket status refresh failed');
-      }
-      return cycle;
-    } catch (err) {
-      deps.logger.error({ err }, 'background ticket status refresh failed');
-      return null;
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(
-    () => deferWork(tick, (err) => deps.logger.error({ err }, 'background ticket status refresh failed')),
-    options.tickMs ?? TICK_MS,
-  );
-  timer.unref();
-  return { stop: () => clearInterval(timer), tick };
+  options: { intervalMinutes: number },
+): Promise<StatusRefreshCycle> {
+  const cycle = await refreshOpenTicketStatuses(deps, { intervalMs: options.intervalMinutes * 60_000 });
+  if (cycle.outcome === 'failed') {
+    deps.logger.warn({ syncLogId: cycle.syncLogId, err: cycle.error }, 'background ticket status refresh failed');
+  }
+  return cycle;
 }

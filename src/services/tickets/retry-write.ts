@@ -1,4 +1,5 @@
 import {
+  AutotaskThreadWaitError,
   DEFAULT_WRITE_RETRY_TUNING,
   isThreadThreshold,
   mayResendAfterCheck,
@@ -25,6 +26,10 @@ import {
  *     ▼
  *   wait, write again (at most `maxRetries` times) ── still refused ──▶ exhausted
  *
+ * A write that found no thread slot on our side in time (`AutotaskThreadWaitError`) was never sent:
+ * it ends as `exhausted` at once, with no lookup (nothing can have happened) and no resend (it
+ * already waited the whole wait, and another try would wait as long again).
+ *
  * Any other failure of the write ends the loop as `failed`, for the step to handle as before.
  */
 
@@ -45,7 +50,7 @@ export type WriteResult<W, F, S = never> =
       readonly cause: unknown;
       readonly retries: number;
     }
-  /** Thread threshold every time; each lookup showed nothing was written. */
+  /** Thread threshold every time; each lookup showed nothing was written (or the last was never sent). */
   | { readonly kind: 'exhausted'; readonly error: AutotaskRateLimitedError; readonly retries: number }
   /** Any other failure of the write. */
   | { readonly kind: 'failed'; readonly error: unknown; readonly retries: number }
@@ -73,6 +78,7 @@ export async function writeWithThreadRetry<W, F, S = never>(
       return { kind: 'written', value: await step.write(), retries };
     } catch (e) {
       if (!isThreadThreshold(e)) return { kind: 'failed', error: e, retries };
+      if (e instanceof AutotaskThreadWaitError) return { kind: 'exhausted', error: e, retries };
       const checked = await checkSafely(step);
       if ('happened' in checked) return { kind: 'happened', value: checked.happened, retries };
       if ('unknown' in checked) return { kind: 'unverified', error: e, cause: checked.unknown, retries };
