@@ -77,6 +77,25 @@ describe.skipIf(!onPostgres)('two app instances on one PostgreSQL database', () 
     expect((await request(b.url!).get('/run-checks')).status).toBe(302);
   });
 
+  it('failed sign-ins count across instances', async () => {
+    const user = await addUser(db, 'reporter');
+    const attempt = async (url: string, password: string) => {
+      const page = await request(url).get('/login');
+      const cookie = (page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+      return request(url)
+        .post('/login')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: user.email, password });
+    };
+    // LOGIN_MAX_ATTEMPTS is 5 per address: 3 wrong on one instance and 2 on the other use them up.
+    for (const url of [a.url!, b.url!, a.url!, b.url!, a.url!])
+      expect((await attempt(url, 'wrong password')).status).toBe(401);
+    const refused = await attempt(b.url!, user.password);
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Too many failed sign-in attempts.');
+  });
+
   it('25 simultaneous creates spread over both instances make one ticket', async () => {
     const { run } = await makeCustomerWithRun(db, { companyId: 105 });
     const sessions: Array<Session & { at: string }> = [];

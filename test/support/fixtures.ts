@@ -88,6 +88,28 @@ export interface CreatedTicketOptions {
 }
 
 /**
+ * A ticket creation that an instance began `minutesAgo` and never finished (a crash between its
+ * POST and the database update): the run's ticket row, pending, with `reference`.
+ */
+export async function makePendingTicket(
+  database: Database,
+  run: { id: number; jobId: number },
+  reference: string,
+  minutesAgo: number,
+) {
+  return database.prisma.ticket.create({
+    data: {
+      originRunId: run.id,
+      jobId: run.jobId,
+      runs: { connect: { id: run.id } },
+      state: 'pending',
+      reference,
+      attemptStartedAt: new Date(Date.now() - minutesAgo * 60_000),
+    },
+  });
+}
+
+/**
  * A run whose Autotask ticket already exists: the ticket in the simulator, and a TicketRecord row in
  * state `created` pointing at it, as the create flow leaves it.
  */

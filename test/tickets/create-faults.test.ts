@@ -3,7 +3,7 @@ import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { buildTestApp, signInAs, type Agent } from '../support/app.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { autotaskRequest, heldDeadlines, untilLogged } from '../support/autotask-deadlines.ts';
-import { makeCustomerWithRun } from '../support/fixtures.ts';
+import { makeCustomerWithRun, makePendingTicket } from '../support/fixtures.ts';
 import { runChecksOpening } from '../runs/run-checks-html.ts';
 import { cachePicklists, decode, postCreate, simTicketsOfRun, ticketCell, ticketCreatePosts } from './helpers.ts';
 
@@ -199,16 +199,7 @@ describe('The process died between the POST and the database update', () => {
       externalID: reference,
       status: 1,
     });
-    await ctx.db.prisma.ticket.create({
-      data: {
-        originRunId: run.id,
-        jobId: run.jobId,
-        runs: { connect: { id: run.id } },
-        state: 'pending',
-        reference,
-        attemptStartedAt: new Date(Date.now() - 10 * 60_000),
-      },
-    });
+    await makePendingTicket(ctx.db, run, reference, 10);
     simCtx.sim.state.clearRequestLog();
     return { run, ticket };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settleInterruptedCreations } from '../../src/services/tickets/settle-pending.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
-import { makeCustomerWithRun } from '../support/fixtures.ts';
+import { makeCustomerWithRun, makePendingTicket } from '../support/fixtures.ts';
 import { ticketCreatePosts } from './helpers.ts';
 
 /**
@@ -24,16 +24,7 @@ async function pendingSince(customerName: string, companyId: number, minutesAgo:
         status: 1,
       })
     : null;
-  await ctx.db.prisma.ticket.create({
-    data: {
-      originRunId: run.id,
-      jobId: run.jobId,
-      runs: { connect: { id: run.id } },
-      state: 'pending',
-      reference,
-      attemptStartedAt: new Date(Date.now() - minutesAgo * 60_000),
-    },
-  });
+  await makePendingTicket(ctx.db, run, reference, minutesAgo);
   return { run, created };
 }
 
