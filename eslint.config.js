@@ -59,6 +59,29 @@ export default tseslint.config(
     },
   },
   {
+    // The ConnectWise client is self-contained in the same way as the Autotask one
+    // (test/connectwise/self-contained.test.ts checks it too).
+    files: ['src/connectwise/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)\\.\\.(/|$)',
+              message:
+                'The ConnectWise client imports only from its own folder: declare an interface here and let the app pass an implementation in.',
+            },
+            {
+              regex: '^(?!\\./|\\.\\./|node:|zod$|axios$)',
+              message: 'The ConnectWise client depends only on its own folder, zod, axios and node:* built-ins.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The Autotask simulator stands in for Autotask, built from its documented wire format: nothing
     // of the app (whose client it has to catch out), only its own files, express, zod and Node.
     files: ['packages/autotask-simulator/src/**/*.ts'],
