@@ -82,9 +82,9 @@ export default tseslint.config(
     },
   },
   {
-    // The Autotask simulator stands in for Autotask, built from its documented wire format: nothing
-    // of the app (whose client it has to catch out), only its own files, express, zod and Node.
-    files: ['packages/autotask-simulator/src/**/*.ts'],
+    // The Autotask and ConnectWise simulators stand in for the PSAs, built from their documented wire formats:
+    // nothing of the app (whose clients they have to catch out), only their own files, express, zod and Node.
+    files: ['packages/autotask-simulator/src/**/*.ts', 'packages/connectwise-simulator/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

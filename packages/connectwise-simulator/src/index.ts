@@ -1,0 +1,130 @@
+/**
+ * A local ConnectWise PSA (Manage) REST API v3.0 simulator that follows ConnectWise's documented wire format (the
+ * facts, with sources and open questions, are collected in the app's docs/connectwise.md), for tests and manual
+ * trials. It is built from that description, not from the app's client, so it can catch the client's mistakes.
+ *
+ *   const sim = await startConnectWiseSimulator();   // port 0 → an ephemeral port on 127.0.0.1
+ *   // client: GET `${sim.baseUrl}/service/tickets?conditions=…` with Basic companyId+publicKey:privateKey + clientId
+ *   sim.faults.dropResponseNext({ method: 'POST', resource: 'service/tickets' });
+ *   sim.state.addTimeEntry(ticketId, { billable: true, hidden: true });
+ *   await sim.close();
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createConnectWiseApp } from './app.ts';
+import { Faults } from './faults.ts';
+import type { RequestLogEntry } from './request-log.ts';
+import type { StateOptions } from './settings.ts';
+import { createState, type ConnectWiseState } from './store.ts';
+import type { ConnectWiseCredentials } from './types.ts';
+
+export interface StartConnectWiseSimulatorOptions extends StateOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: the simulator and its control API are for this machine only. */
+  host?: string;
+  /** Origin for absolute URLs when clients reach the simulator through another name. */
+  publicOrigin?: string;
+  allowRemoteControl?: boolean;
+}
+
+export interface ConnectWiseSimulator {
+  /** The API root without trailing slash: `http://127.0.0.1:PORT/v4_6_release/apis/3.0`. */
+  readonly baseUrl: string;
+  /** The site a client is configured with: `http://127.0.0.1:PORT` (login/companyinfo lives there). */
+  readonly siteUrl: string;
+  /** The control page and API: `http://127.0.0.1:PORT/__sim/`. */
+  readonly controlUrl: string;
+  readonly port: number;
+  readonly credentials: ConnectWiseCredentials;
+  readonly state: ConnectWiseState;
+  readonly faults: Faults;
+  /** Same array as `state.requestLog`. */
+  readonly requestLog: RequestLogEntry[];
+  /** Back to the seed; clears faults (ending hung requests), the request log and settings changes. */
+  reset(): void;
+  /** Stops listening and destroys every open socket, hung ones included. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startConnectWiseSimulator(
+  options: StartConnectWiseSimulatorOptions = {},
+): Promise<ConnectWiseSimulator> {
+  const state = createState(options);
+  const faults = new Faults();
+  const host = options.host ?? '127.0.0.1';
+  const app = createConnectWiseApp(state, {
+    faults,
+    publicOrigin: options.publicOrigin,
+    allowRemoteControl: options.allowRemoteControl,
+  });
+  const server = createServer(app);
+  await listen(server, options.port ?? 0, host);
+  const { port } = server.address() as AddressInfo;
+  const origin = (options.publicOrigin ?? `http://${urlHost(host)}:${port}`).replace(/\/+$/, '');
+  let closing: Promise<void> | null = null;
+
+  return {
+    baseUrl: `${origin}/${state.settings.codebase}/apis/3.0`,
+    siteUrl: origin,
+    controlUrl: `${origin}/__sim/`,
+    port,
+    credentials: { ...state.credentials },
+    state,
+    faults,
+    requestLog: state.requestLog,
+    reset() {
+      faults.clear();
+      state.reset();
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        faults.shutdown();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A wildcard bind address is not a URL host; IPv6 literals need brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export { createConnectWiseApp, type ConnectWiseApp, type ConnectWiseAppOptions } from './app.ts';
+export {
+  Faults,
+  type FailOptions,
+  type HangOptions,
+  type DropOptions,
+  type RateLimitOptions,
+  type FaultsSnapshot,
+} from './faults.ts';
+export { createState, ConnectWiseState, type TimeEntryInput } from './store.ts';
+export {
+  DEFAULT_SETTINGS,
+  DEFAULT_CREDENTIALS,
+  type ConnectWiseSettings,
+  type StateOptions,
+  type SeedName,
+} from './settings.ts';
+export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
+export type * from './types.ts';
+export { BOARD, STATUS, PRIORITY, TYPE, SUBTYPE, COMPANY, COMPANY_STATUS, MEMBER, CONTACT } from './seed.ts';
+export { parseConditions, ConditionsError, type Condition, type Literal } from './conditions.ts';
+export { compileConditions, likeMatch, type FieldMap, type FieldDef } from './conditions-eval.ts';
+export type { ErrorBody, ValidationItem } from './errors.ts';
+export { BAD_CREDENTIALS, MISSING_AUTHORIZATION, MISSING_CLIENT_ID, UNKNOWN_CLIENT_ID } from './auth.ts';
