@@ -2,16 +2,17 @@ import { z } from 'zod';
 import type { ConnectWiseHttp } from './http.ts';
 import { listAll } from './paging.ts';
 import type { NewTicketNote, TicketNote } from './types.ts';
-import { booleanish, intish, optionalString, parseAnswer, reference, validId } from './wire.ts';
+import { booleanish, intish, optionalInt, optionalString, parseAnswer, validId } from './wire.ts';
 
 /**
  * Ticket notes: `service/tickets/{id}/notes`. Where a note shows is set by three flags, at least one
- * true; internal-only is `internalAnalysisFlag` alone (docs/connectwise.md, Ticket notes).
+ * true; internal-only is `internalAnalysisFlag` alone (docs/connectwise.md, Ticket notes). The note
+ * names its ticket with a plain `ticketId`, not a `ticket` reference.
  */
 
 const NOTE_FIELDS: readonly string[] = [
   'id',
-  'ticket/id',
+  'ticketId',
   'text',
   'detailDescriptionFlag',
   'internalAnalysisFlag',
@@ -21,7 +22,7 @@ const NOTE_FIELDS: readonly string[] = [
 const noteWire = z
   .object({
     id: intish,
-    ticket: reference,
+    ticketId: optionalInt,
     text: optionalString,
     detailDescriptionFlag: booleanish(false),
     internalAnalysisFlag: booleanish(false),
@@ -29,7 +30,7 @@ const noteWire = z
   })
   .transform((n): TicketNote => ({
     id: n.id,
-    ticketId: n.ticket.id,
+    ticketId: n.ticketId,
     text: n.text,
     detailDescription: n.detailDescriptionFlag,
     internalAnalysis: n.internalAnalysisFlag,

@@ -230,13 +230,13 @@ describe('notes', () => {
       .get(`${API}/service/tickets/48213/notes`)
       .query({
         orderBy: 'id asc',
-        fields: 'id,ticket/id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag',
+        fields: 'id,ticketId,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag',
         page: '1',
         pageSize: '1000',
       })
       .reply(200, [
-        { id: 9002, ticket: { id: 48213 }, text: 'second', resolutionFlag: true },
-        { id: 9001, ticket: { id: 48213 }, text: 'first', internalAnalysisFlag: true, detailDescriptionFlag: false },
+        { id: 9002, ticketId: 48213, text: 'second', resolutionFlag: true },
+        { id: 9001, ticketId: 48213, text: 'first', internalAnalysisFlag: true, detailDescriptionFlag: false },
       ]);
     const { client } = makeClient();
     expect(await client.listTicketNotes(48213)).toEqual([

@@ -123,7 +123,7 @@ export {
 } from './settings.ts';
 export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
 export type * from './types.ts';
-export { BOARD, STATUS, PRIORITY, TYPE, SUBTYPE, COMPANY, COMPANY_STATUS, MEMBER, CONTACT } from './seed.ts';
+export { BOARD, STATUS, PRIORITY, TYPE, SUBTYPE, ITEM, COMPANY, COMPANY_STATUS, MEMBER, CONTACT } from './seed.ts';
 export { parseConditions, ConditionsError, type Condition, type Literal } from './conditions.ts';
 export { compileConditions, likeMatch, type FieldMap, type FieldDef } from './conditions-eval.ts';
 export type { ErrorBody, ValidationItem } from './errors.ts';

@@ -25,7 +25,7 @@ export const TOP_RESOURCES = [
 
 /** Children: `/{parent}/{parentId}/{child}`, with count and item. */
 const CHILD_RESOURCES: Record<string, readonly string[]> = {
-  'service/boards': ['statuses', 'types', 'subtypes'],
+  'service/boards': ['statuses', 'types', 'subtypes', 'items'],
   'service/tickets': ['notes'],
 };
 

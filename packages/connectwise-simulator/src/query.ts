@@ -159,7 +159,8 @@ function projectionFor<T>(ctx: ApiContext, def: ResourceDef<T>, fields: FieldMap
     const path = p.trim();
     if (path.toLowerCase() === '_info') return '_info';
     const reference = fieldName(fields, `${path}/id`);
-    const name = fieldName(fields, path) ?? reference?.slice(0, -'/id'.length);
+    const array = def.arrayFields?.find((f) => f.toLowerCase() === path.toLowerCase());
+    const name = fieldName(fields, path) ?? reference?.slice(0, -'/id'.length) ?? array;
     if (name === undefined) throw badQuery(def.resource, path, `Unknown field '${path}' in fields.`);
     return name;
   });

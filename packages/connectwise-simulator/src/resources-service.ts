@@ -51,6 +51,9 @@ export const TICKET: ResourceDef<Ticket> = {
     ...refFields('subType', (t) => t.subTypeId, {
       name: (t) => (t.subTypeId === null ? null : (state.subType(t.subTypeId)?.name ?? null)),
     }),
+    ...refFields('item', (t) => t.itemId, {
+      name: (t) => (t.itemId === null ? null : (state.item(t.itemId)?.name ?? null)),
+    }),
     ...refFields('priority', (t) => t.priorityId, { name: (t) => state.priority(t.priorityId)?.name ?? null }),
     severity: str((t) => t.severity),
     impact: str((t) => t.impact),
@@ -80,6 +83,7 @@ export const TICKET: ResourceDef<Ticket> = {
       : { contact: contactRef(ctx, t.contactId), contactName: contactName(ctx.state, t.contactId) }),
     ...(t.typeId === null ? {} : { type: typeRef(ctx, t.boardId, t.typeId) }),
     ...(t.subTypeId === null ? {} : { subType: subTypeRef(ctx, t.boardId, t.subTypeId) }),
+    ...(t.itemId === null ? {} : { item: itemRef(ctx, t.boardId, t.itemId) }),
     priority: ref(ctx, 'priority', `service/priorities/${t.priorityId}`, {
       id: t.priorityId,
       name: ctx.state.priority(t.priorityId)?.name ?? '',
@@ -122,6 +126,10 @@ function subTypeRef(ctx: WireContext, boardId: number, id: number) {
     id,
     name: ctx.state.subType(id)?.name ?? '',
   });
+}
+
+function itemRef(ctx: WireContext, boardId: number, id: number) {
+  return ref(ctx, 'item', `service/boards/${boardId}/items/${id}`, { id, name: ctx.state.item(id)?.name ?? '' });
 }
 
 export const NOTE: ResourceDef<ServiceNote> = {

@@ -1,10 +1,11 @@
 /**
- * Companies, contacts, members and the service setup (boards, their statuses, types and subtypes, priorities) as the
- * API shows them (ConnectWise's OpenAPI schemas `Company`, `CompanyStatus`, `Contact`, `Member`, `Board`,
- * `BoardStatus`, `BoardType`, `BoardSubType`, `Priority`; docs/connectwise.md).
+ * Companies, contacts, members and the service setup (boards, their statuses, types, subtypes and items, priorities)
+ * as the API shows them (ConnectWise's OpenAPI schemas `Company`, `CompanyStatus`, `Contact`, `Member`, `Board`,
+ * `BoardStatus`, `BoardType`, `BoardSubType`, `BoardItem`, `Priority`; docs/connectwise.md).
  */
 import type {
   Board,
+  BoardItem,
   BoardStatus,
   BoardSubType,
   BoardType,
@@ -224,12 +225,31 @@ export const BOARD_SUBTYPE: ResourceDef<BoardSubType> = {
     ...refFields('board', (s) => s.boardId),
     inactiveFlag: bool((s) => s.inactiveFlag),
   }),
+  arrayFields: ['typeAssociationIds'],
   wire: (s, ctx) => ({
     id: s.id,
     name: s.name,
     inactiveFlag: s.inactiveFlag,
     typeAssociationIds: [...s.typeAssociationIds],
     board: boardRef(ctx, s.boardId),
+    _info: { lastUpdated: '2026-01-05T09:00:00Z', updatedBy: 'jdoe' },
+  }),
+};
+
+export const BOARD_ITEM: ResourceDef<BoardItem> = {
+  resource: 'boardItem',
+  label: 'BoardItem',
+  fields: () => ({
+    id: num((i) => i.id),
+    name: str((i) => i.name),
+    ...refFields('board', (i) => i.boardId),
+    inactiveFlag: bool((i) => i.inactiveFlag),
+  }),
+  wire: (i, ctx) => ({
+    id: i.id,
+    name: i.name,
+    inactiveFlag: i.inactiveFlag,
+    board: boardRef(ctx, i.boardId),
     _info: { lastUpdated: '2026-01-05T09:00:00Z', updatedBy: 'jdoe' },
   }),
 };

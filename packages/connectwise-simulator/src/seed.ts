@@ -1,11 +1,12 @@
 /**
  * The demo tenant: companies (one inactive, one on credit hold, one deleted, look-alike names, one with an apostrophe),
- * two active boards and an inactive one, statuses with closed ones, priorities, types and subtypes, the API member and
- * two people, contacts, a few tickets with notes and time entries (billable, non-billable and one the API member
- * cannot see). Ids are fixed so tests can name them.
+ * two active boards and an inactive one, statuses with closed ones, priorities, types, subtypes and items, the API
+ * member and two people, contacts, a few tickets with notes and time entries (billable, non-billable and one the API
+ * member cannot see). Ids are fixed so tests can name them.
  */
 import type {
   Board,
+  BoardItem,
   BoardStatus,
   BoardSubType,
   BoardType,
@@ -36,6 +37,7 @@ export const STATUS = {
 export const PRIORITY = { emergency: 1, quick: 2, normal: 3, scheduled: 4 } as const;
 export const TYPE = { backup: 301, incident: 302, request: 303, legacy: 304, alert: 311 } as const;
 export const SUBTYPE = { failedJob: 401, missedJob: 402, passwordReset: 403, retired: 404, backupAlert: 411 } as const;
+export const ITEM = { server: 421, workstation: 422, retired: 423, appliance: 431 } as const;
 export const COMPANY = {
   acme: 250,
   contoso: 251,
@@ -197,6 +199,15 @@ export function seedSubTypes(): BoardSubType[] {
   ];
 }
 
+export function seedItems(): BoardItem[] {
+  return [
+    { id: 421, boardId: BOARD.serviceDesk, name: 'Server', inactiveFlag: false },
+    { id: 422, boardId: BOARD.serviceDesk, name: 'Workstation', inactiveFlag: false },
+    { id: 423, boardId: BOARD.serviceDesk, name: 'Tape drive', inactiveFlag: true },
+    { id: 431, boardId: BOARD.monitoring, name: 'Backup appliance', inactiveFlag: false },
+  ];
+}
+
 export function seedTickets(): Ticket[] {
   const ticket = (id: number, summary: string, extra: Partial<Ticket>): Ticket => ({
     id,
@@ -207,6 +218,7 @@ export function seedTickets(): Ticket[] {
     contactId: null,
     typeId: null,
     subTypeId: null,
+    itemId: null,
     priorityId: PRIORITY.normal,
     severity: 'Medium',
     impact: 'Medium',

@@ -14,6 +14,7 @@ import {
 import type {
   BillableOption,
   Board,
+  BoardItem,
   BoardStatus,
   BoardSubType,
   BoardType,
@@ -62,6 +63,7 @@ export class ConnectWiseState {
   readonly priorities: Priority[] = [];
   readonly types: BoardType[] = [];
   readonly subTypes: BoardSubType[] = [];
+  readonly items: BoardItem[] = [];
   readonly tickets: Ticket[] = [];
   readonly notes: ServiceNote[] = [];
   readonly timeEntries: TimeEntry[] = [];
@@ -96,6 +98,7 @@ export class ConnectWiseState {
     replace(this.priorities, seed.seedPriorities());
     replace(this.types, seed.seedTypes());
     replace(this.subTypes, seed.seedSubTypes());
+    replace(this.items, seed.seedItems());
     replace(this.companies, demo ? seed.seedCompanies() : []);
     replace(this.contacts, demo ? seed.seedContacts() : []);
     replace(this.tickets, demo ? seed.seedTickets() : []);
@@ -120,6 +123,7 @@ export class ConnectWiseState {
   priority = (id: number) => this.priorities.find((p) => p.id === id);
   type = (id: number) => this.types.find((t) => t.id === id);
   subType = (id: number) => this.subTypes.find((s) => s.id === id);
+  item = (id: number) => this.items.find((i) => i.id === id);
   ticket = (id: number) => this.tickets.find((t) => t.id === id);
   note = (id: number) => this.notes.find((n) => n.id === id);
   timeEntry = (id: number) => this.timeEntries.find((e) => e.id === id);

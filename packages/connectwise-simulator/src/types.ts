@@ -101,6 +101,14 @@ export interface BoardSubType {
   typeAssociationIds: number[];
 }
 
+/** A board's item (ConnectWise's `BoardItem`): the third level under type and subtype. */
+export interface BoardItem {
+  id: number;
+  boardId: number;
+  name: string;
+  inactiveFlag: boolean;
+}
+
 export type Severity = 'Low' | 'Medium' | 'High';
 
 export interface Ticket {
@@ -112,6 +120,7 @@ export interface Ticket {
   contactId: number | null;
   typeId: number | null;
   subTypeId: number | null;
+  itemId: number | null;
   priorityId: number;
   severity: Severity;
   impact: Severity;

@@ -20,6 +20,11 @@ export interface ResourceDef<T> {
   /** `Ticket`: used in `Ticket 12 not found`. */
   label: string;
   fields(state: ConnectWiseState): FieldMap<T>;
+  /**
+   * Array fields of the answer (`typeAssociationIds`): named in `fields=` like any other, but not usable in
+   * `conditions` or `orderBy` (ConnectWise filters arrays with `childConditions`, docs/connectwise.md).
+   */
+  arrayFields?: readonly string[];
   wire(record: T, ctx: WireContext): WireRecord;
 }
 

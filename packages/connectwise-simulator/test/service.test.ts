@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOARD, MEMBER, type ConnectWiseSimulator } from '../src/index.ts';
+import { BOARD, ITEM, MEMBER, type ConnectWiseSimulator } from '../src/index.ts';
 import {
   control,
   get,
@@ -141,7 +141,7 @@ describe('time entries', () => {
 });
 
 describe('service setup', () => {
-  it('lists boards, their statuses with the closed flag, types and subtypes, and priorities', async () => {
+  it('lists boards, their statuses with the closed flag, types, subtypes, items, and priorities', async () => {
     const boards = await get<WireRecord[]>(sim, 'service/boards');
     expect(boards.json.map((b) => [b.id, b.name, b.inactiveFlag])).toEqual([
       [1, 'Service Desk', false],
@@ -160,6 +160,23 @@ describe('service setup', () => {
     expect(types.json.map((t) => t.name)).toEqual(['Backup', 'Incident', 'Request', 'Legacy']);
     const subtypes = await get<WireRecord[]>(sim, `service/boards/${BOARD.serviceDesk}/subtypes`);
     expect(subtypes.json[0]).toMatchObject({ name: 'Failed job', typeAssociationIds: [301] });
+    const picked = await get<WireRecord[]>(
+      sim,
+      `service/boards/${BOARD.serviceDesk}/subtypes?fields=id,typeAssociationIds`,
+    );
+    expect(picked.json[0]).toEqual({ id: 401, typeAssociationIds: [301] });
+    const items = await get<WireRecord[]>(sim, `service/boards/${BOARD.serviceDesk}/items?orderBy=name asc`);
+    expect(items.json.map((i) => [i.id, i.name, i.inactiveFlag])).toEqual([
+      [ITEM.server, 'Server', false],
+      [ITEM.retired, 'Tape drive', true],
+      [ITEM.workstation, 'Workstation', false],
+    ]);
+    expect(
+      (await get<WireRecord>(sim, `service/boards/${BOARD.monitoring}/items/${ITEM.appliance}`)).json,
+    ).toMatchObject({
+      name: 'Backup appliance',
+      board: { id: BOARD.monitoring },
+    });
     const priorities = await get<WireRecord[]>(sim, 'service/priorities?orderBy=sortOrder desc');
     expect(priorities.json.map((p) => p.id)).toEqual([4, 3, 2, 1]);
     expect((await get<CountBody>(sim, `service/boards/${BOARD.monitoring}/statuses/count`)).json).toEqual({ count: 3 });

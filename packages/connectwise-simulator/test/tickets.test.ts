@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOARD, COMPANY, PRIORITY, STATUS, SUBTYPE, TYPE, type ConnectWiseSimulator } from '../src/index.ts';
+import { BOARD, COMPANY, ITEM, PRIORITY, STATUS, SUBTYPE, TYPE, type ConnectWiseSimulator } from '../src/index.ts';
 import {
   control,
   get,
@@ -62,7 +62,7 @@ describe('POST service/tickets', () => {
     ]);
   });
 
-  it('takes references by name or identifier, and type, subtype, contact, priority and status of the board', async () => {
+  it('takes references by name or identifier, and type, subtype, item, contact, priority and status of the board', async () => {
     const result = await create({
       summary: 'Missed job',
       board: { name: 'service desk' },
@@ -71,6 +71,7 @@ describe('POST service/tickets', () => {
       priority: { name: 'Priority 1 - Emergency Response' },
       type: { id: TYPE.backup },
       subType: { id: SUBTYPE.missedJob },
+      item: { name: 'server' },
       contact: { id: 501 },
       severity: 'high',
     });
@@ -81,6 +82,7 @@ describe('POST service/tickets', () => {
       priority: { id: PRIORITY.emergency },
       type: { name: 'Backup' },
       subType: { name: 'Missed job' },
+      item: { id: ITEM.server, name: 'Server' },
       contact: { id: 501, name: 'Jane Peters' },
       severity: 'High',
     });
@@ -129,12 +131,20 @@ describe('POST service/tickets', () => {
       await invalid({ ...validTicket, type: { id: TYPE.backup }, subType: { id: SUBTYPE.backupAlert } }),
     ).toMatchObject([{ field: 'subType/id' }]);
     expect(await invalid({ ...validTicket, contact: { id: 42 } })).toMatchObject([{ field: 'contact/id' }]);
+    expect(await invalid({ ...validTicket, item: { id: ITEM.appliance } })).toMatchObject([
+      {
+        code: 'NotFound',
+        field: 'item/id',
+        message: `Service Item ${ITEM.appliance} not found for Service Board ${BOARD.serviceDesk}`,
+      },
+    ]);
   });
 
   it('refuses inactive setup, subtypes without their type, and companies that cannot take tickets', async () => {
     expect(await invalid({ ...validTicket, status: { id: STATUS.obsolete } })).toMatchObject([{ field: 'status' }]);
     expect(await invalid({ ...validTicket, board: { id: BOARD.retired } })).toMatchObject([{ field: 'board' }]);
     expect(await invalid({ ...validTicket, type: { id: TYPE.legacy } })).toMatchObject([{ field: 'type' }]);
+    expect(await invalid({ ...validTicket, item: { id: ITEM.retired } })).toMatchObject([{ field: 'item' }]);
     expect(await invalid({ ...validTicket, subType: { id: SUBTYPE.failedJob } })).toMatchObject([{ field: 'subType' }]);
     expect(
       await invalid({ ...validTicket, type: { id: TYPE.request }, subType: { id: SUBTYPE.failedJob } }),

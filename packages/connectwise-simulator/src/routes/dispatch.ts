@@ -10,6 +10,7 @@ import { countResult, listResult, oneResult } from '../query.ts';
 import { NOTE, TICKET, TIME_ENTRY } from '../resources-service.ts';
 import {
   BOARD,
+  BOARD_ITEM,
   BOARD_STATUS,
   BOARD_SUBTYPE,
   BOARD_TYPE,
@@ -63,6 +64,13 @@ export function dispatch(ctx: ApiContext): ApiResult {
         route,
         BOARD_SUBTYPE,
         state.subTypes.filter((s) => s.boardId === board(ctx, route)),
+      );
+    case 'service/boards/items':
+      return readOnly(
+        ctx,
+        route,
+        BOARD_ITEM,
+        state.items.filter((i) => i.boardId === board(ctx, route)),
       );
     case 'company/companies/statuses':
       return readOnly(ctx, route, COMPANY_STATUS, state.companyStatuses);

@@ -1,16 +1,17 @@
 /**
  * Reading a new ticket's body (ConnectWise's `Ticket` schema; docs/connectwise.md, Service tickets). References are
- * objects naming a record by `id`, or by `name` (board, status, priority, type, subtype) or `identifier` (company).
+ * objects naming a record by `id`, or by `name` (board, status, priority, type, subtype, item) or `identifier`
+ * (company).
  *
  * Documented: `summary` (at most 100 characters, `MaxLengthField`) and `company` are required; other string lengths
  * (externalXRef 100, poNumber 50, contactName 62, contactEmailAddress 250); severity and impact are Low, Medium or
  * High; a status must belong to the ticket's board (`NotFound` "Service Status 17 not found for Service Board 21" on
- * `status/id`).
+ * `status/id`); types, subtypes and items are board-scoped too.
  * Assumed, shaped after that status answer (docs/connectwise.md, Service tickets and Open questions): the same
- * `NotFound` items for a board, type, subtype, priority, company or contact that does not exist; the board must be
- * active (and is required unless settings.boardRequired is off); status, type and subtype must be active; a subtype
- * needs a type it is associated with; a deleted company, or one whose status disallows saving, is refused; without a
- * status the board's default status is used, without a priority the default priority.
+ * `NotFound` items for a board, type, subtype, item, priority, company or contact that does not exist; the board must
+ * be active (and is required unless settings.boardRequired is off); status, type, subtype and item must be active; a
+ * subtype needs a type it is associated with; a deleted company, or one whose status disallows saving, is refused;
+ * without a status the board's default status is used, without a priority the default priority.
  */
 import { invalidField, missingField, referenceNotFound, tooLong, type ValidationItem } from '../errors.ts';
 import type { ConnectWiseState } from '../store.ts';
@@ -35,6 +36,7 @@ export interface TicketValues {
   contactId: number | null;
   typeId: number | null;
   subTypeId: number | null;
+  itemId: number | null;
   severity: Severity;
   impact: Severity;
   externalXRef: string | null;
@@ -61,6 +63,7 @@ export function readNewTicket(
   const statusId = board ? readStatus(state, board, body.status, errors) : null;
   const typeId = board ? readBoardChild(state, board, 'type', body.type, errors) : null;
   const subTypeId = board ? readSubType(state, board, typeId, body.subType, errors) : null;
+  const itemId = board ? readBoardChild(state, board, 'item', body.item, errors) : null;
   const priorityId = readPriority(state, body.priority, errors);
   const contactId = readContact(state, body.contact, errors);
   const severity = readSeverity(body, 'severity', errors);
@@ -81,6 +84,7 @@ export function readNewTicket(
       contactId,
       typeId,
       subTypeId,
+      itemId,
       severity,
       impact,
       externalXRef: optionalString(body.externalXRef),
@@ -202,21 +206,26 @@ function defaultStatus(statuses: BoardStatus[]): BoardStatus | undefined {
   return statuses.find((s) => s.defaultFlag && !s.inactive) ?? statuses.find((s) => !s.inactive);
 }
 
+const BOARD_CHILD = { type: 'Type', item: 'Item' } as const;
+
+/** A type or item of the board, active. */
 function readBoardChild(
   state: ConnectWiseState,
   board: Board,
-  field: 'type',
+  field: keyof typeof BOARD_CHILD,
   value: unknown,
   errors: ValidationItem[],
 ): number | null {
   const ref = readRef(value, field, errors);
   if (!ref) return null;
-  const type = state.types.find((t) => t.boardId === board.id && named(ref, t));
-  if (!type) {
-    const message = `Service Type ${describe(ref)} not found for Service Board ${board.id}`;
+  const records = field === 'type' ? state.types : state.items;
+  const found = records.find((r) => r.boardId === board.id && named(ref, r));
+  const label = BOARD_CHILD[field];
+  if (!found) {
+    const message = `Service ${label} ${describe(ref)} not found for Service Board ${board.id}`;
     errors.push(referenceNotFound(R, refField(field, ref), message));
-  } else if (type.inactiveFlag) errors.push(invalidField(R, field, `Type ${type.name} is inactive.`));
-  return type && !type.inactiveFlag ? type.id : null;
+  } else if (found.inactiveFlag) errors.push(invalidField(R, field, `${label} ${found.name} is inactive.`));
+  return found && !found.inactiveFlag ? found.id : null;
 }
 
 function readSubType(
