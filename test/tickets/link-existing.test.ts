@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AutotaskUnavailableError } from '../../src/autotask/client.ts';
 import type { AutotaskAccess } from '../../src/services/integration/autotask-access.ts';
 import { actorOf } from '../../src/services/accounts/audit.ts';
 import { linkExistingTicket } from '../../src/services/tickets/link/link-existing.ts';
@@ -236,7 +237,73 @@ describe('a ticket Backupchecks already knows', () => {
     expect(again.map((o) => o.kind).sort()).toEqual(['already', 'linked']);
     expect(await ctx.db.prisma.ticket.count({ where: { ticketId: another.id } })).toBe(1);
   });
+
+  it('a link whose Autotask read fails after another click linked the run is told the run has the ticket', async () => {
+    const { run, job, ticket } = await handMadeTicket();
+    // The late click has read the run (no ticket yet) and asks Autotask; the other click links the
+    // run before that answer comes, and then the late click's read fails.
+    let winner!: Promise<unknown>;
+    const late = linkExistingTicket(
+      { db: ctx.db.prisma, autotask: failingAfter(built.context.autotask, () => (winner = linkNow())) },
+      actorOf(admin.user),
+      run.id,
+      ticket.ticketNumber,
+    );
+    const linkNow = () =>
+      linkExistingTicket(
+        { db: ctx.db.prisma, autotask: built.context.autotask },
+        actorOf(operator.user),
+        run.id,
+        ticket.ticketNumber,
+      );
+    expect(await late).toMatchObject({ kind: 'already', ticket: { ticketId: ticket.id } });
+    expect(await winner).toMatchObject({ kind: 'linked' });
+    expect((await runOf(run.id)).ticketLinkedById).toBe(operator.user.id);
+
+    // Linked meanwhile to another ticket: refused, naming the ticket the run has.
+    const other = simCtx.sim.state.addTicket({ title: 'Another one', companyID: 105 });
+    const second = await addRun(ctx.db, job.id);
+    const refused = linkExistingTicket(
+      {
+        db: ctx.db.prisma,
+        autotask: failingAfter(built.context.autotask, () =>
+          linkExistingTicket(
+            { db: ctx.db.prisma, autotask: built.context.autotask },
+            actorOf(operator.user),
+            second.id,
+            ticket.ticketNumber,
+          ),
+        ),
+      },
+      actorOf(admin.user),
+      second.id,
+      other.ticketNumber,
+    );
+    await expect(refused).rejects.toThrow(
+      `already has Autotask ticket ${ticket.ticketNumber}, and a run has one ticket.`,
+    );
+  });
 });
+
+/**
+ * The app's Autotask access whose ticket-number read runs `meanwhile` (another click) to its end,
+ * then fails as a read that got no answer in time would.
+ */
+function failingAfter(real: AutotaskAccess, meanwhile: () => Promise<unknown>): AutotaskAccess {
+  return {
+    ...real,
+    client(settings) {
+      const client = real.client(settings);
+      return {
+        ...client,
+        async findTicketByNumber() {
+          await meanwhile();
+          throw new AutotaskUnavailableError('timeout', null, [], { operation: 'tickets.query', read: true });
+        },
+      };
+    },
+  };
+}
 
 /**
  * The app's Autotask access, with ticket-number reads held until `count` of them are answered: the

@@ -18,7 +18,8 @@ import { insertLinkedTicket } from './link-claim.ts';
  * number. Backupchecks only reads: it never creates a ticket and never writes to Autotask here.
  *
  *  1. Guards: integration usable, run exists and has no ticket yet, customer mapped to a company.
- *  2. The ticket is read by number; unknown → refused.
+ *  2. The ticket is read by number; unknown → refused. The run was read before that: when the read
+ *     fails after another click linked the run meanwhile, this click is told what that one did.
  *  3. Its company must be the customer's mapped company; else refused, naming both companies.
  *  4. A ticket Backupchecks already has a record of serves one job: the same job → the run joins
  *     that record; another job (or another customer) → refused, never two customers on one ticket.
@@ -61,7 +62,15 @@ export async function linkExistingTicket(
   const companyId = mappedCompanyId(run);
 
   const client = deps.autotask.client(settings);
-  const ticket = await readTicket(client, ticketNumber);
+  let ticket: Ticket;
+  try {
+    ticket = await readTicket(client, ticketNumber);
+  } catch (e) {
+    // "Nothing was linked" would be wrong about a run another click linked while this read failed.
+    const now = await ticketOfRun(db, run.id);
+    if (now) return sameOrOther(now, ticketNumber, label);
+    throw e;
+  }
   if (ticket.companyId !== companyId) throw await otherCompany(client, run, ticket);
 
   const fields = {
@@ -86,6 +95,11 @@ export async function linkExistingTicket(
 async function alreadyLinked(db: Db, run: LoadedRun, ticketNumber: string, label: string): Promise<LinkOutcome | null> {
   if (run.ticketRecordId === null) return null;
   const current = await db.ticket.findUniqueOrThrow({ where: { id: run.ticketRecordId } });
+  return sameOrOther(current, ticketNumber, label);
+}
+
+/** The run's ticket is the one typed in ("already"), or another one (refused). */
+function sameOrOther(current: TicketRecord, ticketNumber: string, label: string): LinkOutcome {
   if (current.ticketNumber?.toLowerCase() === ticketNumber.toLowerCase())
     return { kind: 'already', label, ticket: current };
   throw hasOther(label, current);
