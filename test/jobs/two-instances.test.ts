@@ -6,7 +6,7 @@ import { addUser, csrfFrom } from '../support/app.ts';
 import { configureAutotask } from '../support/autotask.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
-import { spawnApp, type SpawnedApp } from '../support/spawned-app.ts';
+import { spawnApps, type SpawnedApp } from '../support/spawned-app.ts';
 import { simTicketsOfRun, ticketCreatePosts } from '../tickets/helpers.ts';
 
 /**
@@ -58,7 +58,7 @@ describe.skipIf(!onPostgres)('two app instances on one PostgreSQL database', () 
       AUTOTASK_TIMEOUT_MS: '15000',
       JOB_POLL_SECONDS: '1',
     };
-    [a, b] = await Promise.all([spawnApp(env), spawnApp(env)]);
+    [a, b] = (await spawnApps(2, env)) as [SpawnedApp, SpawnedApp];
   }, 150_000);
 
   afterAll(async () => {

@@ -77,3 +77,18 @@ export async function spawnApp(env: Record<string, string>): Promise<SpawnedApp>
     throw e;
   }
 }
+
+/**
+ * Several instances started together. When one fails to start, the ones that did are stopped
+ * before the failure is thrown, so no process outlives the test.
+ */
+export async function spawnApps(count: number, env: Record<string, string>): Promise<SpawnedApp[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnApp(env)));
+  const failure = started.find((s) => s.status === 'rejected');
+  const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (failure) {
+    await Promise.all(apps.map((app) => app.stop()));
+    throw failure.reason;
+  }
+  return apps;
+}
