@@ -40,7 +40,6 @@ export interface JobQueueOptions {
 }
 
 export interface JobQueue {
-  readonly jobs: readonly BackgroundJob[];
   start(): Promise<void>;
   /** Lets running jobs finish (up to `graceSeconds`), then stops polling. */
   stop(graceSeconds?: number): Promise<void>;
@@ -111,7 +110,6 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   };
 
   return {
-    jobs,
     async start() {
       await oneInstanceAtATime(options.database, () => setUp());
       if (!working) return;

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
-import { jobReport } from '../../jobs/report.ts';
 import { diagnosticsQuerySchema, loadDiagnostics } from '../../services/integration/diagnostics.ts';
 import { syncKindLabel } from '../../services/integration/overview.ts';
 import { budgetStatus } from '../../services/integration/request-budget.ts';
@@ -14,11 +13,7 @@ import { parseOrThrow } from '../../shared/validation.ts';
 export async function get(req: Request, res: Response): Promise<void> {
   const db = contextOf(req).database.prisma;
   const q = parseOrThrow(diagnosticsQuerySchema, req.query);
-  const [settings, result, jobs] = await Promise.all([
-    getIntegrationSettings(db),
-    loadDiagnostics(db, q),
-    jobReport(db),
-  ]);
+  const [settings, result] = await Promise.all([getIntegrationSettings(db), loadDiagnostics(db, q)]);
   res.render('integration/diagnostics', {
     title: 'Autotask diagnostics',
     settings,
@@ -26,6 +21,5 @@ export async function get(req: Request, res: Response): Promise<void> {
     budget: budgetStatus(settings),
     filters: { status: q.status },
     syncKindLabel,
-    jobs,
   });
 }
