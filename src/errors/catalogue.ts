@@ -100,10 +100,12 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
-/** Autotask answered with a failure, or did not answer. `detail` carries Autotask's own text. */
+/** The PSA answered with a failure, or did not answer. `detail` carries the PSA's own text. */
 export class UpstreamError extends AppError {
   readonly status = 502;
   readonly code = 'upstream';
+  /** "Autotask", "ConnectWise": names the PSA in the error page's title. */
+  psaName: string | undefined;
 }
 
 export function isAppError(e: unknown): e is AppError {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { AutotaskError } from '../autotask/errors.ts';
 import { Prisma } from '../db/database.ts';
-import { explainAutotaskError } from '../errors/autotask-messages.ts';
+import { explainPsaError } from '../errors/psa-messages.ts';
+import { PsaError, toPsaError } from '../psa/errors.ts';
 import {
   AppError,
   ConflictError,
@@ -23,7 +23,7 @@ const titles: Record<number, string> = {
   413: 'Too large',
   422: 'Check your input',
   429: 'Too many requests',
-  502: 'Autotask did not accept this',
+  502: 'The PSA did not accept this',
   500: 'Something went wrong',
 };
 
@@ -100,7 +100,8 @@ function failureFlash(failure: Failure, prefix?: string) {
  * the request caused as the domain errors they amount to; other errors as they are.
  */
 export function asAppError(err: unknown): unknown {
-  if (err instanceof AutotaskError) return explainAutotaskError(err);
+  const psaError = toPsaError(err);
+  if (psaError instanceof PsaError) return explainPsaError(psaError);
   if (err instanceof Prisma.PrismaClientKnownRequestError) return prismaAppError(err) ?? err;
   // The router could not percent-decode a path parameter (`/runs/%`): such an address names no page.
   if (err instanceof URIError && (err as { status?: unknown }).status === 400) return new NotFoundError(NO_SUCH_PAGE);
@@ -216,7 +217,8 @@ function renderError(err: unknown, req: Request, res: Response, logger: Logger, 
     return;
   }
   res.render('errors/error', {
-    title: titles[status] ?? 'Error',
+    title:
+      (err instanceof UpstreamError && err.psaName ? `${err.psaName} did not accept this` : titles[status]) ?? 'Error',
     status,
     message,
     detail,

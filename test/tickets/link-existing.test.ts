@@ -58,7 +58,9 @@ describe('Link ticket', () => {
     expect(await flashAfter(operator, res)).toBe(
       `success: Linked Autotask ticket ${ticket.ticketNumber} to run #${run.id} of Contoso / Nightly. Nothing was created or changed in Autotask.`,
     );
-    const record = await ctx.db.prisma.ticket.findUniqueOrThrow({ where: { ticketId: ticket.id } });
+    const record = await ctx.db.prisma.ticket.findUniqueOrThrow({
+      where: { psaType_ticketId: { psaType: 'autotask', ticketId: ticket.id } },
+    });
     expect(record).toMatchObject({
       origin: 'linked',
       state: 'created',

@@ -109,6 +109,7 @@ const ticketColumns = {
   updatedAt: 'value',
   statusId: 'value',
   statusLabel: 'value',
+  statusClosed: 'value',
   statusCheckedAt: 'value',
   timeEntryCount: 'value',
   timeEntriesCheckedAt: 'value',
@@ -117,6 +118,7 @@ const ticketColumns = {
   resolvedAt: 'value',
   resolveStartedAt: 'value',
   closingNoteSentAt: 'value',
+  psaType: 'value',
 } as const satisfies Columns<TicketRecord>;
 
 const reviewerColumns = { id: 'value', name: 'value', email: 'value' } as const satisfies Columns<Reviewer>;

@@ -24,7 +24,7 @@ const unknownTicket = (what: string) =>
 
 /** The run that owns the Autotask ticket with this id. */
 export async function runIdForTicketId(db: Db, ticketId: number): Promise<number> {
-  const row = await db.ticket.findUnique({ where: { ticketId }, select: { originRunId: true } });
+  const row = await db.ticket.findUnique({ where: { psaType_ticketId: { psaType: 'autotask', ticketId } }, select: { originRunId: true } });
   if (!row) throw unknownTicket(`ID ${ticketId}`);
   return row.originRunId;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AutotaskValidationError } from '../../../src/autotask/client.ts';
-import { explainTicketRefusal, ticketFieldRefusal } from '../../../src/errors/autotask-messages.ts';
+import { ticketFieldRefusal } from '../../../src/errors/autotask-messages.ts';
+import { explainTicketRefusal } from '../../../src/errors/ticket-refusals.ts';
+import { fromAutotask } from '../../../src/psa/errors.ts';
 import { API, api, makeClient, mockZoneLookup, useNock } from './helpers.ts';
 
 // Work Types, contacts and the ticket fields they fill: the wire, and how a refusal is read.
@@ -120,10 +122,12 @@ describe('reading a refusal for a tenant-required field', () => {
 
   it('explainTicketRefusal uses the field sentence for a validation refusal, the shared one otherwise', () => {
     const context = { operation: 'tickets.create', method: 'POST', path: 'Tickets' };
-    expect(explainTicketRefusal(new AutotaskValidationError(500, ['billingCodeID: Value is required.'], context))).toBe(
-      'Autotask did not create the ticket. Autotask requires a Work Type on new tickets.',
-    );
-    expect(explainTicketRefusal(new AutotaskValidationError(500, ['Something else.'], context))).toBe(
+    expect(
+      explainTicketRefusal(
+        fromAutotask(new AutotaskValidationError(500, ['billingCodeID: Value is required.'], context)),
+      ),
+    ).toBe('Autotask did not create the ticket. Autotask requires a Work Type on new tickets.');
+    expect(explainTicketRefusal(fromAutotask(new AutotaskValidationError(500, ['Something else.'], context)))).toBe(
       'Autotask did not create the ticket. Autotask rejected the request.',
     );
   });

@@ -1,6 +1,6 @@
 import { AutotaskError } from '../../../autotask/client.ts';
 import type { TicketRecord } from '../../../db/database.ts';
-import { ticketCompanyRefused, type CompanyRecheck } from '../../../errors/autotask-messages.ts';
+import { ticketCompanyRefused, type CompanyRecheck } from '../../../errors/ticket-refusals.ts';
 import { audit } from '../../accounts/audit.ts';
 import { refreshCustomerMapping } from '../../mapping/company-sync.ts';
 import { findRunTicket, markFailed, type Problem } from '../run-ticket-claims.ts';
@@ -19,7 +19,10 @@ export async function companyRefused(ctx: CreateContext, row: TicketRecord, e: A
   const customer = ctx.run.job.customer;
   const companyId = customer.mapping!.companyId!;
   const check = await recheckCompany(ctx, customer.id, companyId);
-  const problem: Problem = { message: ticketCompanyRefused(customer.name, companyId, check), detail: e.detail };
+  const problem: Problem = {
+    message: ticketCompanyRefused('autotask', customer.name, companyId, check),
+    detail: e.detail,
+  };
   await markFailed(db, row, problem);
   await audit(db, ctx.actor, {
     action: 'ticket.creation_failed',

@@ -6,12 +6,9 @@ import {
   type NewTicket,
 } from '../../../autotask/client.ts';
 import type { TicketRecord } from '../../../db/database.ts';
-import {
-  explainTicketRefusal,
-  refusesTicketCompany,
-  TICKET_NOT_CREATED,
-  ticketUnconfirmed,
-} from '../../../errors/autotask-messages.ts';
+import { TICKET_NOT_CREATED, ticketUnconfirmed } from '../../../errors/autotask-messages.ts';
+import { explainTicketRefusal, refusesTicketCompany } from '../../../errors/ticket-refusals.ts';
+import { fromAutotask } from '../../../psa/errors.ts';
 import { audit } from '../../accounts/audit.ts';
 import { reconcilePending } from '../reconcile.ts';
 import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
@@ -71,7 +68,7 @@ export async function postTicket(
     case 'failed': {
       const e = result.error;
       if (isOutcomeUnknown(e)) return unknownOutcome(ctx, attempt, e);
-      if (e instanceof AutotaskError && refusesTicketCompany(e)) return companyRefused(ctx, attempt, e);
+      if (e instanceof AutotaskError && refusesTicketCompany(fromAutotask(e))) return companyRefused(ctx, attempt, e);
       if (e instanceof AutotaskError) return refused(ctx, attempt, e);
       // Anything else is our own bug; the row stays pending and is settled by reference later.
       throw e;
@@ -138,7 +135,7 @@ async function unverifiedThreshold(
  */
 async function refused(ctx: CreateContext, row: TicketRecord, e: AutotaskError): Promise<CreateOutcome> {
   const { db } = ctx.deps;
-  const problem: Problem = { message: explainTicketRefusal(e), detail: e.detail };
+  const problem: Problem = { message: explainTicketRefusal(fromAutotask(e)), detail: e.detail };
   await markFailed(db, row, problem);
   await audit(db, ctx.actor, {
     action: 'ticket.creation_failed',

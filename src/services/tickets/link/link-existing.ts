@@ -80,7 +80,10 @@ export async function linkExistingTicket(
   };
   // Twice at most: a simultaneous link of the same ticket may insert its record between our look and our insert.
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const known = await db.ticket.findUnique({ where: { ticketId: ticket.id }, include: { job: true } });
+    const known = await db.ticket.findUnique({
+      where: { psaType_ticketId: { psaType: 'autotask', ticketId: ticket.id } },
+      include: { job: true },
+    });
     if (known) return joinRecord(db, actor, run, known, label, clock());
     const row = await insertLinkedTicket(db, run, fields, actor, clock());
     if (row) return linked(db, actor, run, row, label, false);
