@@ -7,6 +7,9 @@ import { createMetrics, type AppMetrics } from './metrics/metrics.ts';
 import { createScrapeGuard, type ScrapeGuard } from './metrics/scrape-guard.ts';
 import type { LocalSecrets } from './secrets.ts';
 import { createAutotaskAccess, type AutotaskAccess } from './services/integration/autotask-access.ts';
+import { createConnectWiseAccess, type ConnectWiseAccess } from './psa/connectwise/access.ts';
+import { connectWiseProfiles } from './psa/connectwise/profile.ts';
+import { createPsaAccess, type PsaAccess } from './psa/access.ts';
 import { createAttemptLimiter, type AttemptLimiter } from './services/accounts/sign-in-limiter.ts';
 
 /**
@@ -29,6 +32,11 @@ export interface AppDeps {
   readonly autotaskDeadline?: StartDeadline | undefined;
   /** What /metrics reports of the job queue; default: the shared queue table (src/jobs/report.ts). Tests pass their own. */
   readonly queueSource?: QueueSource | undefined;
+  /**
+   * A ConnectWise stand-in's origin (`http://127.0.0.1:PORT`, the demo's or a test's simulator),
+   * called instead of `https://<siteHost>` of the settings.
+   */
+  readonly connectwiseSiteOrigin?: string | undefined;
 }
 
 export interface AppContext extends AppDeps {
@@ -37,6 +45,9 @@ export interface AppContext extends AppDeps {
   /** Two-factor codes (and recovery codes) at sign-in, counted apart from passwords. */
   readonly twoFactorLimiter: AttemptLimiter;
   readonly autotask: AutotaskAccess;
+  readonly connectwise: ConnectWiseAccess;
+  /** The services' way to the active PSA (or a ticket's PSA) behind the PSA port (src/psa/port.ts). */
+  readonly psa: PsaAccess;
   /** The app's own metrics registry and what feeds it (src/metrics/metrics.ts). */
   readonly metrics: AppMetrics;
   /** Checks METRICS_TOKEN on GET /metrics; null when no token is configured (then /metrics is a 404). */
@@ -49,23 +60,33 @@ export function createContext(
   metrics: AppMetrics = createMetrics({ db: deps.database.prisma, logger: deps.logger }),
 ): AppContext {
   const { config, database, logger } = deps;
+  const autotask = createAutotaskAccess({
+    db: database.prisma,
+    encryptionKey: deps.secrets.encryptionKey,
+    zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
+    timeoutMs: config.autotask.timeoutMs,
+    threadWaitMs: config.autotask.threadWaitMs,
+    logger,
+    writeRetry: deps.autotaskWriteRetry,
+    startDeadline: deps.autotaskDeadline,
+    observer: metrics.autotaskCalls,
+  });
+  const connectwise = createConnectWiseAccess({
+    db: database.prisma,
+    encryptionKey: deps.secrets.encryptionKey,
+    timeoutMs: config.autotask.timeoutMs,
+    logger,
+    siteOrigin: deps.connectwiseSiteOrigin,
+  });
   return {
     ...deps,
     metrics,
     metricsGuard: config.metricsToken ? createScrapeGuard(config.metricsToken) : null,
     loginLimiter: createAttemptLimiter(database.prisma, { step: 'login', ...config.login }),
     twoFactorLimiter: createAttemptLimiter(database.prisma, { step: 'two-factor', ...config.login }),
-    autotask: createAutotaskAccess({
-      db: database.prisma,
-      encryptionKey: deps.secrets.encryptionKey,
-      zoneLookupUrl: deps.autotaskZoneLookupUrl ?? config.autotask.zoneLookupUrl,
-      timeoutMs: config.autotask.timeoutMs,
-      threadWaitMs: config.autotask.threadWaitMs,
-      logger,
-      writeRetry: deps.autotaskWriteRetry,
-      startDeadline: deps.autotaskDeadline,
-      observer: metrics.autotaskCalls,
-    }),
+    autotask,
+    connectwise,
+    psa: createPsaAccess({ autotask, connectwise: connectWiseProfiles(connectwise) }),
   };
 }
 

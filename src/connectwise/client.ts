@@ -17,6 +17,8 @@
  *   countTimeEntries(ticketId)          time entries charged to the ticket
  *   listBoards(), listBoardStatuses(b), listBoardTypes(b), listBoardSubTypes(b), listBoardItems(b),
  *   listPriorities(), listMembers()     setup lists, inactive values included
+ *   listCompanyStatuses()               company statuses, with the inactive flag
+ *   getMySecurity()                     the API member's own rights (system/mySecurity)
  *
  * Writes (createTicket, updateTicketStatus, addTicketNote) are never retried here; when they fail with
  * `isOutcomeUnknown(err)` the caller looks before it writes again. Reads are retried on a dropped
@@ -31,10 +33,12 @@ import {
   listBoardStatuses,
   listBoardSubTypes,
   listBoardTypes,
+  listCompanyStatuses,
   listMembers,
   listPriorities,
 } from './lists.ts';
 import { addTicketNote, listTicketNotes } from './notes.ts';
+import { getMySecurity } from './security.ts';
 import { getSystemInfo } from './system.ts';
 import { countTimeEntriesForTicket } from './time-entries.ts';
 import { createTicket, findTicketsByReference, getTicket, getTickets, updateTicketStatus } from './tickets.ts';
@@ -46,6 +50,7 @@ import type {
   BoardSubType,
   BoardValue,
   Company,
+  CompanyStatus,
   ConnectWiseCredentials,
   ConnectWiseLogger,
   CreatedTicket,
@@ -53,6 +58,7 @@ import type {
   NewTicket,
   NewTicketNote,
   Priority,
+  SecurityRight,
   SystemInfo,
   Ticket,
   TicketNote,
@@ -114,6 +120,10 @@ export interface ConnectWiseClient {
   listBoardItems(boardId: number): Promise<readonly BoardValue[]>;
   listPriorities(): Promise<readonly Priority[]>;
   listMembers(): Promise<readonly Member[]>;
+  listCompanyStatuses(): Promise<readonly CompanyStatus[]>;
+
+  /** The API member's rights, one per module function (`system/mySecurity`). */
+  getMySecurity(): Promise<readonly SecurityRight[]>;
 }
 
 export function createConnectWiseClient(options: ConnectWiseClientOptions): ConnectWiseClient {
@@ -149,6 +159,8 @@ export function createConnectWiseClient(options: ConnectWiseClientOptions): Conn
     listBoardItems: (boardId) => listBoardItems(http, boardId),
     listPriorities: () => listPriorities(http),
     listMembers: () => listMembers(http),
+    listCompanyStatuses: () => listCompanyStatuses(http),
+    getMySecurity: () => getMySecurity(http),
   };
 }
 

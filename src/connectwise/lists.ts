@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ConnectWiseHttp } from './http.ts';
 import { listAll } from './paging.ts';
-import type { Board, BoardStatus, BoardSubType, BoardValue, Member, Priority } from './types.ts';
+import type { Board, BoardStatus, BoardSubType, BoardValue, CompanyStatus, Member, Priority } from './types.ts';
 import { booleanish, intish, optionalInt, optionalString, validId } from './wire.ts';
 
 /**
  * Setup lists a ticket is made from: boards, and per board its statuses (with the closed flag),
- * types, subtypes and items; priorities (global); members. Names are neither unique nor stable:
+ * types, subtypes and items; priorities (global); members; company statuses (a company's only
+ * "inactive" marker). Names are neither unique nor stable:
  * store ids, show names (docs/connectwise.md, Service tickets, "Setup lists"). Inactive values are
  * included, so a stored id can still be named.
  */
@@ -56,6 +57,10 @@ const subTypeWire = z
     inactive: s.inactiveFlag,
     typeIds: s.typeAssociationIds ?? [],
   }));
+
+const companyStatusWire = z
+  .object({ id: intish, name: z.string(), inactiveFlag: booleanish(false) })
+  .transform((s): CompanyStatus => ({ id: s.id, name: s.name, inactive: s.inactiveFlag }));
 
 const memberWire = z
   .object({
@@ -143,5 +148,16 @@ export function listMembers(http: ConnectWiseHttp): Promise<Member[]> {
     orderBy: 'identifier asc',
     fields: ['id', 'identifier', 'firstName', 'lastName', 'inactiveFlag'],
     item: memberWire,
+  });
+}
+
+/** Company statuses; `inactive` marks those whose companies count as inactive (docs/connectwise.md, Companies). */
+export function listCompanyStatuses(http: ConnectWiseHttp): Promise<CompanyStatus[]> {
+  return listAll(http, {
+    operation: 'lists.companyStatuses',
+    path: 'company/companies/statuses',
+    orderBy: 'name asc',
+    fields: ['id', 'name', 'inactiveFlag'],
+    item: companyStatusWire,
   });
 }

@@ -152,6 +152,30 @@ export interface BoardSubType extends BoardValue {
   readonly typeIds: readonly number[];
 }
 
+/** A level of a security role's right: every record, the member's own (or its team's), none. */
+export type SecurityLevel = 'All' | 'My' | 'None';
+
+/** One module function of the API member's security role (`system/mySecurity`). */
+export interface SecurityRight {
+  readonly id: number;
+  readonly moduleIdentifier: string | null;
+  readonly moduleName: string | null;
+  readonly functionIdentifier: string | null;
+  readonly functionName: string | null;
+  /** Null when ConnectWise sent no level or one this client does not know. */
+  readonly addLevel: SecurityLevel | null;
+  readonly editLevel: SecurityLevel | null;
+  readonly deleteLevel: SecurityLevel | null;
+  readonly inquireLevel: SecurityLevel | null;
+}
+
+/** A company status; tickets are not meant for companies in an inactive one (docs/connectwise.md, Companies). */
+export interface CompanyStatus {
+  readonly id: number;
+  readonly name: string;
+  readonly inactive: boolean;
+}
+
 export interface Member {
   readonly id: number;
   readonly identifier: string;

@@ -1,4 +1,4 @@
-import type { ApiCallEntry, ApiCallRecorder, AutotaskZone, ZoneCache } from '../autotask/client.ts';
+import type { ApiCallEntry, AutotaskZone, ZoneCache } from '../autotask/client.ts';
 import type { Db, IntegrationSettings } from './database.ts';
 
 /**
@@ -82,12 +82,25 @@ export function primedZoneCache(cache: ZoneCache, row: ZoneColumns): ZoneCache {
   };
 }
 
-/** Writes ApiCallLog rows; texts are capped so one odd answer cannot bloat the table. */
-export function createDbApiCallRecorder(db: Db): ApiCallRecorder {
+/** What an ApiCallLog row keeps of a call: the fields the Autotask and ConnectWise clients' entries share. */
+export type LoggedApiCall = Pick<
+  ApiCallEntry,
+  'at' | 'operation' | 'method' | 'path' | 'status' | 'ok' | 'durationMs' | 'error'
+>;
+
+/**
+ * Writes ApiCallLog rows for one PSA's client; texts are capped so one odd answer cannot bloat the
+ * table.
+ */
+export function createDbApiCallRecorder(
+  db: Db,
+  psaType: 'autotask' | 'connectwise' = 'autotask',
+): { record(entry: LoggedApiCall): Promise<void> } {
   return {
-    async record(entry: ApiCallEntry) {
+    async record(entry) {
       await db.apiCallLog.create({
         data: {
+          psaType,
           at: entry.at,
           operation: cap(entry.operation, 100),
           method: cap(entry.method, 10),
