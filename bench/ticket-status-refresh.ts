@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { startSimulator, type Simulator } from '@backupchecks/autotask-simulator';
 import type { Database } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
+import { createPsaAccess } from '../src/psa/access.ts';
 import { createAutotaskAccess } from '../src/services/integration/autotask-access.ts';
 import { getIntegrationSettings, SETTINGS_ID } from '../src/services/integration/settings.ts';
 import {
@@ -62,7 +63,9 @@ export async function measureStatusRefresh(): Promise<CycleFigures[]> {
       timeoutMs: 30_000,
       logger: createLogger('silent'),
     });
-    const deps = { db: database.prisma, access, logger: createLogger('silent') };
+    // Autotask is the active PSA here: no ConnectWise settings are saved.
+    const psa = createPsaAccess({ autotask: access, connectwise: () => Promise.resolve(null) });
+    const deps = { db: database.prisma, psa, logger: createLogger('silent') };
     // The zone is cached for hours in normal operation; look it up before measuring.
     await access.client(await getIntegrationSettings(database.prisma)).getZone();
     sim.faults.setLatency(LATENCY_MS);

@@ -12,6 +12,7 @@ import {
   step,
   type Harness,
 } from './harness.ts';
+import { connectWiseTickets } from './connectwise.ts';
 import { morningReview } from './morning-review.ts';
 import { customerName, people, showRunsOf } from './people.ts';
 
@@ -361,5 +362,6 @@ export const journeys: Journey[] = [
   reporterLooks,
   morningReview,
   reporterSecuresAccount,
+  connectWiseTickets,
   accessibility,
 ];

@@ -6,7 +6,7 @@ import { DataFolderLockedError, lockDataFolder } from './db/data-folder-lock.ts'
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations, MigrationError } from './db/migrate.ts';
 import { DatabaseUnreachableError, waitForDatabase } from './db/wait-for-database.ts';
-import { startDemoAutotask } from './services/demo/autotask-simulator.ts';
+import { finishDemoPsa, startDemoPsa } from './services/demo/demo-psa.ts';
 import type { Logger } from './logger.ts';
 import { resolveSecrets } from './secrets.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -82,16 +82,16 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     if (seeded) logger.info(seeded, 'demo customers, jobs and runs seeded');
   }
 
-  // Demo without AUTOTASK_ZONE_LOOKUP_URL: the local Autotask simulator stands in for Autotask. It is
-  // a development package that startDemoAutotask imports on demand; an install without it (the
-  // production image) gets one warning and no demo Autotask.
-  const demoAutotask = await startDemoAutotask({
+  // Demo: the local simulator of the PSA DEMO_PSA names stands in for it. It is a development
+  // package that startDemoPsa imports on demand; an install without it (the production image) gets
+  // one warning and no demo PSA.
+  const demoPsa = await startDemoPsa({
     config,
     db: database.prisma,
     encryptionKey: secrets.encryptionKey,
     logger,
   });
-  const deps = { config, database, logger, secrets, autotaskZoneLookupUrl: demoAutotask?.zoneLookupUrl };
+  const deps = { config, database, logger, secrets, ...demoPsa?.deps };
   const serves = config.role !== 'worker';
   const built = serves ? createApp(deps) : null;
   const queue = await startJobQueue(config, built?.context ?? createContext(deps));
@@ -110,15 +110,8 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
-  if (demoAutotask) {
-    // Needs the real port for ticket links, so only now; a failure leaves the app usable, just unconfigured.
-    const configured = await demoAutotask.configure(config.baseUrl ?? url ?? '').catch((err: unknown) => {
-      logger.warn({ err }, 'demo Autotask: configuring the integration against the simulator failed');
-      return false;
-    });
-    if (configured) logger.info('demo Autotask: integration configured against the local simulator');
-    process.stdout.write(`  Autotask simulator (demo): ${demoAutotask.controlUrl}\n`);
-  }
+  // Needs the real port for ticket links, so only now; a failure leaves the app usable, just unconfigured.
+  if (demoPsa) await finishDemoPsa(demoPsa, database.prisma, config.baseUrl ?? url ?? '', logger);
   if (url) logger.info({ url, database: database.kind, role: config.role }, `listening on ${url}`);
   else logger.info({ database: database.kind, role: config.role }, 'worker started: running background jobs');
 
@@ -136,7 +129,7 @@ export async function boot(config: Config, logger: Logger): Promise<Running> {
       // Running jobs finish before the database goes away.
       await queue.stop();
       await built?.close();
-      await demoAutotask?.close();
+      await demoPsa?.close();
       await database.close();
       await unlock();
     },
@@ -148,6 +141,7 @@ async function startJobQueue(config: Config, context: AppContext): Promise<JobQu
   const jobs = backgroundJobs({
     db: context.database.prisma,
     autotask: context.autotask,
+    psa: context.psa,
     logger: context.logger,
     timezone: config.timezone,
     autotaskTimeoutMs: config.autotask.timeoutMs,

@@ -35,6 +35,8 @@ const envSchema = z.object({
   AUTOTASK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   AUTOTASK_THREAD_WAIT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   AUTOTASK_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  DEMO_PSA: z.enum(['autotask', 'connectwise'], { error: 'must be autotask or connectwise' }).default('autotask'),
+  CONNECTWISE_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4020),
   TICKET_STATUS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
   MISSED_RUN_CHECK_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
@@ -94,6 +96,11 @@ export interface Config {
   readonly adminPassword: string | undefined;
   /** Seed demo customers, runs and the simulator-backed integration on an empty database. */
   readonly demoData: boolean;
+  /**
+   * Which PSA's simulator the demo starts and configures (src/services/demo/demo-psa.ts). Only read
+   * with demo data on; the other PSA is left switched off.
+   */
+  readonly demoPsa: 'autotask' | 'connectwise';
   readonly autotask: {
     readonly zoneLookupUrl: string | undefined;
     readonly timeoutMs: number;
@@ -109,6 +116,10 @@ export interface Config {
      * Complete within this long without a page view. At most 15, the promise made to operators.
      */
     readonly ticketStatusRefreshMinutes: number;
+  };
+  readonly connectwise: {
+    /** Port of the demo's ConnectWise simulator; fixed, so ticket links stored on runs keep working across restarts. */
+    readonly simulatorPort: number;
   };
   /**
    * Minutes between missed-run detection cycles (src/services/schedules/background-detection.ts):
@@ -187,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     demoData: e.DEMO_DATA ?? (!e.DATABASE_URL && !e.AUTOTASK_ZONE_LOOKUP_URL && !isProduction),
+    demoPsa: e.DEMO_PSA,
     autotask: {
       zoneLookupUrl: e.AUTOTASK_ZONE_LOOKUP_URL,
       timeoutMs: e.AUTOTASK_TIMEOUT_MS,
@@ -194,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPort: e.AUTOTASK_SIMULATOR_PORT,
       ticketStatusRefreshMinutes: e.TICKET_STATUS_REFRESH_MINUTES,
     },
+    connectwise: { simulatorPort: e.CONNECTWISE_SIMULATOR_PORT },
     missedRunCheckMinutes: e.MISSED_RUN_CHECK_MINUTES,
     role: e.ROLE,
     jobPollSeconds: e.JOB_POLL_SECONDS,

@@ -97,6 +97,15 @@ export const paths = {
     autotaskDiagnostics: '/settings/autotask/diagnostics',
     autotaskExport: '/settings/autotask/export.md',
     autotaskDisconnect: '/settings/autotask/disconnect',
+    /** "Use Autotask": makes Autotask the active PSA (src/psa/switch.ts). */
+    autotaskActivate: '/settings/autotask/activate',
+    connectwise: '/settings/connectwise',
+    connectwiseListsRefresh: '/settings/connectwise/lists/refresh',
+    connectwiseTest: '/settings/connectwise/test',
+    connectwiseValidate: '/settings/connectwise/validate',
+    connectwiseDiagnostics: '/settings/connectwise/diagnostics',
+    /** "Use ConnectWise": makes ConnectWise the active PSA (src/psa/switch.ts). */
+    connectwiseActivate: '/settings/connectwise/activate',
     security: '/settings/security',
     /** How long records are kept before the scheduled pruning removes them (docs/operations.md). */
     retention: '/settings/retention',

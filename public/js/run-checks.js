@@ -80,9 +80,8 @@
       await toggle(link);
       row = document.getElementById(row.id);
     }
-    const button = [...(row?.querySelectorAll('.job-runs button') ?? [])].find(
-      (b) => !b.disabled && b.textContent.trim().startsWith('Create Autotask ticket'),
-    );
+    // "Create Autotask ticket", "Create ConnectWise ticket": the active PSA's button.
+    const button = [...(row?.querySelectorAll('.job-runs button[data-create-ticket]') ?? [])].find((b) => !b.disabled);
     button?.closest('form')?.requestSubmit();
   }
 

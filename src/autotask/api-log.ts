@@ -1,89 +1,20 @@
+import * as shared from '../psa-http/api-log.ts';
 import type { AutotaskErrorKind } from './errors.ts';
-import type { ApiLogLevel, AutotaskLogger } from './types.ts';
 
 /**
  * The API call log: one entry per HTTP request to Autotask (each retry is its own entry), handed
  * to an injected recorder. Entries hold no headers, no query string and no request or response
- * body, and every text is scrubbed of the credentials before it leaves the client.
+ * body, and every text is scrubbed of the credentials before it leaves the client. The entry, the
+ * level and the redaction are those of every PSA client (`src/psa-http/api-log.ts`); here they
+ * carry Autotask's error kinds.
  */
 
-export interface ApiCallEntry {
-  readonly at: Date;
-  /** Client operation, e.g. `tickets.create`. */
-  readonly operation: string;
-  readonly method: string;
-  /** URL path without host and query string, e.g. `/ATServicesRest/V1.0/Tickets`. */
-  readonly path: string;
-  /** HTTP status; null when no answer came. */
-  readonly status: number | null;
-  readonly ok: boolean;
-  readonly durationMs: number;
-  /** The error and Autotask's own words, when the call failed. */
-  readonly error: string | null;
-  /** Which way the call failed (`AutotaskError.kind`); null when it succeeded. Few values: fit for a metric label. */
-  readonly errorKind: AutotaskErrorKind | null;
-}
+/** One request; `path` as `/ATServicesRest/V1.0/Tickets`, `errorKind` an `AutotaskError.kind`. */
+export type ApiCallEntry = shared.ApiCallEntry<AutotaskErrorKind>;
 
-export interface ApiCallRecorder {
-  record(entry: ApiCallEntry): Promise<void> | void;
-}
+export type ApiCallRecorder = shared.ApiCallRecorder<AutotaskErrorKind>;
 
 /** Keeps entries in an array; for tests and the simulator-backed demo. */
-export class InMemoryApiCallRecorder implements ApiCallRecorder {
-  readonly entries: ApiCallEntry[] = [];
-  record(entry: ApiCallEntry): void {
-    this.entries.push(entry);
-  }
-}
+export class InMemoryApiCallRecorder extends shared.InMemoryApiCallRecorder<AutotaskErrorKind> {}
 
-/** Whether the API call log keeps a call at this level: `errors` keeps the failed ones only. */
-export function isLogged(level: ApiLogLevel, entry: Pick<ApiCallEntry, 'ok'>): boolean {
-  return level === 'all' || (level === 'errors' && !entry.ok);
-}
-
-/** Replaces every occurrence of the given secrets in a text. */
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  // Short values would blank out ordinary words; credentials are never that short.
-  const needles = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const n of needles) out = out.split(n).join('[redacted]');
-    return out;
-  };
-}
-
-export interface ApiLog {
-  write(entry: ApiCallEntry): Promise<void>;
-}
-
-/**
- * Applies the level and the redaction, and keeps the call alive when the recorder fails: a broken
- * log must not turn a ticket that Autotask created into an error.
- */
-export function createApiLog(options: {
-  recorder: ApiCallRecorder | undefined;
-  level: ApiLogLevel;
-  redact: (text: string) => string;
-  logger: AutotaskLogger | undefined;
-}): ApiLog {
-  const { recorder, level, redact, logger } = options;
-  return {
-    async write(entry) {
-      if (!recorder || !isLogged(level, entry)) return;
-      const clean: ApiCallEntry = {
-        ...entry,
-        operation: redact(entry.operation),
-        path: redact(entry.path),
-        error: entry.error === null ? null : redact(entry.error),
-      };
-      try {
-        await recorder.record(clean);
-      } catch (e) {
-        logger?.warn(
-          { operation: clean.operation, err: redact(e instanceof Error ? e.message : String(e)) },
-          'autotask: writing the API call log failed',
-        );
-      }
-    },
-  };
-}
+export { isLogged } from '../psa-http/api-log.ts';

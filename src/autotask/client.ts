@@ -33,17 +33,17 @@
  * the caller may send again after its lookup shows the write did not happen (`mayResendAfterCheck`). Reads are retried on a dropped
  * connection, 429 and 503. At most 3 requests per entity endpoint run at once per integration code.
  */
-import { type ApiCallRecorder } from './api-log.ts';
+import type { PsaClientOptions } from '../psa-http/exchange.ts';
 import { getWorkTypes } from './billing-codes.ts';
 import { getCompanies, getCompany, searchCompanies, type CompanySearchOptions } from './companies.ts';
 import { getContact, getContacts, listActiveContacts } from './contacts.ts';
 import { sharedEndpointLimiter, type EndpointLimiter } from './concurrency.ts';
-import { createHttp, type AutotaskHttp, type RetryOptions } from './http.ts';
+import { createHttp, type AutotaskHttp } from './http.ts';
 import { ticketUrl } from './links.ts';
 import { addTicketNote, listTicketNotes } from './notes.ts';
 import { getTicketNotePicklists, getTicketPicklists } from './picklists.ts';
 import { getThresholdInformation } from './threshold.ts';
-import { timerDeadline, type StartDeadline } from './transport.ts';
+import type { HttpMethod } from './transport.ts';
 import {
   createTicket,
   findTicketByNumber,
@@ -54,11 +54,10 @@ import {
   updateTicketStatus,
 } from './tickets.ts';
 import { countNonBillableTimeEntriesSince, countTimeEntriesForTicket } from './time-entries.ts';
+import type { AutotaskErrorKind } from './errors.ts';
 import type {
-  ApiLogLevel,
   AutotaskCredentials,
   AutotaskEnvironment,
-  AutotaskLogger,
   AutotaskZone,
   Company,
   ConnectionCheck,
@@ -75,27 +74,18 @@ import type {
 } from './types.ts';
 import { DEFAULT_ZONE_TTL_MS, InMemoryZoneCache, type ZoneCache } from './zone.ts';
 
-export interface AutotaskClientOptions {
+/** The options of every PSA client (timeout, API call log, logger, retries, deadline), and Autotask's. */
+export interface AutotaskClientOptions extends PsaClientOptions<AutotaskErrorKind, HttpMethod> {
   readonly credentials: AutotaskCredentials;
   readonly environment: AutotaskEnvironment;
   /** Zone lookup root instead of Autotask's (AUTOTASK_ZONE_LOOKUP_URL, or the simulator's URL). */
   readonly zoneLookupUrl?: string | undefined;
-  /** Per request. Default 30 s. */
-  readonly timeoutMs?: number | undefined;
   /** Default: in memory, per client. */
   readonly zoneCache?: ZoneCache | undefined;
   /** Default 12 h. */
   readonly zoneTtlMs?: number | undefined;
-  readonly recorder?: ApiCallRecorder | undefined;
-  /** What goes to `recorder`. Default `errors`. */
-  readonly logLevel?: ApiLogLevel | undefined;
-  readonly logger?: AutotaskLogger | undefined;
-  /** Retry tuning for reads; tests shorten the delays. */
-  readonly retry?: RetryOptions | undefined;
   /** Default: shared by every client in this process with the same integration code, 3 per endpoint. */
   readonly limiter?: EndpointLimiter | undefined;
-  /** When a request is given up. Default: `timeoutMs` after it is sent (`transport.ts`). */
-  readonly startDeadline?: StartDeadline | undefined;
 }
 
 export interface AutotaskClient {
@@ -156,18 +146,10 @@ export interface AutotaskClient {
 
 export function createAutotaskClient(options: AutotaskClientOptions): AutotaskClient {
   const http: AutotaskHttp = createHttp({
-    credentials: options.credentials,
-    environment: options.environment,
-    zoneLookupUrl: options.zoneLookupUrl,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    ...options,
     zoneCache: options.zoneCache ?? new InMemoryZoneCache(),
     zoneTtlMs: options.zoneTtlMs ?? DEFAULT_ZONE_TTL_MS,
-    recorder: options.recorder,
-    logLevel: options.logLevel ?? 'errors',
-    logger: options.logger,
     limiter: options.limiter ?? sharedEndpointLimiter(options.credentials.integrationCode),
-    retry: options.retry,
-    startDeadline: options.startDeadline ?? timerDeadline,
   });
 
   return {

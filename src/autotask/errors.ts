@@ -1,3 +1,7 @@
+import { PsaCallError, type CallContext } from '../psa-http/errors.ts';
+import { parseRetryAfter } from '../psa-http/retry-after.ts';
+import { unavailableMessage, type UnavailableReason } from '../psa-http/unavailable.ts';
+
 /**
  * One error class per way an Autotask call can fail, so callers branch on the class. Every class extends
  * `AutotaskError`, which carries the HTTP status (null when no answer came), Autotask's own
@@ -14,43 +18,14 @@ export type AutotaskErrorKind =
   'authentication' | 'zone_lookup' | 'not_found' | 'validation' | 'permission' | 'rate_limited' | 'unavailable';
 
 /** Where the failure happened; part of every error. */
-export interface AutotaskErrorContext {
-  /** Client operation name, e.g. `tickets.create`. */
-  readonly operation: string;
-  readonly method?: string | undefined;
-  /** URL path without host or query string. */
-  readonly path?: string | undefined;
-  /** True when the failed request only read (GET, query, zone lookup). Unset counts as a write. */
-  readonly read?: boolean | undefined;
-}
+export type AutotaskErrorContext = CallContext;
 
-export abstract class AutotaskError extends Error {
-  abstract readonly kind: AutotaskErrorKind;
-  /** HTTP status of Autotask's answer; null when there was no answer (timeout, connection error). */
-  readonly status: number | null;
-  /** Autotask's `errors[]` text, verbatim. Empty when Autotask gave none. */
-  readonly messages: string[];
-  readonly operation: string;
-  readonly method: string | undefined;
-  readonly path: string | undefined;
-  /** The failed request only read: whatever went wrong, nothing in Autotask changed. */
-  readonly read: boolean;
-
-  constructor(message: string, status: number | null, messages: readonly string[], context: AutotaskErrorContext) {
-    super(message);
-    this.name = new.target.name;
-    this.status = status;
-    this.messages = [...messages];
-    this.operation = context.operation;
-    this.method = context.method;
-    this.path = context.path;
-    this.read = context.read ?? false;
-  }
-
-  /** Autotask's own words joined for display (shown verbatim under our explanation), or undefined. */
-  get detail(): string | undefined {
-    return this.messages.length > 0 ? this.messages.join(' ') : undefined;
-  }
+/**
+ * Every Autotask failure: the status, Autotask's `errors[]` text verbatim in `messages` (a mutable
+ * copy, as it always was here), the operation, and `detail` (`src/psa-http/errors.ts`).
+ */
+export abstract class AutotaskError extends PsaCallError<AutotaskErrorKind> {
+  declare readonly messages: string[];
 }
 
 /** Credentials rejected: HTTP 401, or HTTP 500 "IntegrationCode is invalid.". */
@@ -168,15 +143,8 @@ export function isThreadThreshold(e: unknown): e is AutotaskRateLimitedError {
   return e instanceof AutotaskRateLimitedError && e.reason === 'thread_threshold';
 }
 
-export type UnavailableReason =
-  /** No answer within the timeout. */
-  | 'timeout'
-  /** Connection refused, reset, DNS failure, … */
-  | 'network'
-  /** A 5xx answer without Autotask's `errors[]`. */
-  | 'server'
-  /** A 2xx answer that is not JSON or not the expected shape. */
-  | 'bad_response';
+/** Why Autotask gave no usable answer; which answers count as which is `errorFromResponse`'s, below. */
+export type { UnavailableReason };
 
 /**
  * Autotask did not give a usable answer. For a write this means the outcome is unknown: the record
@@ -191,20 +159,7 @@ export class AutotaskUnavailableError extends AutotaskError {
     context: AutotaskErrorContext,
     message?: string,
   ) {
-    super(message ?? unavailableMessage(reason), status, messages, context);
-  }
-}
-
-function unavailableMessage(reason: UnavailableReason): string {
-  switch (reason) {
-    case 'timeout':
-      return 'Autotask did not answer in time.';
-    case 'network':
-      return 'Autotask could not be reached.';
-    case 'server':
-      return 'Autotask had a server error.';
-    case 'bad_response':
-      return 'Autotask answered in an unexpected format.';
+    super(message ?? unavailableMessage('Autotask', reason), status, messages, context);
   }
 }
 
@@ -275,16 +230,8 @@ function extractMessages(body: unknown): ErrorText {
   return texts.length > 0 ? { messages: texts, shape: 'message' } : { messages: [], shape: 'none' };
 }
 
-/** `Retry-After` as seconds: delta-seconds or an HTTP date. Null when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | null {
-  if (value === undefined || value === null) return null;
-  const text = String(value).trim();
-  if (text === '') return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text));
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, Math.ceil((at - now) / 1000));
-}
+/** `Retry-After` as seconds (every PSA client reads it the same way). */
+export { parseRetryAfter };
 
 interface HttpFailure {
   readonly status: number;

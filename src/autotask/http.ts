@@ -1,21 +1,28 @@
-import type { AxiosInstance } from 'axios';
-import { createApiLog, createRedactor, type ApiCallRecorder, type ApiLog } from './api-log.ts';
+import {
+  createExchanger,
+  exchangeOnce,
+  withRetries as retried,
+  type Exchanger,
+  type PsaClientOptions,
+} from '../psa-http/exchange.ts';
+import { pathOf } from '../psa-http/transport.ts';
 import { endpointBucket, ThreadWaitTimeoutError, type EndpointLimiter } from './concurrency.ts';
-import { AutotaskAuthenticationError, AutotaskThreadWaitError, type AutotaskErrorContext } from './errors.ts';
-import { decideRetry, DEFAULT_RETRY_TUNING, mayFollowZoneMove, type RetryTuning } from './retry-policy.ts';
+import {
+  AutotaskAuthenticationError,
+  AutotaskThreadWaitError,
+  type AutotaskErrorContext,
+  type AutotaskErrorKind,
+} from './errors.ts';
+import { decideRetry, mayFollowZoneMove } from './retry-policy.ts';
 import {
   ANONYMOUS_HEADERS,
-  createAxios,
   credentialHeaders,
-  pathOf,
   readAnswer,
-  sendWithDeadline,
   transportError,
   type HttpMethod,
   type Outcome,
-  type StartDeadline,
 } from './transport.ts';
-import type { ApiLogLevel, AutotaskCredentials, AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.ts';
+import type { AutotaskCredentials, AutotaskEnvironment, AutotaskLogger, AutotaskZone } from './types.ts';
 import { parseAnswer } from './wire.ts';
 import {
   apiBaseUrl,
@@ -34,11 +41,11 @@ import {
  *   send            credentials present? → the zone → the retry loop; once more to a new zone on 401
  *   withRetries     the thread-limit slot, one try, and `retry-policy.ts` deciding about another
  *   inSlot          waits for the slot; none in time is the "busy" error, and nothing is sent
- *   tryOnce         the wire request (`transport.ts`) → its outcome → the debug log and API call log
+ *   tryOnce         the wire request → its outcome → the debug log and API call log
  *
- * A small loop rather than an axios retry interceptor: each try must be its own API log entry, must
- * give its thread slot back while waiting, and must see our mapped errors (the thread threshold
- * arrives as a 500), which an interceptor cannot do without the same amount of glue.
+ * The retry loop and the single try are every PSA client's (`src/psa-http/exchange.ts`): each try
+ * its own API log entry, seeing our mapped errors (the thread threshold arrives as a 500). What is
+ * Autotask's is around them: the zone, and the thread slot, given back while waiting between tries.
  */
 
 interface AutotaskRequest {
@@ -52,25 +59,14 @@ interface AutotaskRequest {
   readonly read: boolean;
 }
 
-export interface RetryOptions extends Partial<RetryTuning> {
-  /** Replaceable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-}
-
-interface HttpOptions {
+/** The client's options, with its defaults for zone cache, zone TTL and limiter applied. */
+interface HttpOptions extends PsaClientOptions<AutotaskErrorKind, HttpMethod> {
   readonly credentials: AutotaskCredentials;
   readonly environment: AutotaskEnvironment;
-  readonly zoneLookupUrl: string | undefined;
-  readonly timeoutMs: number;
+  readonly zoneLookupUrl?: string | undefined;
   readonly zoneCache: ZoneCache;
   readonly zoneTtlMs: number;
-  readonly recorder: ApiCallRecorder | undefined;
-  readonly logLevel: ApiLogLevel;
-  readonly logger: AutotaskLogger | undefined;
   readonly limiter: EndpointLimiter;
-  readonly retry: RetryOptions | undefined;
-  readonly startDeadline: StartDeadline;
 }
 
 export interface AutotaskHttp {
@@ -88,13 +84,8 @@ interface Route {
 /** Everything the steps below share; built once per client. */
 interface Wiring {
   readonly options: HttpOptions;
-  readonly instance: AxiosInstance;
+  readonly exchanger: Exchanger<AutotaskErrorKind, HttpMethod>;
   readonly authHeaders: Readonly<Record<string, string>>;
-  readonly redact: (text: string) => string;
-  readonly apiLog: ApiLog;
-  readonly tuning: RetryTuning;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
 }
 
 export function createHttp(options: HttpOptions): AutotaskHttp {
@@ -110,22 +101,11 @@ export function createHttp(options: HttpOptions): AutotaskHttp {
 }
 
 function wiringFor(options: HttpOptions): Wiring {
-  const { credentials, retry } = options;
-  const redact = createRedactor([credentials.secret, credentials.integrationCode]);
+  const { credentials } = options;
   return {
     options,
-    instance: createAxios(),
+    exchanger: createExchanger('autotask', [credentials.secret, credentials.integrationCode], options),
     authHeaders: credentialHeaders(credentials),
-    redact,
-    apiLog: createApiLog({ recorder: options.recorder, level: options.logLevel, redact, logger: options.logger }),
-    tuning: {
-      maxAttempts: retry?.maxAttempts ?? DEFAULT_RETRY_TUNING.maxAttempts,
-      baseDelayMs: retry?.baseDelayMs ?? DEFAULT_RETRY_TUNING.baseDelayMs,
-      maxDelayMs: retry?.maxDelayMs ?? DEFAULT_RETRY_TUNING.maxDelayMs,
-      maxRetryAfterMs: retry?.maxRetryAfterMs ?? DEFAULT_RETRY_TUNING.maxRetryAfterMs,
-    },
-    sleep: retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
-    random: retry?.random ?? Math.random,
   };
 }
 
@@ -178,27 +158,16 @@ async function withRetries(
   route: Route,
   limited: boolean,
 ): Promise<unknown> {
-  const { logger } = wiring.options;
-  for (let attempt = 1; ; attempt++) {
-    const outcome = limited ? await inSlot(wiring, request, url, route) : await tryOnce(wiring, request, url, route);
-    if (outcome.ok) return outcome.data;
-    const decision = decideRetry(
-      {
-        kind: request.read ? 'read' : 'write',
-        attempt,
-        error: outcome.error,
-        retryAfterSeconds: outcome.retryAfterSeconds,
-      },
-      wiring.tuning,
-      wiring.random,
-    );
-    if (!decision.retry) throw outcome.error;
-    logger?.warn(
-      { operation: request.operation, try: attempt, delayMs: decision.delayMs, status: outcome.error.status },
-      'autotask: read failed, trying again',
-    );
-    await wiring.sleep(decision.delayMs);
-  }
+  const { exchanger } = wiring;
+  const kind = request.read ? 'read' : 'write';
+  const answer = await retried(
+    exchanger,
+    request.operation,
+    () => (limited ? inSlot(wiring, request, url, route) : tryOnce(wiring, request, url, route)),
+    (attempt, { error, retryAfterSeconds }) =>
+      decideRetry({ kind, attempt, error, retryAfterSeconds }, exchanger.tuning, exchanger.random),
+  );
+  return answer.data;
 }
 
 /**
@@ -223,61 +192,24 @@ async function inSlot(wiring: Wiring, request: AutotaskRequest, url: string, rou
 
 /** One request on the wire, its outcome, and the log entries for it. */
 async function tryOnce(wiring: Wiring, request: AutotaskRequest, url: string, route: Route): Promise<Outcome> {
-  const { timeoutMs } = wiring.options;
-  const path = pathOf(url);
+  const { exchanger } = wiring;
   const context: AutotaskErrorContext = {
     operation: request.operation,
     method: request.method,
-    path,
+    path: pathOf(url),
     read: request.read,
   };
-  const at = new Date();
-  const started = performance.now();
-  const sent = await sendWithDeadline(
-    wiring.instance,
-    {
-      url,
-      method: request.method,
-      headers: route.auth ? wiring.authHeaders : ANONYMOUS_HEADERS,
-      body: request.body,
-    },
-    timeoutMs,
-    wiring.options.startDeadline,
-  );
-  const outcome: Outcome =
-    'answer' in sent
-      ? readAnswer(sent.answer, context, { isZoneLookup: route.isZoneLookup, redact: wiring.redact })
-      : { ok: false, status: null, error: transportError(sent.failure, context, timeoutMs), retryAfterSeconds: null };
-  await logTry(wiring, request, path, at, Math.round(performance.now() - started), outcome);
-  return outcome;
-}
-
-async function logTry(
-  wiring: Wiring,
-  request: AutotaskRequest,
-  path: string,
-  at: Date,
-  durationMs: number,
-  outcome: Outcome,
-): Promise<void> {
-  const { operation, method } = request;
-  const { status } = outcome;
-  wiring.options.logger?.debug({ operation, method, path, status, durationMs }, 'autotask call');
-  await wiring.apiLog.write({
-    at,
-    operation,
-    method,
-    path,
-    status,
-    ok: outcome.ok,
-    durationMs,
-    error: outcome.ok ? null : describe(outcome.error),
-    errorKind: outcome.ok ? null : outcome.error.kind,
+  const call = {
+    operation: request.operation,
+    method: request.method,
+    url,
+    headers: route.auth ? wiring.authHeaders : ANONYMOUS_HEADERS,
+    body: request.body,
+  };
+  return exchangeOnce(exchanger, call, {
+    answer: (raw) => readAnswer(raw, context, { isZoneLookup: route.isZoneLookup, redact: exchanger.redact }),
+    failure: (thrown) => transportError(thrown, context, exchanger.timeoutMs),
   });
-}
-
-function describe(error: { readonly message: string; readonly messages: readonly string[] }): string {
-  return error.messages.length > 0 ? `${error.message} ${error.messages.join(' | ')}` : error.message;
 }
 
 /** Checked before anything is sent, so the operator learns which setting is empty rather than getting Autotask's refusal. */

@@ -1,4 +1,11 @@
 import {
+  decideRetry as decide,
+  type FailedAttempt as PsaFailedAttempt,
+  type RetryDecision,
+  type RetryTuning,
+  type Transient,
+} from '../psa-http/retry.ts';
+import {
   AutotaskAuthenticationError,
   AutotaskRateLimitedError,
   AutotaskThreadWaitError,
@@ -28,76 +35,29 @@ import {
  * - The one exception is a 401, which Autotask answers before doing anything (docs/autotask.md,
  *   Timeouts and retries): the tenant may have moved zones, so the request may go once more, to
  *   the new zone (`mayFollowZoneMove`).
+ *
+ * The backoff, the jitter and the tuning are every PSA client's (`src/psa-http/retry.ts`); which
+ * failures are transient is Autotask's, below.
  */
 
-/** `read`: idempotent, safe to send twice. `write`: not idempotent (creates and updates). */
-export type OperationKind = 'read' | 'write';
+export { DEFAULT_RETRY_TUNING, type RetryDecision, type RetryTuning } from '../psa-http/retry.ts';
 
-export interface RetryTuning {
-  /** Tries in total for a read, first one included. */
-  readonly maxAttempts: number;
-  /** First backoff step; doubles per try, with jitter. */
-  readonly baseDelayMs: number;
-  /** Cap on one backoff step. */
-  readonly maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for. */
-  readonly maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_TUNING: RetryTuning = {
-  maxAttempts: 3,
-  baseDelayMs: 500,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 30_000,
-};
-
-export interface FailedAttempt {
-  readonly kind: OperationKind;
-  /** 1 for the first try. */
-  readonly attempt: number;
-  /** What the try failed with (one of the classes of `errors.ts`, or anything else thrown). */
-  readonly error: unknown;
+/** A failed try, with what Autotask's errors do not carry themselves. */
+export interface FailedAttempt extends PsaFailedAttempt {
   /** The answer's `Retry-After` in seconds; null when there was none or no answer at all. */
   readonly retryAfterSeconds: number | null;
 }
 
-export type NoRetryReason =
-  /** A write: sending it again could do it twice. */
-  | 'not_idempotent'
-  /** The read has had all its tries. */
-  | 'attempts_used'
-  /** The failure will not go away by asking again (a refusal, a timeout, a bad answer, …). */
-  | 'not_transient'
-  /** Autotask asked to wait longer than `maxRetryAfterMs`. */
-  | 'retry_after_too_long';
-
-export type RetryDecision =
-  { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason: NoRetryReason };
-
 /** Whether to try again after `failed`, and the wait before doing so. */
 export function decideRetry(failed: FailedAttempt, tuning: RetryTuning, random: () => number): RetryDecision {
-  if (failed.kind === 'write') return { retry: false, reason: 'not_idempotent' };
-  if (failed.attempt >= Math.max(1, tuning.maxAttempts)) return { retry: false, reason: 'attempts_used' };
-  const transient = transientFailure(failed);
-  if (!transient) return { retry: false, reason: 'not_transient' };
-
-  const jitterSpan = tuning.baseDelayMs / 2;
-  const { retryAfterSeconds } = transient;
-  if (retryAfterSeconds !== null && retryAfterSeconds > 0) {
-    const ms = retryAfterSeconds * 1000;
-    if (ms > tuning.maxRetryAfterMs) return { retry: false, reason: 'retry_after_too_long' };
-    return { retry: true, delayMs: Math.round(ms + random() * jitterSpan) };
-  }
-  // Half the step plus up to another half: tries from many clients do not line up.
-  const step = Math.min(tuning.maxDelayMs, tuning.baseDelayMs * 2 ** (failed.attempt - 1));
-  return { retry: true, delayMs: Math.round(step / 2 + (random() * step) / 2) };
+  return decide(failed, transientFailure(failed), tuning, random);
 }
 
 /**
  * The failures Autotask did not act on and may answer differently a moment later, with the wait it
  * asked for; null for every other failure.
  */
-function transientFailure(failed: FailedAttempt): { readonly retryAfterSeconds: number | null } | null {
+function transientFailure(failed: FailedAttempt): Transient | null {
   const { error } = failed;
   if (error instanceof AutotaskThreadWaitError) return null;
   if (error instanceof AutotaskRateLimitedError) return { retryAfterSeconds: error.retryAfterSeconds };

@@ -1,3 +1,5 @@
+import type { PsaLogger } from '../psa-http/logger.ts';
+
 /**
  * Domain types the client hands to services. Read-only, camelCase with `Id` (not Autotask's `ID`),
  * numbers for every picklist and reference value, `Date` for times (Autotask keeps UTC), `null`
@@ -15,15 +17,10 @@ export interface AutotaskCredentials {
 }
 
 /** What to write to the API call log: nothing, failed calls only, or every call. */
-export type ApiLogLevel = 'off' | 'errors' | 'all';
+export type { ApiLogLevel } from '../psa-http/api-log.ts';
 
 /** The subset of pino the client uses; a pino logger fits. */
-export interface AutotaskLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type AutotaskLogger = PsaLogger;
 
 /** Where the API user lives: from `zoneInformation`. URLs always end in a slash. */
 export interface AutotaskZone {

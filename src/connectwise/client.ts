@@ -24,9 +24,9 @@
  * `isOutcomeUnknown(err)` the caller looks before it writes again. Reads are retried on a dropped
  * connection, 429 and 5xx (`retry-policy.ts`).
  */
-import type { ApiCallRecorder } from './api-log.ts';
+import type { PsaClientOptions } from '../psa-http/exchange.ts';
 import { getCompanies, getCompany, searchCompanies, type CompanySearchOptions } from './companies.ts';
-import { createHttp, type ConnectWiseHttp, type RetryOptions } from './http.ts';
+import { createHttp, type ConnectWiseHttp } from './http.ts';
 import {
   listBoardItems,
   listBoards,
@@ -42,9 +42,9 @@ import { getMySecurity } from './security.ts';
 import { getSystemInfo } from './system.ts';
 import { countTimeEntriesForTicket } from './time-entries.ts';
 import { createTicket, findTicketsByReference, getTicket, getTickets, updateTicketStatus } from './tickets.ts';
-import { DEFAULT_MODEL_VERSION, timerDeadline, type StartDeadline } from './transport.ts';
+import { DEFAULT_MODEL_VERSION, type HttpMethod } from './transport.ts';
+import type { ConnectWiseErrorKind } from './errors.ts';
 import type {
-  ApiLogLevel,
   Board,
   BoardStatus,
   BoardSubType,
@@ -52,7 +52,6 @@ import type {
   Company,
   CompanyStatus,
   ConnectWiseCredentials,
-  ConnectWiseLogger,
   CreatedTicket,
   Member,
   NewTicket,
@@ -65,22 +64,13 @@ import type {
 } from './types.ts';
 import { normaliseBaseUrl } from './url.ts';
 
-export interface ConnectWiseClientOptions {
+/** The options of every PSA client (timeout, API call log, logger, retries, deadline), and ConnectWise's. */
+export interface ConnectWiseClientOptions extends PsaClientOptions<ConnectWiseErrorKind, HttpMethod> {
   /** The API root, `https://<site>/<codebase>/apis/3.0` (`connectWiseApiUrl` builds it from a host). */
   readonly baseUrl: string;
   readonly credentials: ConnectWiseCredentials;
   /** The model version asked for in `Accept`. Default `DEFAULT_MODEL_VERSION`. */
   readonly modelVersion?: string | undefined;
-  /** Deadline of one request, from sending to the whole answer. Default 30 s. */
-  readonly timeoutMs?: number | undefined;
-  readonly recorder?: ApiCallRecorder | undefined;
-  /** What goes to `recorder`. Default `errors`. */
-  readonly logLevel?: ApiLogLevel | undefined;
-  readonly logger?: ConnectWiseLogger | undefined;
-  /** Retry tuning for reads, with the sleep and random to use; tests shorten or record the waits. */
-  readonly retry?: RetryOptions | undefined;
-  /** When a request is given up. Default: `timeoutMs` after it is sent (`transport.ts`). */
-  readonly startDeadline?: StartDeadline | undefined;
 }
 
 export interface ConnectWiseClient {
@@ -128,15 +118,9 @@ export interface ConnectWiseClient {
 
 export function createConnectWiseClient(options: ConnectWiseClientOptions): ConnectWiseClient {
   const http: ConnectWiseHttp = createHttp({
+    ...options,
     baseUrl: normaliseBaseUrl(options.baseUrl),
-    credentials: options.credentials,
     modelVersion: options.modelVersion ?? DEFAULT_MODEL_VERSION,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    recorder: options.recorder,
-    logLevel: options.logLevel ?? 'errors',
-    logger: options.logger,
-    retry: options.retry,
-    startDeadline: options.startDeadline ?? timerDeadline,
   });
 
   return {
@@ -167,13 +151,12 @@ export function createConnectWiseClient(options: ConnectWiseClientOptions): Conn
 export * from './errors.ts';
 export * from './types.ts';
 export type { CompanySearchOptions } from './companies.ts';
-export type { RetryOptions } from './http.ts';
 export { InMemoryApiCallRecorder, isLogged, type ApiCallEntry, type ApiCallRecorder } from './api-log.ts';
 export { cond, render, type Condition, type Literal } from './conditions.ts';
 export { internalNote } from './notes.ts';
 export { IDS_PER_REQUEST, MAX_PAGE_SIZE } from './paging.ts';
 export { MAX_REFERENCE_LENGTH, TICKET_REFERENCE_FIELD } from './reference.ts';
-export { DEFAULT_RETRY_TUNING, type RetryTuning } from './retry-policy.ts';
+export { DEFAULT_RETRY_TUNING, type RetryOptions, type RetryTuning } from '../psa-http/retry.ts';
 export { MAX_SUMMARY_LENGTH, ticketSummary } from './summary.ts';
 export {
   DEFAULT_MODEL_VERSION,

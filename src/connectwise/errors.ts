@@ -1,3 +1,7 @@
+import { PsaCallError, type CallContext } from '../psa-http/errors.ts';
+import { parseRetryAfter } from '../psa-http/retry-after.ts';
+import { unavailableMessage, type UnavailableReason } from '../psa-http/unavailable.ts';
+
 /**
  * One error class per way a ConnectWise call can fail, so callers branch on the class. Every class
  * extends `ConnectWiseError`, which carries the HTTP status (null when no answer came), ConnectWise's
@@ -14,15 +18,7 @@ export type ConnectWiseErrorKind =
   'authentication' | 'permission' | 'not_found' | 'validation' | 'conflict' | 'rate_limited' | 'unavailable';
 
 /** Where the failure happened; part of every error. */
-export interface ConnectWiseErrorContext {
-  /** Client operation name, e.g. `tickets.create`. */
-  readonly operation: string;
-  readonly method?: string | undefined;
-  /** URL path without host or query string. */
-  readonly path?: string | undefined;
-  /** True when the failed request only read. Unset counts as a write. */
-  readonly read?: boolean | undefined;
-}
+export type ConnectWiseErrorContext = CallContext;
 
 /** One entry of ConnectWise's `errors[]`, verbatim. */
 export interface ConnectWiseFieldError {
@@ -43,37 +39,19 @@ export interface ConnectWiseErrorBody {
 
 const NO_BODY: ConnectWiseErrorBody = { code: null, messages: [], fieldErrors: [] };
 
-export abstract class ConnectWiseError extends Error {
-  abstract readonly kind: ConnectWiseErrorKind;
-  /** HTTP status of ConnectWise's answer; null when there was no answer (timeout, connection error). */
-  readonly status: number | null;
+/**
+ * Every ConnectWise failure: the status, ConnectWise's texts verbatim in `messages`, the operation,
+ * and `detail` (`src/psa-http/errors.ts`), plus its own `code` and `errors[]` entries.
+ */
+export abstract class ConnectWiseError extends PsaCallError<ConnectWiseErrorKind> {
   /** ConnectWise's own error `code` (`InvalidObject`, `Security`, …); null when it sent none. */
   readonly code: string | null;
-  /** ConnectWise's texts, verbatim. Empty when ConnectWise gave none. */
-  readonly messages: readonly string[];
   readonly fieldErrors: readonly ConnectWiseFieldError[];
-  readonly operation: string;
-  readonly method: string | undefined;
-  readonly path: string | undefined;
-  /** The failed request only read: whatever went wrong, nothing in ConnectWise changed. */
-  readonly read: boolean;
 
   constructor(message: string, status: number | null, body: ConnectWiseErrorBody, context: ConnectWiseErrorContext) {
-    super(message);
-    this.name = new.target.name;
-    this.status = status;
+    super(message, status, body.messages, context);
     this.code = body.code;
-    this.messages = [...body.messages];
     this.fieldErrors = [...body.fieldErrors];
-    this.operation = context.operation;
-    this.method = context.method;
-    this.path = context.path;
-    this.read = context.read ?? false;
-  }
-
-  /** ConnectWise's own words joined for display (shown verbatim under our explanation), or undefined. */
-  get detail(): string | undefined {
-    return this.messages.length > 0 ? this.messages.join(' ') : undefined;
   }
 }
 
@@ -162,15 +140,8 @@ export class ConnectWiseRateLimitedError extends ConnectWiseError {
   }
 }
 
-export type UnavailableReason =
-  /** No answer within the deadline. */
-  | 'timeout'
-  /** Connection refused, reset, DNS failure, … */
-  | 'network'
-  /** A 5xx answer. */
-  | 'server'
-  /** A 2xx answer that is not JSON or not the expected shape, or a redirect. */
-  | 'bad_response';
+/** Why ConnectWise gave no usable answer; which answers count as which is `errorFromResponse`'s, below. */
+export type { UnavailableReason };
 
 /**
  * ConnectWise did not give a usable answer. For a write this means the outcome is unknown: the
@@ -187,20 +158,7 @@ export class ConnectWiseUnavailableError extends ConnectWiseError {
     /** From the `Retry-After` header of a 5xx answer, when there was one. */
     readonly retryAfterSeconds: number | null = null,
   ) {
-    super(message ?? unavailableMessage(reason), status, body, context);
-  }
-}
-
-function unavailableMessage(reason: UnavailableReason): string {
-  switch (reason) {
-    case 'timeout':
-      return 'ConnectWise did not answer in time.';
-    case 'network':
-      return 'ConnectWise could not be reached.';
-    case 'server':
-      return 'ConnectWise had a server error.';
-    case 'bad_response':
-      return 'ConnectWise answered in an unexpected format.';
+    super(message ?? unavailableMessage('ConnectWise', reason), status, body, context);
   }
 }
 
@@ -256,16 +214,8 @@ export function readErrorBody(body: unknown, redact: (text: string) => string = 
   return { code, messages, fieldErrors };
 }
 
-/** `Retry-After` as seconds: delta-seconds or an HTTP date. Null when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | null {
-  if (value === undefined || value === null) return null;
-  const text = String(value).trim();
-  if (text === '') return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text));
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, Math.ceil((at - now) / 1000));
-}
+/** `Retry-After` as seconds (every PSA client reads it the same way). */
+export { parseRetryAfter };
 
 export interface HttpFailure {
   readonly status: number;

@@ -1,20 +1,28 @@
-import type { AxiosInstance } from 'axios';
-import { createApiLog, createRedactor, type ApiCallRecorder, type ApiLog } from './api-log.ts';
-import { ConnectWiseAuthenticationError, type ConnectWiseErrorBody, type ConnectWiseErrorContext } from './errors.ts';
-import { decideRetry, DEFAULT_RETRY_TUNING, type RetryTuning } from './retry-policy.ts';
+import {
+  createExchanger,
+  exchangeOnce,
+  withRetries as retried,
+  type Exchanger,
+  type PsaClientOptions,
+} from '../psa-http/exchange.ts';
+import { pathOf } from '../psa-http/transport.ts';
+import {
+  ConnectWiseAuthenticationError,
+  type ConnectWiseErrorBody,
+  type ConnectWiseErrorContext,
+  type ConnectWiseErrorKind,
+} from './errors.ts';
+import { decideRetry } from './retry-policy.ts';
 import {
   basicAuthorization,
-  createAxios,
   readAnswer,
   requestHeaders,
-  sendWithDeadline,
   transportError,
   type HttpMethod,
   type Outcome,
-  type StartDeadline,
 } from './transport.ts';
-import type { ApiLogLevel, ConnectWiseCredentials, ConnectWiseLogger } from './types.ts';
-import { buildUrl, pathOf, type QueryValue } from './url.ts';
+import type { ConnectWiseCredentials } from './types.ts';
+import { buildUrl, type QueryValue } from './url.ts';
 
 /**
  * The one place that sends HTTP to ConnectWise. Entity modules describe a request; this module
@@ -22,10 +30,11 @@ import { buildUrl, pathOf, type QueryValue } from './url.ts';
  *
  *   send         credentials present? → the retry loop → the answer's JSON and `Link` header
  *   withRetries  one try, and `retry-policy.ts` deciding about another (reads only)
- *   tryOnce      the wire request (`transport.ts`) → its outcome → the debug log and API call log
+ *   tryOnce      the wire request → its outcome → the debug log and API call log
  *
- * A small loop rather than an axios retry interceptor: each try must be its own API log entry and
- * must see our mapped errors, which an interceptor cannot do without the same amount of glue.
+ * The retry loop and the single try are every PSA client's (`src/psa-http/exchange.ts`): each try
+ * its own API log entry, seeing our mapped errors. What is ConnectWise's is around them: the
+ * Authorization and clientId headers, the URL with its conditions, the `Link` header for paging.
  */
 
 export interface ConnectWiseRequest {
@@ -46,22 +55,11 @@ export interface ConnectWiseAnswer {
   readonly link: string | undefined;
 }
 
-export interface RetryOptions extends Partial<RetryTuning> {
-  /** Replaceable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-}
-
-export interface HttpOptions {
+/** The client's options, with the API root checked and the model version's default applied. */
+export interface HttpOptions extends PsaClientOptions<ConnectWiseErrorKind, HttpMethod> {
   readonly baseUrl: string;
   readonly credentials: ConnectWiseCredentials;
   readonly modelVersion: string;
-  readonly timeoutMs: number;
-  readonly recorder: ApiCallRecorder | undefined;
-  readonly logLevel: ApiLogLevel;
-  readonly logger: ConnectWiseLogger | undefined;
-  readonly retry: RetryOptions | undefined;
-  readonly startDeadline: StartDeadline;
 }
 
 export interface ConnectWiseHttp {
@@ -72,13 +70,8 @@ export interface ConnectWiseHttp {
 /** Everything the steps below share; built once per client. */
 interface Wiring {
   readonly options: HttpOptions;
-  readonly instance: AxiosInstance;
+  readonly exchanger: Exchanger<ConnectWiseErrorKind, HttpMethod>;
   readonly headers: Readonly<Record<string, string>>;
-  readonly redact: (text: string) => string;
-  readonly apiLog: ApiLog;
-  readonly tuning: RetryTuning;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
 }
 
 const NO_BODY: ConnectWiseErrorBody = { code: null, messages: [], fieldErrors: [] };
@@ -89,29 +82,22 @@ export function createHttp(options: HttpOptions): ConnectWiseHttp {
 }
 
 function wiringFor(options: HttpOptions): Wiring {
-  const { credentials, retry } = options;
-  // The clientId is to be kept secret too (docs/connectwise.md, Authentication); the public key is
-  // half of the user name, which never belongs in a log either.
-  const redact = createRedactor([
-    credentials.privateKey,
-    credentials.publicKey,
-    credentials.clientId,
-    basicAuthorization(credentials).slice('Basic '.length),
-  ]);
+  const { credentials } = options;
   return {
     options,
-    instance: createAxios(),
+    // The clientId is to be kept secret too (docs/connectwise.md, Authentication); the public key is
+    // half of the user name, which never belongs in a log either.
+    exchanger: createExchanger(
+      'connectwise',
+      [
+        credentials.privateKey,
+        credentials.publicKey,
+        credentials.clientId,
+        basicAuthorization(credentials).slice('Basic '.length),
+      ],
+      options,
+    ),
     headers: requestHeaders(credentials, options.modelVersion),
-    redact,
-    apiLog: createApiLog({ recorder: options.recorder, level: options.logLevel, redact, logger: options.logger }),
-    tuning: {
-      maxAttempts: retry?.maxAttempts ?? DEFAULT_RETRY_TUNING.maxAttempts,
-      baseDelayMs: retry?.baseDelayMs ?? DEFAULT_RETRY_TUNING.baseDelayMs,
-      maxDelayMs: retry?.maxDelayMs ?? DEFAULT_RETRY_TUNING.maxDelayMs,
-      maxRetryAfterMs: retry?.maxRetryAfterMs ?? DEFAULT_RETRY_TUNING.maxRetryAfterMs,
-    },
-    sleep: retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
-    random: retry?.random ?? Math.random,
   };
 }
 
@@ -123,68 +109,35 @@ async function send(wiring: Wiring, request: ConnectWiseRequest): Promise<Connec
 
 /** Tries until one succeeds or the retry policy says stop. */
 async function withRetries(wiring: Wiring, request: ConnectWiseRequest, url: string): Promise<ConnectWiseAnswer> {
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await tryOnce(wiring, request, url);
-    if (outcome.ok) return { data: outcome.data, link: outcome.link };
-    const kind = request.read ? 'read' : 'write';
-    const decision = decideRetry({ kind, attempt, error: outcome.error }, wiring.tuning, wiring.random);
-    if (!decision.retry) throw outcome.error;
-    wiring.options.logger?.warn(
-      { operation: request.operation, try: attempt, delayMs: decision.delayMs, status: outcome.error.status },
-      'connectwise: read failed, trying again',
-    );
-    await wiring.sleep(decision.delayMs);
-  }
+  const { exchanger } = wiring;
+  const kind = request.read ? 'read' : 'write';
+  const answer = await retried(
+    exchanger,
+    request.operation,
+    () => tryOnce(wiring, request, url),
+    (attempt, { error }) => decideRetry({ kind, attempt, error }, exchanger.tuning, exchanger.random),
+  );
+  return { data: answer.data, link: answer.link };
 }
 
 /** One request on the wire, its outcome, and the log entries for it. */
 async function tryOnce(wiring: Wiring, request: ConnectWiseRequest, url: string): Promise<Outcome> {
-  const { timeoutMs, startDeadline } = wiring.options;
-  const path = pathOf(url);
+  const { exchanger } = wiring;
   const context: ConnectWiseErrorContext = {
     operation: request.operation,
     method: request.method,
-    path,
+    path: pathOf(url),
     read: request.read,
   };
-  const at = new Date();
-  const started = performance.now();
-  const wire = { url, method: request.method, headers: wiring.headers, body: request.body };
-  const sent = await sendWithDeadline(wiring.instance, wire, timeoutMs, startDeadline);
-  const outcome: Outcome =
-    'answer' in sent
-      ? readAnswer(sent.answer, context, wiring.redact)
-      : { ok: false, status: null, error: transportError(sent.failure, context, timeoutMs) };
-  await logTry(wiring, request, path, at, Math.round(performance.now() - started), outcome);
-  return outcome;
-}
-
-async function logTry(
-  wiring: Wiring,
-  request: ConnectWiseRequest,
-  path: string,
-  at: Date,
-  durationMs: number,
-  outcome: Outcome,
-): Promise<void> {
-  const { operation, method } = request;
-  const { status } = outcome;
-  wiring.options.logger?.debug({ operation, method, path, status, durationMs }, 'connectwise call');
-  await wiring.apiLog.write({
-    at,
-    operation,
-    method,
-    path,
-    status,
-    ok: outcome.ok,
-    durationMs,
-    error: outcome.ok ? null : describe(outcome.error),
-    errorKind: outcome.ok ? null : outcome.error.kind,
-  });
-}
-
-function describe(error: { readonly message: string; readonly messages: readonly string[] }): string {
-  return error.messages.length > 0 ? `${error.message} ${error.messages.join(' | ')}` : error.message;
+  const { operation, method, body } = request;
+  return exchangeOnce(
+    exchanger,
+    { operation, method, url, headers: wiring.headers, body },
+    {
+      answer: (raw) => readAnswer(raw, context, exchanger.redact),
+      failure: (thrown) => transportError(thrown, context, exchanger.timeoutMs),
+    },
+  );
 }
 
 /** Checked before anything is sent, so the operator learns which setting is empty rather than getting a 401. */

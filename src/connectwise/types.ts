@@ -1,3 +1,5 @@
+import type { PsaLogger } from '../psa-http/logger.ts';
+
 /**
  * Domain types the ConnectWise client hands to services. Read-only, camelCase, numbers for every
  * id, `Date` for times (ConnectWise sends UTC), `null` where ConnectWise may leave a value empty.
@@ -16,15 +18,10 @@ export interface ConnectWiseCredentials {
 }
 
 /** What to write to the API call log: nothing, failed calls only, or every call. */
-export type ApiLogLevel = 'off' | 'errors' | 'all';
+export type { ApiLogLevel } from '../psa-http/api-log.ts';
 
 /** The subset of pino the client uses; a pino logger fits. */
-export interface ConnectWiseLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type ConnectWiseLogger = PsaLogger;
 
 /** From `GET system/info`: proves the credentials and tells which release answers. */
 export interface SystemInfo {

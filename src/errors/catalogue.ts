@@ -8,8 +8,10 @@ export abstract class AppError extends Error {
   abstract readonly status: number;
   /** Stable machine-readable code, used in JSON answers and tests. */
   abstract readonly code: string;
-  /** Text from an upstream system (Autotask), shown verbatim below the message. */
+  /** Text from an upstream system (the PSA), shown verbatim below the message. */
   readonly detail: string | undefined;
+  /** Who said `detail` ("Autotask", "ConnectWise"): the page prints "… said:" with this name. */
+  detailSource: string | undefined;
 
   constructor(message: string, detail?: string) {
     super(message);
@@ -104,8 +106,6 @@ export class TooManyRequestsError extends AppError {
 export class UpstreamError extends AppError {
   readonly status = 502;
   readonly code = 'upstream';
-  /** "Autotask", "ConnectWise": names the PSA in the error page's title. */
-  psaName: string | undefined;
 }
 
 export function isAppError(e: unknown): e is AppError {

@@ -54,7 +54,7 @@ const THREAD_WAIT_SENTENCE =
 export function explainPsaError(e: PsaError, context?: string): UpstreamError {
   const sentence = sentenceFor(e);
   const error = new UpstreamError(context ? `${context} ${sentence}` : sentence, e.detail);
-  error.psaName = e.psaName;
+  error.detailSource = e.psaName;
   return error;
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import type { PsaAccess } from '../psa/access.ts';
 import type { AutotaskAccess } from '../services/integration/autotask-access.ts';
 import { runPeriodicCompanySync } from '../services/mapping/background-sync.ts';
 import { pruneExpiredRecords } from '../services/retention/prune.ts';
@@ -10,7 +11,7 @@ import type { BackgroundJob } from './queue.ts';
 
 /**
  * Every piece of background work of the app, as a job of the queue (queue.ts). Each job reads, or
- * tidies the app's own database; none writes to Autotask (docs/architecture.md). The work a
+ * tidies the app's own database; none writes to a PSA (docs/architecture.md). The work a
  * request starts after its response (refreshing the statuses it showed, the read-back after a
  * create) stays with that request: see src/shared/deferred-work.ts.
  */
@@ -29,6 +30,8 @@ export type JobName = keyof typeof JOB_LABELS;
 export interface BackgroundJobDeps {
   readonly db: Db;
   readonly autotask: AutotaskAccess;
+  /** The active PSA (src/psa/access.ts): the ticket status refresh and settling read through it. */
+  readonly psa: PsaAccess;
   readonly logger: Logger;
   readonly timezone: string;
   readonly autotaskTimeoutMs: number;
@@ -52,13 +55,13 @@ export function backgroundJobs(deps: BackgroundJobDeps): BackgroundJob[] {
   });
   return [
     // Every minute: the sync itself decides from Settings' interval whether mappings are due.
-    job('company-sync', everyMinutes(1), 15 * 60, () => runPeriodicCompanySync({ db, access: deps.autotask, logger })),
+    job('company-sync', everyMinutes(1), 15 * 60, () => runPeriodicCompanySync({ db, psa: deps.psa, logger })),
     // Every minute: the sync log decides whether a cycle is due (TICKET_STATUS_REFRESH_MINUTES).
     job('ticket-status-refresh', everyMinutes(1), 15 * 60, () =>
-      runStatusRefresh({ db, access: deps.autotask, logger }, { intervalMinutes: deps.ticketStatusRefreshMinutes }),
+      runStatusRefresh({ db, psa: deps.psa, logger }, { intervalMinutes: deps.ticketStatusRefreshMinutes }),
     ),
     job('settle-pending-tickets', everyMinutes(5), 10 * 60, () =>
-      settleInterruptedCreations({ db, autotask: deps.autotask, timeoutMs: deps.autotaskTimeoutMs }),
+      settleInterruptedCreations({ db, psa: deps.psa, timeoutMs: deps.autotaskTimeoutMs }),
     ),
     job('missed-run-detection', everyMinutes(deps.missedRunCheckMinutes), 10 * 60, () =>
       runMissedRunDetection({ db, timezone: deps.timezone, logger }),

@@ -31,6 +31,8 @@ const titles: Record<number, string> = {
 export interface Problem {
   readonly message: string;
   readonly detail?: string | undefined;
+  /** Who said `detail` ("Autotask", "ConnectWise"). */
+  readonly source?: string | undefined;
   readonly fixUrl?: string | undefined;
 }
 
@@ -90,6 +92,7 @@ function failureFlash(failure: Failure, prefix?: string) {
       type: 'error' as const,
       text: `${lead}${failure.problem.message}`,
       ...(failure.problem.detail ? { detail: failure.problem.detail } : {}),
+      ...(failure.problem.source ? { source: failure.problem.source } : {}),
     };
   }
   return { type: 'error' as const, text: `${lead}${Object.values(failure.fieldErrors).join(' ')}` };
@@ -141,10 +144,18 @@ export function failureOf(err: unknown): Failure | null {
       : { status: e.status, fieldErrors: {}, problem: { message: e.message } };
   }
   if (e instanceof RuleError) {
-    return { status: e.status, fieldErrors: {}, problem: { message: e.message, detail: e.detail, fixUrl: e.fixUrl } };
+    return {
+      status: e.status,
+      fieldErrors: {},
+      problem: { message: e.message, detail: e.detail, source: e.detailSource, fixUrl: e.fixUrl },
+    };
   }
   if (e instanceof UpstreamError) {
-    return { status: e.status, fieldErrors: {}, problem: { message: e.message, detail: e.detail } };
+    return {
+      status: e.status,
+      fieldErrors: {},
+      problem: { message: e.message, detail: e.detail, source: e.detailSource },
+    };
   }
   return null;
 }
@@ -218,10 +229,12 @@ function renderError(err: unknown, req: Request, res: Response, logger: Logger, 
   }
   res.render('errors/error', {
     title:
-      (err instanceof UpstreamError && err.psaName ? `${err.psaName} did not accept this` : titles[status]) ?? 'Error',
+      (err instanceof UpstreamError && err.detailSource ? `${err.detailSource} did not accept this` : titles[status]) ??
+      'Error',
     status,
     message,
     detail,
+    detailSource: err instanceof AppError ? err.detailSource : undefined,
     // A refused field of a form or address with no page of its own to show it: listed here.
     fields: fields ?? {},
     stack: options.showDetails && err instanceof Error && status >= 500 ? err.stack : undefined,

@@ -8,7 +8,8 @@ import type { PsaProfile, PsaType } from './port.ts';
  * The services' way to a PSA: the active one's profile (settings and client), or a given one's
  * (a ticket of the PSA that was active when it was created). One PSA is active at a time: the one
  * whose settings row is enabled (src/psa/switch.ts keeps it to one). With none enabled, Autotask's
- * profile answers, switched off, so every page says where to switch it on.
+ * profile answers, switched off, so every page says where to switch it on. Should both be enabled
+ * (the switch keeps it to one), Autotask is the active one.
  */
 export interface PsaAccess {
   active(db: Db): Promise<PsaProfile>;
@@ -25,7 +26,10 @@ export function createPsaAccess(options: PsaAccessOptions): PsaAccess {
   const autotask = async (db: Db) => autotaskProfile(await getIntegrationSettings(db), options.autotask, db);
   return {
     async active(db) {
-      return (await options.connectwise(db, true)) ?? autotask(db);
+      // Autotask first, as `activePsaType` (src/psa/switch.ts) decides should both be enabled.
+      const atProfile = await autotask(db);
+      if (atProfile.enabled) return atProfile;
+      return (await options.connectwise(db, true)) ?? atProfile;
     },
     async profile(db, psa) {
       if (psa === 'autotask') return autotask(db);

@@ -8,9 +8,9 @@ import { flashOnFailure, renderOnFailure } from '../middleware/errors.ts';
 import { paths, pattern } from '../paths.ts';
 
 /**
- * Customer ↔ Autotask company mapping. Every change, and every Autotask search (each costs a request
- * from the tenant's hourly budget), is for admins; a customer's mapping page may be seen by every
- * signed-in role. Refusals show in the mapping page's forms, or go back as a message.
+ * Customer ↔ company mapping, with the active PSA's companies. Every change, and every search in
+ * the PSA (each costs a request; Autotask counts them against the tenant's hourly budget), is for
+ * admins; a customer's mapping page may be seen by every signed-in role. Refusals show in the mapping page's forms, or go back as a message.
  */
 export function mappingRoutes(): Router {
   const router = Router();

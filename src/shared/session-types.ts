@@ -11,8 +11,10 @@ export interface CurrentUser {
 export interface FlashMessage {
   readonly type: 'success' | 'error' | 'info' | 'warning';
   readonly text: string;
-  /** Upstream (Autotask) text shown verbatim under our explanation. */
+  /** Upstream (PSA) text shown verbatim under our explanation. */
   readonly detail?: string;
+  /** Who said `detail` ("Autotask", "ConnectWise"). */
+  readonly source?: string;
 }
 
 declare module 'express-session' {

@@ -6,6 +6,9 @@ import {
   type ConnectWiseClient,
   type ConnectWiseCredentials,
 } from '../../src/connectwise/client.ts';
+import { instantSleep } from '../psa-http/helpers.ts';
+
+export { rejection } from '../psa-http/helpers.ts';
 
 /**
  * The contract suite's set-up: the real client against the real simulator over HTTP. Both were written
@@ -29,7 +32,7 @@ export interface ContractContext {
 export function useConnectWiseSimulator(): ContractContext {
   let sim: ConnectWiseSimulator | undefined;
   let recorder = new InMemoryApiCallRecorder();
-  const sleeps: number[] = [];
+  const { sleeps, sleep } = instantSleep();
   const running = (): ConnectWiseSimulator => {
     if (!sim) throw new Error('The ConnectWise simulator is not running');
     return sim;
@@ -63,13 +66,7 @@ export function useConnectWiseSimulator(): ContractContext {
         timeoutMs: 10_000,
         recorder,
         logLevel: 'all',
-        retry: {
-          sleep: (ms) => {
-            sleeps.push(ms);
-            return Promise.resolve();
-          },
-          random: () => 0.5,
-        },
+        retry: { sleep, random: () => 0.5 },
       });
     },
     requests(method, resource) {
@@ -94,14 +91,4 @@ let referenceSeq = 0;
 export function newReference(): string {
   referenceSeq += 1;
   return `BC-RUN-${process.pid}-${referenceSeq}`;
-}
-
-/** Captures the rejection of a promise, failing when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the promise to reject');
 }

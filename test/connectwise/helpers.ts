@@ -1,4 +1,3 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import nock from 'nock';
 import {
   createConnectWiseClient,
@@ -6,6 +5,9 @@ import {
   type ConnectWiseClient,
   type ConnectWiseClientOptions,
 } from '../../src/connectwise/client.ts';
+import { instantSleep } from '../psa-http/helpers.ts';
+
+export { rejection, socketError, useNock } from '../psa-http/helpers.ts';
 
 /** Shared fixtures for the ConnectWise client tests: fake credentials, the site, nock scopes. */
 
@@ -46,37 +48,16 @@ export interface TestClient {
 /** A client with every call recorded and instant retry sleeps. */
 export function makeClient(overrides: Partial<ConnectWiseClientOptions> = {}): TestClient {
   const recorder = new InMemoryApiCallRecorder();
-  const sleeps: number[] = [];
+  const { sleeps, sleep } = instantSleep();
   const client = createConnectWiseClient({
     baseUrl: BASE_URL,
     credentials: CREDENTIALS,
     recorder,
     logLevel: 'all',
-    retry: {
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
-      random: () => 0.5,
-    },
+    retry: { sleep, random: () => 0.5 },
     ...overrides,
   });
   return { client, recorder, sleeps };
-}
-
-/** Captures the rejection of a promise, failing when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-/** An Error as a socket would raise it; nock 14 needs an Error instance to fail the request. */
-export function socketError(code: string, message = 'socket hang up'): Error {
-  return Object.assign(new Error(message), { code });
 }
 
 /** Counts the requests that reach a scope. */
@@ -91,20 +72,4 @@ export function rawQueries(scope: nock.Scope): string[] {
   const seen: string[] = [];
   scope.on('request', (req: { path: string }) => seen.push(req.path.split('?')[1] ?? ''));
   return seen;
-}
-
-/** Every client test runs with the network shut: only what nock answers is reachable. */
-export function useNock(): void {
-  beforeAll(() => {
-    // Nock hooks into http when it is imported; an earlier file in this worker (vitest.config.ts:
-    // isolate: false) may have unhooked it again.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(() => {
-    nock.enableNetConnect();
-    // The worker's next file may talk plain HTTP.
-    nock.restore();
-  });
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
  * The module structure of `src/`, checked from the source text:
  * (a) no import cycles: modules form layers a reader can walk from the bottom up;
  * (b) the Autotask client (`src/autotask/`) is a self-contained library that knows nothing of the
- *     app: it imports only its own folder, zod, axios and Node's built-ins.
+ *     app: it imports only its own folder, the PSA HTTP kit (`src/psa-http/`), zod, axios and Node's
+ *     built-ins; the kit itself imports only its own folder, zod, axios and Node's built-ins.
  *
  * Every import counts: static imports, `export … from`, dynamic `import('…')`, and `import type`
  * too. A type-only cycle is erased at run time, but it is still two modules that each need the
@@ -20,6 +21,7 @@ const srcDir = path.join(root, 'src');
 // Prisma's generated client: not ours to structure.
 const generatedDir = path.join(srcDir, 'generated');
 const clientDir = path.join(srcDir, 'autotask');
+const psaHttpDir = path.join(srcDir, 'psa-http');
 
 /** Every `.ts` file under `dir`, as absolute paths. */
 function tsFilesUnder(dir: string): string[] {
@@ -43,6 +45,22 @@ function resolveRelative(from: string, specifier: string): string | null {
   const base = path.resolve(path.dirname(from), specifier);
   const candidates = [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, path.join(base, 'index.ts')];
   return candidates.find((c) => c.endsWith('.ts') && fs.existsSync(c) && fs.statSync(c).isFile()) ?? null;
+}
+
+/** The imports of the files under `dir` that are neither in `allowedDirs` nor zod, axios or node:*. */
+function importsOutside(dir: string, allowedDirs: readonly string[]): string[] {
+  const outside: string[] = [];
+  for (const file of tsFilesUnder(dir)) {
+    for (const specifier of specifiersOf(file)) {
+      const target = resolveRelative(file, specifier);
+      const allowed =
+        target !== null
+          ? allowedDirs.some((d) => target.startsWith(d + path.sep))
+          : specifier === 'zod' || specifier === 'axios' || specifier.startsWith('node:');
+      if (!allowed) outside.push(`${relative(file)} imports '${specifier}'`);
+    }
+  }
+  return outside;
 }
 
 type Graph = ReadonlyMap<string, readonly string[]>;
@@ -144,19 +162,13 @@ describe('module structure of src/', () => {
     expect(cycles, `Import cycles in src/:\n  ${cycles.join('\n  ')}\n`).toEqual([]);
   });
 
-  it('the Autotask client imports only its own folder, zod, axios and node:*', () => {
-    const outside: string[] = [];
-    for (const file of tsFilesUnder(clientDir)) {
-      for (const specifier of specifiersOf(file)) {
-        const target = resolveRelative(file, specifier);
-        const allowed =
-          target !== null
-            ? target.startsWith(clientDir + path.sep)
-            : specifier === 'zod' || specifier === 'axios' || specifier.startsWith('node:');
-        if (!allowed) outside.push(`${relative(file)} imports '${specifier}'`);
-      }
-    }
-    expect(outside).toEqual([]);
+  it('the Autotask client imports only its own folder, src/psa-http/, zod, axios and node:*', () => {
+    expect(importsOutside(clientDir, [clientDir, psaHttpDir])).toEqual([]);
+  });
+
+  it('the PSA HTTP kit (src/psa-http/) imports only its own folder, zod, axios and node:*', () => {
+    expect(tsFilesUnder(psaHttpDir).length).toBeGreaterThan(3);
+    expect(importsOutside(psaHttpDir, [psaHttpDir])).toEqual([]);
   });
 
   it('the checks see what they must (the graph is not empty, a made-up cycle is found)', () => {

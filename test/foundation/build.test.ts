@@ -7,6 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/logger.ts';
 import { loadSimulatorPackage, SIMULATOR_PACKAGE } from '../../src/services/demo/autotask-simulator.ts';
+import {
+  CONNECTWISE_SIMULATOR_PACKAGE,
+  loadConnectWiseSimulatorPackage,
+} from '../../src/services/demo/connectwise-simulator.ts';
 
 /**
  * The Autotask simulator is a development package (packages/autotask-simulator): the production
@@ -72,11 +76,14 @@ describe('the production build', () => {
     }
   });
 
-  it('does not import the simulator package statically', () => {
-    const name = SIMULATOR_PACKAGE;
-    const staticImport = new RegExp(`^\\s*(import|export)\\b[^;]*?\\bfrom\\s*['"]${name}['"]`, 'm');
-    const bareImport = new RegExp(`^\\s*import\\s*['"]${name}['"]`, 'm');
-    expect(emitted.filter((e) => staticImport.test(e.text) || bareImport.test(e.text)).map((e) => e.file)).toEqual([]);
+  it('does not import the simulator packages statically', () => {
+    for (const name of [SIMULATOR_PACKAGE, CONNECTWISE_SIMULATOR_PACKAGE]) {
+      const staticImport = new RegExp(`^\\s*(import|export)\\b[^;]*?\\bfrom\\s*['"]${name}['"]`, 'm');
+      const bareImport = new RegExp(`^\\s*import\\s*['"]${name}['"]`, 'm');
+      expect(emitted.filter((e) => staticImport.test(e.text) || bareImport.test(e.text)).map((e) => e.file)).toEqual(
+        [],
+      );
+    }
   });
 });
 
@@ -93,6 +100,9 @@ describe('demo mode without the simulator package', () => {
     const warn = vi.fn();
     const loaded = await loadSimulatorPackage({ warn } as unknown as Logger);
     expect(typeof loaded?.startSimulator).toBe('function');
+    expect(
+      typeof (await loadConnectWiseSimulatorPackage({ warn } as unknown as Logger))?.startConnectWiseSimulator,
+    ).toBe('function');
     expect(warn).not.toHaveBeenCalled();
   });
 });

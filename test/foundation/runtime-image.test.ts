@@ -203,6 +203,8 @@ describe.skipIf(!serverUrl)(
         'vitest',
         '@prisma/studio-core',
         '@backupchecks/autotask-simulator',
+        '@backupchecks/connectwise-simulator',
+        '@backupchecks/simulator-kit',
       ]) {
         expect(fs.existsSync(path.join(scratch, 'node_modules', dev)), dev).toBe(false);
       }

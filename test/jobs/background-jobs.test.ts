@@ -9,6 +9,7 @@ function jobsWith(overrides: Partial<BackgroundJobDeps> = {}) {
   const deps: BackgroundJobDeps = {
     db: undefined as never,
     autotask: undefined as never,
+    psa: undefined as never,
     logger: createLogger('silent'),
     timezone: 'UTC',
     autotaskTimeoutMs: 30_000,

@@ -1,11 +1,10 @@
 import { afterAll, beforeEach, expect } from 'vitest';
-import type { AutotaskClient } from '../../src/autotask/client.ts';
 import type { Simulator } from '@backupchecks/autotask-simulator';
 import type { BuiltApp } from '../../src/app.ts';
 import type { Database, MappingStatus } from '../../src/db/database.ts';
+import type { PsaClient, PsaType } from '../../src/psa/port.ts';
 import { nameKeyOf } from '../../src/services/customers/customers.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { useAppWithSimulator, type SignedIn } from '../support/app-with-simulator.ts';
 
 /** A customer, optionally mapped, straight through Prisma (what an earlier mapping left behind). */
@@ -18,6 +17,8 @@ export async function addCustomer(
     status?: MappingStatus;
     statusReason?: string | null;
     lastSyncAt?: Date | null;
+    /** The PSA the company is in; default Autotask. */
+    psaType?: PsaType;
   },
 ) {
   return database.prisma.customer.create({
@@ -28,6 +29,7 @@ export async function addCustomer(
         ? {
             mapping: {
               create: {
+                psaType: mapping.psaType ?? 'autotask',
                 companyId: mapping.companyId,
                 companyName: mapping.companyName,
                 status: mapping.status ?? 'ok',
@@ -46,9 +48,9 @@ export async function addCustomer(
 export const mappingOf = (database: Database, customerId: number) =>
   database.prisma.companyMapping.findUnique({ where: { customerId } });
 
-/** The app's own Autotask client, built from the saved settings as the routes build it. */
-export async function appClient(built: BuiltApp, database: Database): Promise<AutotaskClient> {
-  return built.context.autotask.client(await getIntegrationSettings(database.prisma));
+/** The active PSA's client behind the port, built from the saved settings as the routes build it. */
+export async function appClient(built: BuiltApp, database: Database): Promise<PsaClient> {
+  return (await built.context.psa.active(database.prisma)).client();
 }
 
 /** Requests the simulator saw on the Companies endpoint (the zone lookup is cached and not counted). */

@@ -262,7 +262,7 @@ describe('names stay current without anyone asking', () => {
     });
     simCtx.sim.state.deactivateCompany(100);
     simCtx.sim.state.deactivateCompany(103);
-    const deps = { db: ctx.db.prisma, access: suite.built.context.autotask, logger };
+    const deps = { db: ctx.db.prisma, psa: suite.built.context.psa, logger };
     expect(await runPeriodicCompanySync(deps)).toBeNull();
     expect(companyRequests(simCtx.sim)).toHaveLength(0);
 

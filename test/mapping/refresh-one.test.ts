@@ -1,11 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { AutotaskRateLimitedError, AutotaskUnavailableError, type AutotaskClient } from '../../src/autotask/client.ts';
+import { AutotaskRateLimitedError, AutotaskUnavailableError } from '../../src/autotask/client.ts';
+import { PsaError } from '../../src/psa/errors.ts';
+import type { PsaClient } from '../../src/psa/port.ts';
 import { refreshCustomerMapping } from '../../src/services/mapping/company-sync.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
 import { addCustomer, appClient, companyRequests, mappingOf, writeRequests } from './helpers.ts';
 
 const { ctx, simCtx, built } = useAppWithSimulator();
-let client: AutotaskClient;
+let client: PsaClient;
 
 afterAll(() => {
   expect(writeRequests(simCtx.sim)).toEqual([]);
@@ -104,7 +106,10 @@ describe('refreshCustomerMapping (one customer, one GET)', () => {
         simCtx.sim.state.deactivateCompany(112);
         t.inject();
 
-        await expect(refreshCustomerMapping(deps(), c.id, 'test')).rejects.toBeInstanceOf(t.error);
+        // The port's error, with Autotask's own as its cause.
+        const thrown: unknown = await refreshCustomerMapping(deps(), c.id, 'test').catch((e: unknown) => e);
+        expect(thrown).toBeInstanceOf(PsaError);
+        expect((thrown as PsaError).cause).toBeInstanceOf(t.error);
 
         const m = await mappingOf(ctx.db, c.id);
         expect(m).toMatchObject({

@@ -69,6 +69,8 @@ async function makeTicket(db: Database, jobId: number, originRunId: number, stat
       ticketId: created ? 7000 + originRunId : null,
       ticketNumber: created ? `T20270101.${String(originRunId).padStart(4, '0')}` : null,
       statusId: state === 'complete' ? 5 : created ? 1 : null,
+      // What the PSA said of that status: Autotask's Complete is a closed one.
+      statusClosed: state === 'complete',
       resolvedAt: state === 'resolved' ? ago(500) : null,
     },
   });

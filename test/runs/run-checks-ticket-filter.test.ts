@@ -68,6 +68,8 @@ const created = (statusId: number | null) => ({
   ticketId: (autotaskId += 1),
   ticketNumber: `T2026.${autotaskId}`,
   statusId,
+  // As every read of a ticket stores it: Autotask's Complete (5) is its closed status.
+  statusClosed: statusId === 5,
   statusCheckedAt: statusId === null ? null : now,
 });
 

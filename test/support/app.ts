@@ -28,12 +28,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 /**
  * `deps`: what a test replaces, e.g. `autotaskWriteRetry` with a sleep that records its waits, or
- * `autotaskDeadline` with deadlines the test ends itself (test/support/autotask-deadlines.ts).
+ * `autotaskDeadline` with deadlines the test ends itself (test/support/autotask-deadlines.ts), or
+ * `connectwiseSiteOrigin` with a ConnectWise simulator's origin (test/support/psa-harness.ts).
  */
 export function buildTestApp(
   database: Database,
   env: Record<string, string> = {},
-  deps: Pick<AppDeps, 'autotaskWriteRetry' | 'autotaskDeadline' | 'queueSource'> = {},
+  deps: Pick<AppDeps, 'autotaskWriteRetry' | 'autotaskDeadline' | 'queueSource' | 'connectwiseSiteOrigin'> = {},
 ): BuiltApp {
   const config = testConfig(env);
   return cachingViews(

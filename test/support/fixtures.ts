@@ -145,6 +145,8 @@ export async function makeCreatedTicket(
       createdById: options.createdById ?? null,
       statusId: status,
       statusLabel: status === 5 ? 'Complete' : 'New',
+      // Complete is Autotask's closing status: the app stores that alongside, as a read would.
+      statusClosed: status === 5,
       statusCheckedAt: new Date(),
     },
   });

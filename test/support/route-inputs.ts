@@ -151,6 +151,40 @@ export const routeInputs: Record<string, RouteInputs> = {
   'GET /settings/autotask/export.md': { answer: 200 },
   'GET /settings/autotask/disconnect': { answer: 200 },
   'POST /settings/autotask/disconnect': { fields: ['mode', 'confirm'], answer: 422 },
+  // No credentials saved for either PSA: back to the page with a message.
+  'POST /settings/autotask/activate': { answer: 302 },
+  'GET /settings/connectwise': { answer: 200 },
+  'POST /settings/connectwise': {
+    fields: [
+      'siteHost',
+      'codebase',
+      'companyId',
+      'publicKey',
+      'privateKey',
+      'clientId',
+      'boardId',
+      'newStatusId',
+      'closedStatusId',
+      'priorityErrorId',
+      'priorityWarningId',
+      'typeId',
+      'subTypeId',
+      'itemId',
+      'allowResolve',
+      'apiLogLevel',
+    ],
+    answer: 422,
+  },
+  // Nothing saved to load the lists with: the page says so.
+  'POST /settings/connectwise/lists/refresh': { answer: NO_INTEGRATION },
+  // No malformed value is a site's host: the test's panel says so, before any call.
+  'POST /settings/connectwise/test': {
+    fields: ['siteHost', 'codebase', 'companyId', 'publicKey', 'privateKey', 'clientId'],
+    answer: 200,
+  },
+  'POST /settings/connectwise/validate': { answer: 200 },
+  'GET /settings/connectwise/diagnostics': { fields: ['status', 'page'], answer: 200 },
+  'POST /settings/connectwise/activate': { answer: 302 },
 
   'POST /run-checks/runs/:id/review': { answer: 302 },
   // Which runs the page showed: reviewing "all" instead could review runs nobody has seen.

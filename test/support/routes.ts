@@ -78,6 +78,15 @@ export const adminOnlyRoutes: RouteSpec[] = [
   ['GET', '/settings/autotask/export.md'],
   ['GET', '/settings/autotask/disconnect'],
   ['POST', '/settings/autotask/disconnect'],
+  // Switching the active PSA, and Settings → ConnectWise (test/integration/connectwise/, test/psa/switch.test.ts).
+  ['POST', '/settings/autotask/activate'],
+  ['GET', '/settings/connectwise'],
+  ['POST', '/settings/connectwise'],
+  ['POST', '/settings/connectwise/lists/refresh'],
+  ['POST', '/settings/connectwise/test'],
+  ['POST', '/settings/connectwise/validate'],
+  ['GET', '/settings/connectwise/diagnostics?status=failed&page=2'],
+  ['POST', '/settings/connectwise/activate'],
 ];
 
 /** Admins and operators: reporters read, but get 403 here (test/runs/review.test.ts, test/tickets/). */

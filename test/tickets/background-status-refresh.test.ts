@@ -31,7 +31,7 @@ const { operator, admin } = suite.as;
 
 const deps = (): BackgroundStatusRefreshDeps => ({
   db: suite.db.prisma,
-  access: suite.built.context.autotask,
+  psa: suite.built.context.psa,
   logger: createLogger('silent'),
 });
 const minutesFrom = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);

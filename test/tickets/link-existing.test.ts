@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AutotaskUnavailableError } from '../../src/autotask/client.ts';
+import { autotaskProfile } from '../../src/psa/autotask/profile.ts';
 import type { AutotaskAccess } from '../../src/services/integration/autotask-access.ts';
+import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { actorOf } from '../../src/services/accounts/audit.ts';
 import { linkExistingTicket } from '../../src/services/tickets/link/link-existing.ts';
 import { useAppWithSimulator } from '../support/app-with-simulator.ts';
@@ -18,6 +20,11 @@ const suite = useAppWithSimulator({ signIn: ['operator', 'admin'] });
 const { ctx, simCtx, built } = suite;
 const { operator, admin } = suite.as;
 const runOf = (id: number) => ctx.db.prisma.run.findUniqueOrThrow({ where: { id } });
+/** The service's deps with Autotask behind the port over `access` (the app's, or one wrapped below). */
+const depsWith = async (access: AutotaskAccess) => ({
+  db: ctx.db.prisma,
+  profile: autotaskProfile(await getIntegrationSettings(ctx.db.prisma), access, ctx.db.prisma),
+});
 
 afterEach(() => {
   simCtx.sim.faults.clear();
@@ -218,7 +225,7 @@ describe('a ticket Backupchecks already knows', () => {
     const later = await addRun(ctx.db, job.id);
     // Both reads are answered before either link writes: the race the unique ticket id settles.
     const access = readTogether(built.context.autotask, 2);
-    const deps = { db: ctx.db.prisma, autotask: access };
+    const deps = await depsWith(access);
     const outcomes = await Promise.all([
       linkExistingTicket(deps, actorOf(operator.user), run.id, ticket.ticketNumber),
       linkExistingTicket(deps, actorOf(admin.user), later.id, ticket.ticketNumber),
@@ -232,7 +239,7 @@ describe('a ticket Backupchecks already knows', () => {
     // And twice for one run: one link, the other told it is there already.
     const third = await addRun(ctx.db, job.id);
     const another = simCtx.sim.state.addTicket({ title: 'Another one', companyID: 105 });
-    const both = { db: ctx.db.prisma, autotask: readTogether(built.context.autotask, 2) };
+    const both = await depsWith(readTogether(built.context.autotask, 2));
     const again = await Promise.all(
       [operator, admin].map((who) => linkExistingTicket(both, actorOf(who.user), third.id, another.ticketNumber)),
     );
@@ -246,18 +253,13 @@ describe('a ticket Backupchecks already knows', () => {
     // run before that answer comes, and then the late click's read fails.
     let winner!: Promise<unknown>;
     const late = linkExistingTicket(
-      { db: ctx.db.prisma, autotask: failingAfter(built.context.autotask, () => (winner = linkNow())) },
+      await depsWith(failingAfter(built.context.autotask, () => (winner = linkNow()))),
       actorOf(admin.user),
       run.id,
       ticket.ticketNumber,
     );
-    const linkNow = () =>
-      linkExistingTicket(
-        { db: ctx.db.prisma, autotask: built.context.autotask },
-        actorOf(operator.user),
-        run.id,
-        ticket.ticketNumber,
-      );
+    const linkNow = async () =>
+      linkExistingTicket(await depsWith(built.context.autotask), actorOf(operator.user), run.id, ticket.ticketNumber);
     expect(await late).toMatchObject({ kind: 'already', ticket: { ticketId: ticket.id } });
     expect(await winner).toMatchObject({ kind: 'linked' });
     expect((await runOf(run.id)).ticketLinkedById).toBe(operator.user.id);
@@ -266,17 +268,16 @@ describe('a ticket Backupchecks already knows', () => {
     const other = simCtx.sim.state.addTicket({ title: 'Another one', companyID: 105 });
     const second = await addRun(ctx.db, job.id);
     const refused = linkExistingTicket(
-      {
-        db: ctx.db.prisma,
-        autotask: failingAfter(built.context.autotask, () =>
+      await depsWith(
+        failingAfter(built.context.autotask, async () =>
           linkExistingTicket(
-            { db: ctx.db.prisma, autotask: built.context.autotask },
+            await depsWith(built.context.autotask),
             actorOf(operator.user),
             second.id,
             ticket.ticketNumber,
           ),
         ),
-      },
+      ),
       actorOf(admin.user),
       second.id,
       other.ticketNumber,

@@ -225,7 +225,11 @@ describe('Add note', () => {
 });
 
 describe('writeTicketNote', () => {
-  const depsOf = () => ({ db: ctx.db.prisma, autotask: suite.built.context.autotask, timeoutMs: 30_000 });
+  const depsOf = async () => ({
+    db: ctx.db.prisma,
+    profile: await suite.built.context.psa.active(ctx.db.prisma),
+    timeoutMs: 30_000,
+  });
 
   it('called ten times at once with one key: one "written", the others "already" or "in_progress"', async () => {
     const { sim } = simCtx;
@@ -237,7 +241,7 @@ describe('writeTicketNote', () => {
       submissionKey: '00ff00ff00ff00ff',
     } as const;
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, () => writeTicketNote(depsOf(), actorOf(operator.user), note)),
+      Array.from({ length: 10 }, async () => writeTicketNote(await depsOf(), actorOf(operator.user), note)),
     );
     const kinds = outcomes.map((o) => o.kind);
     expect(kinds.filter((k) => k === 'written')).toHaveLength(1);
@@ -250,7 +254,7 @@ describe('writeTicketNote', () => {
   it('called twice with one submission key writes once and answers "already" the second time', async () => {
     const { sim } = simCtx;
     const { ticket, runTicket } = await runWithTicket(ctx.db, sim);
-    const deps = depsOf();
+    const deps = await depsOf();
     const actor = actorOf(operator.user);
     const note = {
       ticket: runTicket,

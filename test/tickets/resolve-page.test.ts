@@ -280,7 +280,8 @@ describe('a slow Autotask', () => {
     sim.faults.setLatency(1_500, { entity: 'TimeEntries' });
     const rows = await ctx.db.prisma.ticket.findMany({ where: { originRunId: { in: [runs.open.id, runs.busy.id] } } });
     const started = Date.now();
-    const actions = await resolveStateFor({ db: ctx.db.prisma, autotask: built.context.autotask }, 'operator', rows, {
+    const profile = await built.context.psa.active(ctx.db.prisma);
+    const actions = await resolveStateFor({ db: ctx.db.prisma, profile }, 'operator', rows, {
       timeoutMs: 300,
     });
     expect(Date.now() - started).toBeLessThan(1_200);

@@ -327,7 +327,7 @@ describe('a slow Autotask', () => {
     const { run } = await createdTicket();
     const rows = await ctx.db.prisma.ticket.findMany({ where: { originRunId: run.id } });
     sim.faults.setLatency(1_000, { entity: 'TimeEntries' });
-    const deps = { db: ctx.db.prisma, autotask: built.context.autotask };
+    const deps = { db: ctx.db.prisma, profile: await built.context.psa.active(ctx.db.prisma) };
     const started = Date.now();
     // Two pages at once ask Autotask once.
     const [first, second] = await Promise.all([

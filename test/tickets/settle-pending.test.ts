@@ -29,8 +29,7 @@ async function pendingSince(customerName: string, companyId: number, minutesAgo:
 }
 
 const stateOf = (runId: number) => ctx.db.prisma.ticket.findUniqueOrThrow({ where: { originRunId: runId } });
-const settle = () =>
-  settleInterruptedCreations({ db: ctx.db.prisma, autotask: built.context.autotask, timeoutMs: TIMEOUT_MS });
+const settle = () => settleInterruptedCreations({ db: ctx.db.prisma, psa: built.context.psa, timeoutMs: TIMEOUT_MS });
 
 describe('settling interrupted ticket creations in the background', () => {
   it('attaches the ticket Autotask has, fails the one it confirms absent, and leaves a recent attempt alone', async () => {

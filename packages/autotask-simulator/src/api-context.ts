@@ -19,11 +19,7 @@ export interface ApiContext {
   impersonationResourceId: number | null;
 }
 
-export interface ApiResult {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+export type { ApiResult } from '@backupchecks/simulator-kit';
 
 /** The resource a write is attributed to: the impersonated one, else the API user's own. */
 export function actingResourceId(ctx: ApiContext): number | null {

@@ -6,7 +6,8 @@
  *   /Autotask/AutotaskExtend/ExecuteCommand.aspx  the web UI link target (routes/web.ts)
  *   /__sim/...                                    control API and page (control.ts)
  */
-import express, { type Express } from 'express';
+import { simulatorExpress } from '@backupchecks/simulator-kit';
+import type { Express } from 'express';
 import { controlRouter } from './control.ts';
 import { Faults } from './faults.ts';
 import { apiHandler } from './routes/api.ts';
@@ -35,25 +36,12 @@ export function createSimulatorApp(
 ): SimulatorApp {
   const faults = options.faults ?? new Faults();
   const threads = options.threads ?? new ThreadLimiter();
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  const onChange = options.onChange;
-  if (onChange) {
-    app.use((req, res, next) => {
-      // 'close' also fires for dropped answers, whose write was applied all the same.
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !/\/query(\/|$)/i.test(req.path)) res.on('close', onChange);
-      next();
-    });
-  }
-  app.use(apiHandler(state, { faults, threads, publicOrigin: options.publicOrigin }));
-  app.use(webHandler(state));
-  app.use('/__sim', controlRouter(state, { faults, threads, allowRemote: options.allowRemoteControl }));
-  app.get('/', (_req, res) => {
-    res.redirect('/__sim/');
-  });
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found.');
+  // POST queries read and change nothing.
+  const readOnly = (req: { path: string }) => /\/query(\/|$)/i.test(req.path);
+  const app = simulatorExpress({ onChange: options.onChange, readOnly }, (routes) => {
+    routes.use(apiHandler(state, { faults, threads, publicOrigin: options.publicOrigin }));
+    routes.use(webHandler(state));
+    routes.use('/__sim', controlRouter(state, { faults, threads, allowRemote: options.allowRemoteControl }));
   });
   return Object.assign(app, { simulator: { state, faults, threads } });
 }

@@ -1,5 +1,5 @@
 /** The control page's section on the ticket fields a tenant requires (see control-tenant-fields.ts). */
-import { html, type SafeHtml } from './html.ts';
+import { html, table, type SafeHtml } from '@backupchecks/simulator-kit';
 import type { SimulatorState } from './store.ts';
 import { TENANT_FIELD_CHOICES } from './tenant-fields.ts';
 import type { PicklistValue } from './types.ts';
@@ -22,56 +22,36 @@ export function tenantFieldsSection(state: SimulatorState): SafeHtml {
       <button type="submit">Save required fields</button>
     </form>
     <h3>Work Types (BillingCodes, useType 1)</h3>
-    <table>
-      <thead>
-        <tr>
-          <th>ID</th>
-          <th>Name</th>
-          <th>Active</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${workTypes.map(
-          (b) =>
-            html`<tr>
-              <td>${b.id}</td>
-              <td>${b.name}</td>
-              <td>${b.isActive ? 'yes' : 'no'}</td>
-              <td>${toggle(`/__sim/billing-codes/${b.id}`, b.isActive)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${table(
+      ['ID', 'Name', 'Active', ''],
+      workTypes.map(
+        (b) =>
+          html`<tr>
+            <td>${b.id}</td>
+            <td>${b.name}</td>
+            <td>${b.isActive ? 'yes' : 'no'}</td>
+            <td>${toggle(`/__sim/billing-codes/${b.id}`, b.isActive)}</td>
+          </tr>`,
+      ),
+    )}
     <h3>Ticket categories and types</h3>
     ${picklistTable(state.picklist('Tickets', 'ticketCategory'), 'ticketCategory')}
     ${picklistTable(state.picklist('Tickets', 'ticketType'), 'ticketType')}
     <h3>Contacts (${state.contacts.length})</h3>
-    <table>
-      <thead>
-        <tr>
-          <th>ID</th>
-          <th>Company</th>
-          <th>Name</th>
-          <th>E-mail</th>
-          <th>Active</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${state.contacts.map(
-          (c) =>
-            html`<tr>
-              <td>${c.id}</td>
-              <td>${c.companyID}</td>
-              <td>${c.firstName} ${c.lastName}</td>
-              <td>${c.emailAddress ?? ''}</td>
-              <td>${c.isActive === 1 ? 'yes' : 'no'}</td>
-              <td>${toggle(`/__sim/contacts/${c.id}`, c.isActive === 1)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${table(
+      ['ID', 'Company', 'Name', 'E-mail', 'Active', ''],
+      state.contacts.map(
+        (c) =>
+          html`<tr>
+            <td>${c.id}</td>
+            <td>${c.companyID}</td>
+            <td>${c.firstName} ${c.lastName}</td>
+            <td>${c.emailAddress ?? ''}</td>
+            <td>${c.isActive === 1 ? 'yes' : 'no'}</td>
+            <td>${toggle(`/__sim/contacts/${c.id}`, c.isActive === 1)}</td>
+          </tr>`,
+      ),
+    )}
     <form class="inline" method="post" action="/__sim/contacts">
       <label>company ID <input type="number" name="companyID" min="0" required /></label>
       <label>first name <input type="text" name="firstName" required /></label>

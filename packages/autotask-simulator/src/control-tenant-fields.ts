@@ -3,7 +3,8 @@
  * and the records and picklist values those fields point at (Work Types, contacts, ticket
  * categories and types), each switchable active or inactive as an Autotask admin would.
  */
-import type { Request, Response, Router } from 'express';
+import { blankToUndefined, optionalString, type Done } from '@backupchecks/simulator-kit';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { SimulatorState } from './store.ts';
 import {
@@ -15,10 +16,6 @@ import {
 } from './tenant-fields.ts';
 import { ENTITY_NAMES } from './types.ts';
 
-type Done = (req: Request, res: Response, notice: string, data: unknown) => void;
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 const id = z.coerce.number().int().min(0);
 
 const schemas = {

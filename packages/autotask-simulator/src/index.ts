@@ -9,8 +9,7 @@
  *   sim.state.addTimeEntry(ticketId, { billable: true });
  *   await sim.close();
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenSimulator, type ListenOptions } from '@backupchecks/simulator-kit';
 import { createSimulatorApp } from './app.ts';
 import { Faults } from './faults.ts';
 import type { RequestLogEntry } from './request-log.ts';
@@ -19,13 +18,8 @@ import type { StateOptions } from './settings.ts';
 import { createState, type SimulatorState } from './store.ts';
 import { ThreadLimiter } from './thread-limit.ts';
 
-export interface StartSimulatorOptions extends StateOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /** Default 127.0.0.1: the simulator and its control API are for this machine only. */
-  host?: string;
-  /** Origin for absolute URLs when clients reach the simulator through another name. */
-  publicOrigin?: string;
+/** Port, host and public origin as the simulator kit's ListenOptions say. */
+export interface StartSimulatorOptions extends StateOptions, ListenOptions {
   allowRemoteControl?: boolean;
   /** Called after every request that may have changed the tenant; see SimulatorAppOptions.onChange. */
   onChange?: () => void;
@@ -69,7 +63,6 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const state = createState(options);
   const faults = new Faults();
   const threads = new ThreadLimiter();
-  const host = options.host ?? '127.0.0.1';
   const app = createSimulatorApp(state, {
     faults,
     threads,
@@ -77,14 +70,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     allowRemoteControl: options.allowRemoteControl,
     onChange: options.onChange,
   });
-  const server = createServer(app);
-  await listen(server, options.port ?? 0, host);
-  const { port } = server.address() as AddressInfo;
-  const origin = (options.publicOrigin ?? `http://${urlHost(host)}:${port}`).replace(/\/+$/, '');
+  const server = await listenSimulator(app, options, () => faults.shutdown());
+  const { port, origin } = server;
   const user = state.users[0];
   if (!user) throw new Error('The simulator needs at least one API user.');
   const webUrl = `${origin}/`;
-  let closing: Promise<void> | null = null;
 
   return {
     zoneLookupUrl: `${origin}/ATServicesRest`,
@@ -104,31 +94,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       threads.resetHighWater();
       state.reset();
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        faults.shutdown();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** A wildcard bind address is not a URL host; IPv6 literals need brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export { createSimulatorApp, type SimulatorApp, type SimulatorAppOptions } from './app.ts';

@@ -1,21 +1,9 @@
 /** What the simulator remembers about each API request, so tests can count calls and read bodies. */
+import type { LoggedRequest } from '@backupchecks/simulator-kit';
 
-export type RequestOutcome =
-  /** A response was sent. */
-  | 'answered'
-  /** Still waiting: latency, a hang fault, or a slow handler. */
-  | 'pending'
-  /** A hang fault: never answered; the socket is closed by the client or at simulator close. */
-  | 'hung'
-  /** Applied, then the socket was destroyed without an answer (drop-response fault). */
-  | 'dropped'
-  /** The client went away before an answer was sent. */
-  | 'aborted';
+export type { RequestOutcome } from '@backupchecks/simulator-kit';
 
-export interface RequestLogEntry {
-  /** Sequence number, starting at 1 after each reset. */
-  seq: number;
-  method: string;
+export interface RequestLogEntry extends LoggedRequest {
   /** URL path as received (original casing), without the query string. */
   path: string;
   /** Raw query string without `?`, or '' (GET queries carry `search=` here). */
@@ -26,9 +14,6 @@ export interface RequestLogEntry {
   body: unknown;
   /** HTTP status sent, or that would have been sent for a dropped response; null while pending or hung. */
   status: number | null;
-  outcome: RequestOutcome;
-  /** ISO time of arrival, from the simulator clock. */
-  at: string;
   /** The UserName header, when present (secrets are never logged). */
   username: string | null;
 }

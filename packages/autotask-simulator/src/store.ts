@@ -7,6 +7,7 @@
  * Collections are arrays sorted by id (the API answers in ascending id order) and are
  * mutated in place on reset so references held by tests stay valid.
  */
+import { insertSorted, nextFreeId, NotFoundInStateError, replace, RequestLog } from '@backupchecks/simulator-kit';
 import { ENTITIES } from './entities.ts';
 import { buildCompany, buildNote, buildTicket, buildTimeEntry } from './records.ts';
 import type { RequestLogEntry } from './request-log.ts';
@@ -36,13 +37,6 @@ import type {
 } from './types.ts';
 import { ENTITY_NAMES } from './types.ts';
 
-export class NotFoundInStateError extends Error {
-  constructor(what: string, id: number) {
-    super(`No ${what} with id ${id}.`);
-    this.name = 'NotFoundInStateError';
-  }
-}
-
 const ID_START = {
   companies: 1000,
   tickets: 7100,
@@ -63,12 +57,12 @@ export class SimulatorState {
   readonly contacts: Contact[] = [];
   readonly picklists = Object.fromEntries(ENTITY_NAMES.map((e) => [e, {}])) as Picklists;
   readonly users: SimUser[] = [];
-  readonly requestLog: RequestLogEntry[] = [];
+  readonly #log = new RequestLog<RequestLogEntry>();
+  readonly requestLog: RequestLogEntry[] = this.#log.entries;
   readonly settings: SimulatorSettings;
   readonly requestCounter = new RequestCounter();
   clock: Clock;
   #nextId: Record<Collection, number> = { ...ID_START };
-  #logSeq = 0;
   readonly #initialSettings: SimulatorSettings;
   readonly #initialUsers: readonly SimUser[];
 
@@ -129,8 +123,7 @@ export class SimulatorState {
     const picklists = demoPicklists();
     for (const entity of Object.keys(picklists) as EntityName[]) this.picklists[entity] = picklists[entity];
     Object.assign(this.settings, this.#initialSettings);
-    this.requestLog.length = 0;
-    this.#logSeq = 0;
+    this.#log.reset();
     this.requestCounter.clear();
     this.#nextId = { ...ID_START };
   }
@@ -226,10 +219,7 @@ export class SimulatorState {
 
   /** The next free id: past the counter and past any id a test inserted by hand. */
   nextId(collection: Collection): number {
-    let id = this.#nextId[collection];
-    for (const record of this[collection]) if (record.id >= id) id = record.id + 1;
-    this.#nextId[collection] = id + 1;
-    return id;
+    return nextFreeId(this.#nextId, collection, this[collection]);
   }
 
   /** `T` + UTC `YYYYMMDD` + `.` + a 4-digit sequence that restarts every day (docs/autotask.md, Ticket number). */
@@ -248,15 +238,11 @@ export class SimulatorState {
   // ---- request log ---------------------------------------------------------------------------
 
   logRequest(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
-    const logged: RequestLogEntry = { seq: ++this.#logSeq, ...entry };
-    this.requestLog.push(logged);
-    const excess = this.requestLog.length - this.settings.requestLogLimit;
-    if (excess > 0) this.requestLog.splice(0, excess);
-    return logged;
+    return this.#log.append(entry, this.settings.requestLogLimit);
   }
 
   clearRequestLog(): void {
-    this.requestLog.length = 0;
+    this.#log.clear();
   }
 
   // ---- helpers: what an Autotask user changes in the web UI ---------------------------------
@@ -409,16 +395,6 @@ export function applyStatus(ticket: Ticket, status: number, nowIso: string, reso
   }
   ticket.lastActivityDate = nowIso;
   ticket.lastTrackedModificationDateTime = nowIso;
-}
-
-function replace<T>(target: T[], items: T[]): void {
-  target.splice(0, target.length, ...items);
-}
-
-export function insertSorted<T extends { id: number }>(list: T[], item: T): void {
-  const at = list.findIndex((x) => x.id > item.id);
-  if (at === -1) list.push(item);
-  else list.splice(at, 0, item);
 }
 
 export function createState(options: StateOptions = {}): SimulatorState {

@@ -9,9 +9,10 @@
  * "contactID: Value 12345 does not exist or is invalid"). The reference message is Autotask's
  * (docs/autotask.md, Simulator wording).
  */
+import { insertSorted, NotFoundInStateError } from '@backupchecks/simulator-kit';
 import { ENTITIES, findField } from './entities.ts';
 import { buildContact, USE_TYPE } from './seed-tenant-fields.ts';
-import { insertSorted, NotFoundInStateError, type SimulatorState } from './store.ts';
+import type { SimulatorState } from './store.ts';
 import type { BillingCode, Contact, EntityName, PicklistValue } from './types.ts';
 import type { FieldValue } from './values.ts';
 import { isMissing, referenceMessage } from './write-input.ts';

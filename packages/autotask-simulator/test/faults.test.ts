@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { call, get, post, queryIds, startTestSimulator, validTicket } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { call, get, post, queryIds, startTestSimulator, useTestSimulator, validTicket } from './helpers.ts';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const zoneUrl = () => `${sim.zoneLookupUrl}/V1.0/zoneInformation?user=${encodeURIComponent(sim.credentials.username)}`;
 const ticketsWithExternalId = (externalID: string) =>

@@ -1,38 +1,25 @@
-/** Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client. */
+/**
+ * Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client, on the simulator
+ * kit's (`@backupchecks/simulator-kit/testing`), with Autotask's URLs, credentials and answer shapes.
+ */
+import {
+  callApi,
+  sharedSimulator,
+  testClock,
+  type CallOptions,
+  type CallResult,
+} from '@backupchecks/simulator-kit/testing';
 import { startSimulator, type Simulator, type StartSimulatorOptions } from '../src/index.ts';
 
-export interface TestClock {
-  (): Date;
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-/** A settable clock, so ticket numbers and completedDate are predictable. */
-export function testClock(start = '2026-03-04T10:00:00.000Z'): TestClock {
-  let now = new Date(start);
-  const clock = (() => new Date(now)) as TestClock;
-  clock.set = (iso) => {
-    now = new Date(iso);
-  };
-  clock.advance = (ms) => {
-    now = new Date(now.getTime() + ms);
-  };
-  return clock;
-}
+export { testClock, type CallOptions, type CallResult, type TestClock } from '@backupchecks/simulator-kit/testing';
 
 export async function startTestSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ clock: testClock(), ...options });
 }
 
-export interface CallResult<T = unknown> {
-  status: number;
-  headers: Headers;
-  text: string;
-  /**
-   * Parsed JSON body in the shape the caller names (one of the bodies below; not checked: the
-   * assertions do that), or undefined when the body is not JSON.
-   */
-  json: T;
+/** The simulator a test file shares (see sharedSimulator): reset before each test unless `reset` is false. */
+export function useTestSimulator(options: StartSimulatorOptions = {}, lifecycle: { reset?: boolean } = {}) {
+  return sharedSimulator(startTestSimulator(options), lifecycle);
 }
 
 /** The API's response bodies (docs/autotask.md), as far as the tests read them. */
@@ -64,14 +51,6 @@ export interface ThresholdBody {
   currentTimeframeRequestCount: number;
 }
 
-export interface CallOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Send no credential headers. */
-  anonymous?: boolean;
-  timeoutMs?: number;
-}
-
 export function authHeaders(sim: Simulator): Record<string, string> {
   return {
     ApiIntegrationCode: sim.credentials.integrationCode,
@@ -81,34 +60,13 @@ export function authHeaders(sim: Simulator): Record<string, string> {
 }
 
 /** `path` is relative to the API URL (`V1.0/Tickets/1`) or absolute (a nextPageUrl). */
-export async function call<T = unknown>(
+export function call<T = unknown>(
   sim: Simulator,
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<CallResult<T>> {
-  const url = /^https?:/.test(path) ? path : `${sim.apiUrl}${path}`;
-  const headers: Record<string, string> = {
-    ...(options.anonymous ? {} : authHeaders(sim)),
-    ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    ...options.headers,
-  };
-  const response = await fetch(url, {
-    method,
-    headers,
-    ...(options.body === undefined
-      ? {}
-      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json: json as T };
+  return callApi<T>(method, /^https?:/.test(path) ? path : `${sim.apiUrl}${path}`, authHeaders(sim), options);
 }
 
 export const post = <T = unknown>(sim: Simulator, path: string, body: unknown, options: CallOptions = {}) =>

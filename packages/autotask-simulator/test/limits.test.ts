@@ -1,28 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import {
-  call,
-  get,
-  post,
-  startTestSimulator,
-  testClock,
-  type ErrorsBody,
-  type TestClock,
-  type ThresholdBody,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { call, get, post, testClock, useTestSimulator, type ErrorsBody, type ThresholdBody } from './helpers.ts';
 
-let sim: Simulator;
-let clock: TestClock;
-beforeAll(async () => {
-  clock = testClock();
-  sim = await startTestSimulator({ clock });
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const clock = testClock();
+const sim = await useTestSimulator({ clock });
 
 const THREAD_MESSAGE = 'Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been exceeded.';
 const anyCompany = { filter: [{ op: 'eq', field: 'id', value: 105 }] };

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { get, startTestSimulator, type WireRecord } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { get, useTestSimulator, type WireRecord } from './helpers.ts';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator({}, { reset: false });
 
 interface Field {
   name: string;

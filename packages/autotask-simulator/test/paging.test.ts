@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { call, getQuery, post, startTestSimulator, type ErrorsBody, type ItemsBody } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, getQuery, post, useTestSimulator, type ErrorsBody, type ItemsBody } from './helpers.ts';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator({ seed: 'empty' });
+const sim = await useTestSimulator({ seed: 'empty' }, { reset: false });
+beforeAll(() => {
   for (let id = 1; id <= 12; id++) sim.state.addCompany({ id, companyName: `Company ${String(id).padStart(2, '0')}` });
-});
-afterAll(async () => {
-  await sim.close();
 });
 
 const ids = (json: ItemsBody) => json.items.map((i) => i.id);

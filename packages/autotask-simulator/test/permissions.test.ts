@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { get, post, startTestSimulator, type CountBody, type ItemBody, type ItemsBody } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { get, post, useTestSimulator, type CountBody, type ItemBody, type ItemsBody } from './helpers.ts';
 
 /**
  * The API user's "Can view non-billable time entries" (docs/autotask.md, Time entries): without it
@@ -8,12 +7,7 @@ import { get, post, startTestSimulator, type CountBody, type ItemBody, type Item
  * Switched through the control API and the control page.
  */
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = await useTestSimulator();
 
 const control = (path: string, body: unknown) =>
   fetch(`${sim.controlUrl}${path}`, {

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { get, getQuery, post, queryIds, startTestSimulator, type ErrorsBody, type ItemsBody } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { get, getQuery, post, queryIds, useTestSimulator, type ErrorsBody, type ItemsBody } from './helpers.ts';
 
-let sim: Simulator;
+const sim = await useTestSimulator({ seed: 'empty' }, { reset: false });
 
-beforeAll(async () => {
-  sim = await startTestSimulator({ seed: 'empty' });
+beforeAll(() => {
   const add = sim.state.addCompany.bind(sim.state);
   add({ id: 1, companyName: 'Alpha Dental', city: 'Utrecht', companyType: 1, createDate: '2025-01-10T08:00:00.000Z' });
   add({
@@ -26,9 +24,6 @@ beforeAll(async () => {
     userDefinedFields: [{ name: 'Tier', value: 'Gold' }],
   });
   add({ id: 5, companyName: 'delta dental', city: 'Zwolle', companyType: 1, createDate: '2026-02-02T00:00:00.000Z' });
-});
-afterAll(async () => {
-  await sim.close();
 });
 
 const f = (op: string, field: string, value?: unknown) => (value === undefined ? { op, field } : { op, field, value });

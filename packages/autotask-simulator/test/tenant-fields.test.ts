@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONTACT, WORK_TYPE, type Simulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { CONTACT, WORK_TYPE } from '../src/index.ts';
 import {
   get,
   post,
   queryIds,
-  startTestSimulator,
+  useTestSimulator,
   validTicket,
   type CountBody,
   type ErrorsBody,
@@ -16,14 +16,7 @@ import {
 
 /** Tenant-required ticket fields, and the BillingCodes, Contacts and picklists behind them. */
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => sim.reset());
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const control = () => request(sim.controlUrl.replace(/\/__sim\/$/, ''));
 const createTicket = (body: Record<string, unknown>) => post<ItemIdBody | ErrorsBody>(sim, 'V1.0/Tickets', body);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_USER, ThreadLimiter, type Simulator } from '../src/index.ts';
-import { get, startTestSimulator } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER, ThreadLimiter } from '../src/index.ts';
+import { get, useTestSimulator } from './helpers.ts';
 
 /**
  * The high-water mark of the thread limit: the most requests per tracking identifier and endpoint
@@ -9,16 +9,7 @@ import { get, startTestSimulator } from './helpers.ts';
  * limit shows the limit was exceeded.
  */
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const code = DEMO_USER.integrationCode;
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_USER, THREAD_LIMIT_MESSAGE, type Simulator } from '../src/index.ts';
-import { call, get, post, startTestSimulator, validTicket } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER, THREAD_LIMIT_MESSAGE } from '../src/index.ts';
+import { call, get, post, useTestSimulator, validTicket } from './helpers.ts';
 
 /**
  * The thread limit is per tracking identifier and endpoint across the whole tenant
@@ -16,17 +16,8 @@ const OTHER_CODE_USER = {
   integrationCode: 'OTHERVENDORINTEGRATIONCODE1',
 };
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator({
-    users: [DEMO_USER, { ...SECOND_USER, integrationCode: DEMO_USER.integrationCode }, OTHER_CODE_USER],
-  });
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
+const sim = await useTestSimulator({
+  users: [DEMO_USER, { ...SECOND_USER, integrationCode: DEMO_USER.integrationCode }, OTHER_CODE_USER],
 });
 
 const as = (user: { username: string; secret: string; integrationCode: string }) => ({

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { get, startTestSimulator, testClock, type TestClock, type ThresholdBody } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { get, testClock, useTestSimulator, type ThresholdBody } from './helpers.ts';
 
-let sim: Simulator;
-let clock: TestClock;
-beforeAll(async () => {
-  clock = testClock();
-  sim = await startTestSimulator({ clock });
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const clock = testClock();
+const sim = await useTestSimulator({ clock });
 
 async function control(path: string, init: { method?: string; body?: unknown; form?: boolean } = {}) {
   const headers: Record<string, string> = {};

@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   call,
   get,
   post,
   queryIds,
-  startTestSimulator,
   testClock,
+  useTestSimulator,
   validTicket,
   type CountBody,
   type ErrorsBody,
   type ItemBody,
   type ItemIdBody,
   type ItemsBody,
-  type TestClock,
 } from './helpers.ts';
 
-let sim: Simulator;
-let clock: TestClock;
-beforeAll(async () => {
-  clock = testClock('2026-03-04T10:00:00.000Z');
-  sim = await startTestSimulator({ clock });
-});
+const clock = testClock('2026-03-04T10:00:00.000Z');
+const sim = await useTestSimulator({ clock });
 beforeEach(() => {
-  sim.reset();
   clock.set('2026-03-04T10:00:00.000Z');
-});
-afterAll(async () => {
-  await sim.close();
 });
 
 async function createTicket(body: Record<string, unknown> = validTicket): Promise<number> {

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.ts';
-import { call, get, post, startTestSimulator, type ErrorsBody, type ItemBody, type ItemsBody } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { call, get, post, useTestSimulator, type ErrorsBody, type ItemBody, type ItemsBody } from './helpers.ts';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator({}, { reset: false });
 
 describe('zone lookup', () => {
   it('answers the zone of a known user without credentials, with trailing slashes', async () => {

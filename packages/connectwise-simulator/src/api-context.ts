@@ -20,11 +20,7 @@ export interface ApiContext extends WireContext {
   member: Member;
 }
 
-export interface ApiResult {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+export type { ApiResult } from '@backupchecks/simulator-kit';
 
 /** A query parameter by name in any letter case (ASP.NET binds them that way); the first one wins. */
 export function param(params: URLSearchParams, name: string): string | undefined {

@@ -6,7 +6,8 @@
  *   /login/companyinfo/{companyId}      where clients learn the codebase (routes/company-info.ts)
  *   /__sim/...                          control API and page (control.ts)
  */
-import express, { type Express } from 'express';
+import { simulatorExpress } from '@backupchecks/simulator-kit';
+import type { Express } from 'express';
 import { controlRouter } from './control.ts';
 import { Faults } from './faults.ts';
 import { apiHandler } from './routes/api.ts';
@@ -19,6 +20,8 @@ export interface ConnectWiseAppOptions {
   publicOrigin?: string | undefined;
   /** Let non-loopback clients use `/__sim/`. Default false. */
   allowRemoteControl?: boolean | undefined;
+  /** Called after every request that may have changed the tenant (neither GET nor HEAD): the app's demo saves it. */
+  onChange?: (() => void) | undefined;
 }
 
 export type ConnectWiseApp = Express & {
@@ -30,17 +33,10 @@ export function createConnectWiseApp(
   options: ConnectWiseAppOptions = {},
 ): ConnectWiseApp {
   const faults = options.faults ?? new Faults();
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(apiHandler(state, { faults, publicOrigin: options.publicOrigin }));
-  app.get('/login/companyinfo/:companyId', companyInfoHandler(state, options.publicOrigin));
-  app.use('/__sim', controlRouter(state, { faults, allowRemote: options.allowRemoteControl }));
-  app.get('/', (_req, res) => {
-    res.redirect('/__sim/');
-  });
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found.');
+  const app = simulatorExpress({ onChange: options.onChange }, (routes) => {
+    routes.use(apiHandler(state, { faults, publicOrigin: options.publicOrigin }));
+    routes.get('/login/companyinfo/:companyId', companyInfoHandler(state, options.publicOrigin));
+    routes.use('/__sim', controlRouter(state, { faults, allowRemote: options.allowRemoteControl }));
   });
   return Object.assign(app, { simulator: { state, faults } });
 }

@@ -1,14 +1,22 @@
-/** The `/__sim/` HTML page: plain forms, no script, every value escaped (html.ts). */
+/** The `/__sim/` HTML page: plain forms, no script, every value escaped (the simulator kit's html.ts). */
+import {
+  clearAndReset,
+  faultsSection,
+  html,
+  layout,
+  notices,
+  requestsSection,
+  sendPage,
+  table,
+  type SafeHtml,
+} from '@backupchecks/simulator-kit';
 import type { Request, Response } from 'express';
-import { faultsSection, settingsSection } from './control-page-faults.ts';
+import { FAULT_FORMS, settingsSection } from './control-page-faults.ts';
 import type { Faults } from './faults.ts';
-import { html, layout, sendPage, type SafeHtml } from './html.ts';
 import type { ConnectWiseState } from './store.ts';
 
 export function renderControlPage(req: Request, res: Response, state: ConnectWiseState, faults: Faults): void {
   const site = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  const notice = typeof req.query.notice === 'string' ? req.query.notice : null;
-  const error = typeof req.query.error === 'string' ? req.query.error : null;
   const { companyId, publicKey, privateKey, clientId } = state.credentials;
   const authorization = `Basic ${Buffer.from(`${companyId}+${publicKey}:${privateKey}`).toString('base64')}`;
 
@@ -16,8 +24,7 @@ export function renderControlPage(req: Request, res: Response, state: ConnectWis
     <p class="banner">
       Not ConnectWise. A local stand-in that speaks the ConnectWise PSA REST API v3.0 wire format, for tests and trials.
     </p>
-    ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    ${notices(req)}
 
     <h2>Connection</h2>
     <dl>
@@ -37,8 +44,9 @@ export function renderControlPage(req: Request, res: Response, state: ConnectWis
       <dd><code>${authorization}</code></dd>
     </dl>
 
-    ${faultsSection(faults)} ${settingsSection(state)} ${ticketsSection(state)} ${timeEntriesSection(state)}
-    ${companiesSection(state)} ${requestsSection(state)}
+    ${faultsSection(faults.snapshot(), FAULT_FORMS)} ${clearAndReset()} ${settingsSection(state)}
+    ${ticketsSection(state)} ${timeEntriesSection(state)} ${companiesSection(state)}
+    ${requestsSection(state.requestLog, { heading: 'Query', cell: (r) => decodeQuery(r.query) })}
     <p>
       JSON: <a href="/__sim/state">state</a> · <a href="/__sim/faults">faults</a> ·
       <a href="/__sim/requests">requests</a> · <a href="/__sim/credentials">credentials</a>
@@ -48,48 +56,36 @@ export function renderControlPage(req: Request, res: Response, state: ConnectWis
 
 function ticketsSection(state: ConnectWiseState): SafeHtml {
   return html`<h2>Tickets (${state.tickets.length})</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>ID</th>
-          <th>Summary</th>
-          <th>Company</th>
-          <th>Board</th>
-          <th>Status</th>
-          <th>Time entries</th>
-          <th>Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${state.tickets.map((t) => {
-          const entries = state.timeEntries.filter((e) => e.chargeToType === 'ServiceTicket' && e.chargeToId === t.id);
-          const billable = entries.filter((e) => e.billableOption === 'Billable').length;
-          const hidden = entries.filter((e) => e.hiddenFromApiMember).length;
-          const statuses = state.statuses.filter((s) => s.boardId === t.boardId && !s.inactive);
-          return html`<tr>
-            <td>${t.id}</td>
-            <td>${t.summary}${t.externalXRef ? html`<br /><small>ref ${t.externalXRef}</small>` : ''}</td>
-            <td>${state.company(t.companyId)?.name ?? `(unknown ${t.companyId})`}</td>
-            <td>${state.board(t.boardId)?.name ?? t.boardId}</td>
-            <td>${state.status(t.statusId)?.name ?? t.statusId}${t.closedFlag ? ' (closed)' : ''}</td>
-            <td>${entries.length} (${billable} billable, ${hidden} hidden)</td>
-            <td>
-              ${timeEntryButton(t.id, 'Billable', false, '+ billable')}
-              ${timeEntryButton(t.id, 'DoNotBill', false, '+ non-billable')}
-              ${timeEntryButton(t.id, 'Billable', true, '+ hidden billable')}
-              <form class="inline" method="post" action="/__sim/tickets/${t.id}/time-entries/delete">
-                <button type="submit">Remove time entries</button>
-              </form>
-              <form class="inline" method="post" action="/__sim/tickets/${t.id}/status">
-                <select name="statusId" aria-label="Status of ticket ${t.id}">
-                  ${statuses.map((s) => html`<option value="${s.id}" ${s.id === t.statusId ? html` selected` : ''}>${s.name}</option>`)}</select
-                ><button type="submit">Set status</button>
-              </form>
-            </td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`;
+    ${table(
+      ['ID', 'Summary', 'Company', 'Board', 'Status', 'Time entries', 'Actions'],
+      state.tickets.map((t) => {
+        const entries = state.timeEntries.filter((e) => e.chargeToType === 'ServiceTicket' && e.chargeToId === t.id);
+        const billable = entries.filter((e) => e.billableOption === 'Billable').length;
+        const hidden = entries.filter((e) => e.hiddenFromApiMember).length;
+        const statuses = state.statuses.filter((s) => s.boardId === t.boardId && !s.inactive);
+        return html`<tr>
+          <td>${t.id}</td>
+          <td>${t.summary}${t.externalXRef ? html`<br /><small>ref ${t.externalXRef}</small>` : ''}</td>
+          <td>${state.company(t.companyId)?.name ?? `(unknown ${t.companyId})`}</td>
+          <td>${state.board(t.boardId)?.name ?? t.boardId}</td>
+          <td>${state.status(t.statusId)?.name ?? t.statusId}${t.closedFlag ? ' (closed)' : ''}</td>
+          <td>${entries.length} (${billable} billable, ${hidden} hidden)</td>
+          <td>
+            ${timeEntryButton(t.id, 'Billable', false, '+ billable')}
+            ${timeEntryButton(t.id, 'DoNotBill', false, '+ non-billable')}
+            ${timeEntryButton(t.id, 'Billable', true, '+ hidden billable')}
+            <form class="inline" method="post" action="/__sim/tickets/${t.id}/time-entries/delete">
+              <button type="submit">Remove time entries</button>
+            </form>
+            <form class="inline" method="post" action="/__sim/tickets/${t.id}/status">
+              <select name="statusId" aria-label="Status of ticket ${t.id}">
+                ${statuses.map((s) => html`<option value="${s.id}" ${s.id === t.statusId ? html` selected` : ''}>${s.name}</option>`)}</select
+              ><button type="submit">Set status</button>
+            </form>
+          </td>
+        </tr>`;
+      }),
+    )}`;
 }
 
 function timeEntryButton(ticketId: number, option: string, hidden: boolean, label: string): SafeHtml {
@@ -102,37 +98,26 @@ function timeEntryButton(ticketId: number, option: string, hidden: boolean, labe
 
 function timeEntriesSection(state: ConnectWiseState): SafeHtml {
   return html`<h2>Time entries (${state.timeEntries.length})</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>ID</th>
-          <th>Charged to</th>
-          <th>Member</th>
-          <th>Billable option</th>
-          <th>Hours</th>
-          <th>API member sees it</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${state.timeEntries.map(
-          (e) =>
-            html`<tr>
-              <td>${e.id}</td>
-              <td>${e.chargeToType} ${e.chargeToId}</td>
-              <td>${state.member(e.memberId)?.identifier ?? e.memberId}</td>
-              <td>${e.billableOption}</td>
-              <td>${e.actualHours}</td>
-              <td>
-                ${e.hiddenFromApiMember ? 'no' : 'yes'}
-                <form class="inline" method="post" action="/__sim/time-entries/${e.id}/visibility">
-                  <input type="hidden" name="hidden" value="${e.hiddenFromApiMember ? 'false' : 'true'}" />
-                  <button type="submit">${e.hiddenFromApiMember ? 'Show' : 'Hide'}</button>
-                </form>
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    ${table(
+      ['ID', 'Charged to', 'Member', 'Billable option', 'Hours', 'API member sees it'],
+      state.timeEntries.map(
+        (e) =>
+          html`<tr>
+            <td>${e.id}</td>
+            <td>${e.chargeToType} ${e.chargeToId}</td>
+            <td>${state.member(e.memberId)?.identifier ?? e.memberId}</td>
+            <td>${e.billableOption}</td>
+            <td>${e.actualHours}</td>
+            <td>
+              ${e.hiddenFromApiMember ? 'no' : 'yes'}
+              <form class="inline" method="post" action="/__sim/time-entries/${e.id}/visibility">
+                <input type="hidden" name="hidden" value="${e.hiddenFromApiMember ? 'false' : 'true'}" />
+                <button type="submit">${e.hiddenFromApiMember ? 'Show' : 'Hide'}</button>
+              </form>
+            </td>
+          </tr>`,
+      ),
+    )}`;
 }
 
 function companiesSection(state: ConnectWiseState): SafeHtml {
@@ -142,20 +127,11 @@ function companiesSection(state: ConnectWiseState): SafeHtml {
       <label>identifier <input type="text" name="identifier" maxlength="30" /></label>
       <button type="submit">Add company</button>
     </form>
-    <table>
-      <thead>
-        <tr>
-          <th>ID</th>
-          <th>Identifier</th>
-          <th>Name</th>
-          <th>Status</th>
-          <th>Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${state.companies.map(
-          (c) =>
-            html`<tr${c.deletedFlag ? html` class="inactive"` : ''}>
+    ${table(
+      ['ID', 'Identifier', 'Name', 'Status', 'Actions'],
+      state.companies.map(
+        (c) =>
+          html`<tr${c.deletedFlag ? html` class="inactive"` : ''}>
               <td>${c.id}</td>
               <td>${c.identifier}</td>
               <td>${c.name}</td>
@@ -175,44 +151,8 @@ function companiesSection(state: ConnectWiseState): SafeHtml {
                 }
               </td>
             </tr>`,
-        )}
-      </tbody>
-    </table>`;
-}
-
-function requestsSection(state: ConnectWiseState): SafeHtml {
-  return html`<h2>Recent API requests (${state.requestLog.length} logged)</h2>
-    <form class="inline" method="post" action="/__sim/requests/clear"><button type="submit">Clear log</button></form>
-    <table>
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>At</th>
-          <th>Method</th>
-          <th>Path</th>
-          <th>Query</th>
-          <th>Status</th>
-          <th>Outcome</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${state.requestLog
-          .slice(-30)
-          .reverse()
-          .map(
-            (r) =>
-              html`<tr>
-                <td>${r.seq}</td>
-                <td>${r.at}</td>
-                <td>${r.method}</td>
-                <td>${r.path}</td>
-                <td>${decodeQuery(r.query)}</td>
-                <td>${r.status ?? ''}</td>
-                <td>${r.outcome}</td>
-              </tr>`,
-          )}
-      </tbody>
-    </table>`;
+      ),
+    )}`;
 }
 
 function decodeQuery(query: string): string {

@@ -3,16 +3,17 @@
  * entries (billable or not, visible to the API member or not), the API member's permissions, and `POST /seed` to add
  * several records at once.
  */
-import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
 import {
   booleanish,
   blankToUndefined,
   optionalBoolean,
   optionalInt,
   optionalString,
+  settingsRoute,
   type Done,
-} from './control-schema.ts';
+} from '@backupchecks/simulator-kit';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
 import type { ConnectWiseState } from './store.ts';
 
 const billableOption = z.preprocess(
@@ -113,13 +114,7 @@ export function seedRoutes(router: Router, state: ConnectWiseState, done: Done):
     });
   });
 
-  router.post('/settings', (req, res) => {
-    const body = schemas.settings.parse(req.body ?? {});
-    for (const [key, value] of Object.entries(body)) {
-      if (value !== undefined) Object.assign(state.settings, { [key]: value });
-    }
-    done(req, res, 'Settings saved.', { settings: state.settings });
-  });
+  settingsRoute(router, schemas.settings, state.settings);
 
   router.post('/seed', (req, res) => {
     const body = seedBody.parse(req.body ?? {});

@@ -9,8 +9,7 @@
  *   sim.state.addTimeEntry(ticketId, { billable: true, hidden: true });
  *   await sim.close();
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenSimulator, type ListenOptions } from '@backupchecks/simulator-kit';
 import { createConnectWiseApp } from './app.ts';
 import { Faults } from './faults.ts';
 import type { RequestLogEntry } from './request-log.ts';
@@ -18,14 +17,11 @@ import type { StateOptions } from './settings.ts';
 import { createState, type ConnectWiseState } from './store.ts';
 import type { ConnectWiseCredentials } from './types.ts';
 
-export interface StartConnectWiseSimulatorOptions extends StateOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /** Default 127.0.0.1: the simulator and its control API are for this machine only. */
-  host?: string;
-  /** Origin for absolute URLs when clients reach the simulator through another name. */
-  publicOrigin?: string;
+/** Port, host and public origin as the simulator kit's ListenOptions say. */
+export interface StartConnectWiseSimulatorOptions extends StateOptions, ListenOptions {
   allowRemoteControl?: boolean;
+  /** Called after every request that may have changed the tenant; see ConnectWiseAppOptions.onChange. */
+  onChange?: () => void;
 }
 
 export interface ConnectWiseSimulator {
@@ -52,17 +48,14 @@ export async function startConnectWiseSimulator(
 ): Promise<ConnectWiseSimulator> {
   const state = createState(options);
   const faults = new Faults();
-  const host = options.host ?? '127.0.0.1';
   const app = createConnectWiseApp(state, {
     faults,
     publicOrigin: options.publicOrigin,
     allowRemoteControl: options.allowRemoteControl,
+    onChange: options.onChange,
   });
-  const server = createServer(app);
-  await listen(server, options.port ?? 0, host);
-  const { port } = server.address() as AddressInfo;
-  const origin = (options.publicOrigin ?? `http://${urlHost(host)}:${port}`).replace(/\/+$/, '');
-  let closing: Promise<void> | null = null;
+  const server = await listenSimulator(app, options, () => faults.shutdown());
+  const { port, origin } = server;
 
   return {
     baseUrl: `${origin}/${state.settings.codebase}/apis/3.0`,
@@ -77,31 +70,8 @@ export async function startConnectWiseSimulator(
       faults.clear();
       state.reset();
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        faults.shutdown();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** A wildcard bind address is not a URL host; IPv6 literals need brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export { createConnectWiseApp, type ConnectWiseApp, type ConnectWiseAppOptions } from './app.ts';
@@ -113,7 +83,7 @@ export {
   type RateLimitOptions,
   type FaultsSnapshot,
 } from './faults.ts';
-export { createState, ConnectWiseState, type TimeEntryInput } from './store.ts';
+export { createState, ConnectWiseState, type ConnectWiseSnapshot, type TimeEntryInput } from './store.ts';
 export {
   DEFAULT_SETTINGS,
   DEFAULT_CREDENTIALS,

@@ -48,6 +48,9 @@ export const COMPANY = {
   margies: 256,
   contosoHolding: 257,
   creditHold: 258,
+  brightwater: 259,
+  riverside: 260,
+  greenfield: 261,
 } as const;
 export const COMPANY_STATUS = { active: 1, inactive: 2, creditHold: 3 } as const;
 export const MEMBER = { api: 176, jdoe: 177, asmith: 178 } as const;
@@ -90,6 +93,11 @@ export function seedCompanies(): Company[] {
     company(COMPANY.margies, 'MargiesTravel', "Margie's Travel <Rotterdam>"),
     company(COMPANY.contosoHolding, 'ContosoHolding', 'Contoso Holding'),
     company(COMPANY.creditHold, 'Woodgrove', 'Woodgrove Bank', { statusId: COMPANY_STATUS.creditHold }),
+    // With the ones above, the names of the app's demo customers (src/services/demo/catalog.ts), so its demo with
+    // this simulator maps them the way the Autotask demo does.
+    company(COMPANY.brightwater, 'Brightwater', 'Brightwater Logistics', { city: 'Rotterdam' }),
+    company(COMPANY.riverside, 'RiversideMedical', 'Riverside Medical Centre', { city: 'Nijmegen' }),
+    company(COMPANY.greenfield, 'Greenfield', 'Greenfield Schools', { city: 'Zwolle' }),
   ];
 }
 

@@ -2,6 +2,7 @@
  * The simulated ConnectWise tenant: records, the API credentials, settings and the request log. Arrays are replaced
  * in place on reset, so references held by tests stay valid.
  */
+import { insertSorted, nextFreeId, NotFoundInStateError, replace, RequestLog } from '@backupchecks/simulator-kit';
 import type { RequestLogEntry } from './request-log.ts';
 import * as seed from './seed.ts';
 import {
@@ -30,15 +31,22 @@ import type {
   TimeEntry,
 } from './types.ts';
 
-export class NotFoundInStateError extends Error {
-  constructor(what: string, id: number) {
-    super(`No ${what} with id ${id}.`);
-    this.name = 'NotFoundInStateError';
-  }
-}
-
 const ID_START = { companies: 300, tickets: 1100, notes: 5100, timeEntries: 7100 } as const;
 type Collection = keyof typeof ID_START;
+
+/**
+ * What `snapshot()` returns and `restore()` takes: the records people and clients change, as plain JSON, so the app's
+ * demo can keep its tenant in the data folder between runs. Setup lists (boards, statuses, priorities …), members and
+ * settings are the seed's and are not part of it.
+ */
+export interface ConnectWiseSnapshot {
+  version: 1;
+  companies: Company[];
+  contacts: Contact[];
+  tickets: Ticket[];
+  notes: ServiceNote[];
+  timeEntries: TimeEntry[];
+}
 
 export interface TimeEntryInput {
   billable?: boolean;
@@ -67,10 +75,10 @@ export class ConnectWiseState {
   readonly tickets: Ticket[] = [];
   readonly notes: ServiceNote[] = [];
   readonly timeEntries: TimeEntry[] = [];
-  readonly requestLog: RequestLogEntry[] = [];
+  readonly #log = new RequestLog<RequestLogEntry>();
+  readonly requestLog: RequestLogEntry[] = this.#log.entries;
   clock: Clock;
   #nextId: Record<Collection, number> = { ...ID_START };
-  #logSeq = 0;
   readonly #initialSettings: ConnectWiseSettings;
 
   constructor(options: StateOptions = {}) {
@@ -107,9 +115,29 @@ export class ConnectWiseState {
     Object.assign(this.settings, this.#initialSettings, {
       forbiddenResources: [...this.#initialSettings.forbiddenResources],
     });
-    this.requestLog.length = 0;
-    this.#logSeq = 0;
+    this.#log.reset();
     this.#nextId = { ...ID_START };
+  }
+
+  snapshot(): ConnectWiseSnapshot {
+    return structuredClone({
+      version: 1 as const,
+      companies: this.companies,
+      contacts: this.contacts,
+      tickets: this.tickets,
+      notes: this.notes,
+      timeEntries: this.timeEntries,
+    });
+  }
+
+  /** Replaces the records with a snapshot's (in place, so held references stay valid); new ids continue after them. */
+  restore(snapshot: ConnectWiseSnapshot): void {
+    const copy = structuredClone(snapshot);
+    replace(this.companies, copy.companies);
+    replace(this.contacts, copy.contacts);
+    replace(this.tickets, copy.tickets);
+    replace(this.notes, copy.notes);
+    replace(this.timeEntries, copy.timeEntries);
   }
 
   // ---- lookups ----------------------------------------------------------------------------------
@@ -145,25 +173,17 @@ export class ConnectWiseState {
   }
 
   nextId(collection: Collection): number {
-    const records: readonly { id: number }[] = this[collection];
-    let id = this.#nextId[collection];
-    for (const record of records) if (record.id >= id) id = record.id + 1;
-    this.#nextId[collection] = id + 1;
-    return id;
+    return nextFreeId(this.#nextId, collection, this[collection]);
   }
 
   // ---- request log ------------------------------------------------------------------------------
 
   logRequest(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
-    const logged: RequestLogEntry = { seq: ++this.#logSeq, ...entry };
-    this.requestLog.push(logged);
-    const excess = this.requestLog.length - this.settings.requestLogLimit;
-    if (excess > 0) this.requestLog.splice(0, excess);
-    return logged;
+    return this.#log.append(entry, this.settings.requestLogLimit);
   }
 
   clearRequestLog(): void {
-    this.requestLog.length = 0;
+    this.#log.clear();
   }
 
   // ---- what a ConnectWise user changes in the web UI ----------------------------------------------
@@ -279,16 +299,6 @@ export function applyStatus(ticket: Ticket, status: BoardStatus, nowIso: string,
 function must<T>(value: T | undefined, what: string, id: number): T {
   if (value === undefined) throw new NotFoundInStateError(what, id);
   return value;
-}
-
-function replace<T>(target: T[], items: T[]): void {
-  target.splice(0, target.length, ...items);
-}
-
-export function insertSorted<T extends { id: number }>(list: T[], item: T): void {
-  const at = list.findIndex((x) => x.id > item.id);
-  if (at === -1) list.push(item);
-  else list.splice(at, 0, item);
 }
 
 export function createState(options: StateOptions = {}): ConnectWiseState {

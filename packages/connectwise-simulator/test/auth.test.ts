@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BAD_CREDENTIALS, MISSING_AUTHORIZATION, MISSING_CLIENT_ID, UNKNOWN_CLIENT_ID } from '../src/index.ts';
-import type { ConnectWiseSimulator } from '../src/index.ts';
-import { authHeaders, control, get, startTestSimulator, type ErrorBody } from './helpers.ts';
+import { authHeaders, control, get, startTestSimulator, useTestSimulator, type ErrorBody } from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMPANY, type ConnectWiseSimulator } from '../src/index.ts';
-import { control, get, ids, startTestSimulator, type CountBody, type ErrorBody, type WireRecord } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COMPANY } from '../src/index.ts';
+import { control, get, ids, useTestSimulator, type CountBody, type ErrorBody, type WireRecord } from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMPANY, type ConnectWiseSimulator, type FaultsSnapshot } from '../src/index.ts';
-import { authHeaders, control, get, post, startTestSimulator, validTicket, type WireRecord } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { COMPANY, type FaultsSnapshot } from '../src/index.ts';
+import { authHeaders, control, get, post, useTestSimulator, validTicket, type WireRecord } from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const page = async (query = '') => {
   const response = await fetch(`${sim.controlUrl}${query}`);

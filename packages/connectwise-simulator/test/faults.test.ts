@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectWiseSimulator, RequestLogEntry } from '../src/index.ts';
-import { get, ids, post, startTestSimulator, validTicket, type ErrorBody, type WireRecord } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { RequestLogEntry } from '../src/index.ts';
+import {
+  get,
+  ids,
+  post,
+  startTestSimulator,
+  useTestSimulator,
+  validTicket,
+  type ErrorBody,
+  type WireRecord,
+} from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const ticketsWithRef = (ref: string) => ids(sim, 'service/tickets', `externalXRef = "${ref}"`);
 const createLog = () => sim.requestLog.find((e) => e.method === 'POST' && e.resource === 'service/tickets');

@@ -1,33 +1,31 @@
-/** Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client. */
+/**
+ * Shared helpers for the simulator tests: a simulator on an ephemeral port and a tiny HTTP client, on the simulator
+ * kit's (`@backupchecks/simulator-kit/testing`), with ConnectWise's URLs, credentials and answer shapes.
+ */
+import {
+  callApi,
+  sharedSimulator,
+  testClock,
+  type CallOptions,
+  type CallResult,
+} from '@backupchecks/simulator-kit/testing';
 import {
   startConnectWiseSimulator,
   type ConnectWiseSimulator,
   type StartConnectWiseSimulatorOptions,
 } from '../src/index.ts';
 
-export interface TestClock {
-  (): Date;
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-/** A settable clock, so dates in answers are predictable. */
-export function testClock(start = '2026-03-04T10:00:00Z'): TestClock {
-  let now = new Date(start);
-  const clock = (() => new Date(now)) as TestClock;
-  clock.set = (iso) => {
-    now = new Date(iso);
-  };
-  clock.advance = (ms) => {
-    now = new Date(now.getTime() + ms);
-  };
-  return clock;
-}
+export { testClock, type CallOptions, type CallResult, type TestClock } from '@backupchecks/simulator-kit/testing';
 
 export async function startTestSimulator(
   options: StartConnectWiseSimulatorOptions = {},
 ): Promise<ConnectWiseSimulator> {
   return startConnectWiseSimulator({ clock: testClock(), ...options });
+}
+
+/** The simulator a test file shares (see sharedSimulator), reset before each test. */
+export function useTestSimulator(options: StartConnectWiseSimulatorOptions = {}) {
+  return sharedSimulator(startTestSimulator(options));
 }
 
 /** ConnectWise's answers as far as the tests read them (docs/connectwise.md). */
@@ -41,22 +39,6 @@ export interface CountBody {
   count: number;
 }
 
-export interface CallResult<T = unknown> {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** Parsed JSON body in the shape the caller names (not checked: the assertions do that); undefined if not JSON. */
-  json: T;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Send no Authorization and no clientId. */
-  anonymous?: boolean;
-  timeoutMs?: number;
-}
-
 export function authHeaders(sim: ConnectWiseSimulator): Record<string, string> {
   const { companyId, publicKey, privateKey, clientId } = sim.credentials;
   return {
@@ -65,35 +47,14 @@ export function authHeaders(sim: ConnectWiseSimulator): Record<string, string> {
   };
 }
 
-/** `path` is relative to the API base (`service/tickets/1001`) or absolute (a Link URL). */
-export async function call<T = unknown>(
+/** `path` is relative to the API base (`service/tickets/1001`) or absolute (a Link URL); anonymous: no Authorization and no clientId. */
+export function call<T = unknown>(
   sim: ConnectWiseSimulator,
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<CallResult<T>> {
-  const url = /^https?:/.test(path) ? path : `${sim.baseUrl}/${path}`;
-  const headers: Record<string, string> = {
-    ...(options.anonymous ? {} : authHeaders(sim)),
-    ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    ...options.headers,
-  };
-  const response = await fetch(url, {
-    method,
-    headers,
-    ...(options.body === undefined
-      ? {}
-      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json: json as T };
+  return callApi<T>(method, /^https?:/.test(path) ? path : `${sim.baseUrl}/${path}`, authHeaders(sim), options);
 }
 
 export const get = <T = unknown>(sim: ConnectWiseSimulator, path: string, options: CallOptions = {}) =>

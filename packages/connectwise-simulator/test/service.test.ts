@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOARD, ITEM, MEMBER, type ConnectWiseSimulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { BOARD, ITEM, MEMBER } from '../src/index.ts';
 import {
   control,
   get,
   ids,
   post,
-  startTestSimulator,
+  useTestSimulator,
   type CountBody,
   type ErrorBody,
   type WireRecord,
 } from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const forTicket = (id: number) => `chargeToType="ServiceTicket" AND chargeToId=${id}`;
 const entryCount = async (conditions: string) =>

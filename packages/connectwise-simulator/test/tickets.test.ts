@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOARD, COMPANY, ITEM, PRIORITY, STATUS, SUBTYPE, TYPE, type ConnectWiseSimulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { BOARD, COMPANY, ITEM, PRIORITY, STATUS, SUBTYPE, TYPE } from '../src/index.ts';
 import {
   control,
   get,
   ids,
   patch,
   post,
-  startTestSimulator,
+  useTestSimulator,
   validTicket,
   type CountBody,
   type ErrorBody,
   type WireRecord,
 } from './helpers.ts';
 
-let sim: ConnectWiseSimulator;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
-beforeEach(() => {
-  sim.reset();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = await useTestSimulator();
 
 const create = (body: unknown) => post<WireRecord>(sim, 'service/tickets', body);
 const invalid = async (body: unknown) => {

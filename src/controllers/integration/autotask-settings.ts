@@ -27,6 +27,7 @@ import { AppError, RuleError, UpstreamError } from '../../errors/catalogue.ts';
 import type { IntegrationSettings } from '../../db/database.ts';
 import { formatDateTime } from '../../shared/time.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
+import { activePsaType } from '../../psa/switch.ts';
 
 /** The Test connection panel: the steps, or why the test could not start. */
 export type TestPanel = ConnectionTestResult | { ok: false; problem: string; detail?: string | undefined };
@@ -71,6 +72,8 @@ export async function renderSettingsPage(req: Request, res: Response, extras: Se
     closingNote: CLOSING_NOTE_TEXT,
     nonBillableWarning: NON_BILLABLE_WARNING,
     syncChoices: SYNC_INTERVAL_CHOICES,
+    // For "Use Autotask" (views/integration/connectwise/use-psa.ejs).
+    activePsa: await activePsaType(database.prisma),
   });
 }
 
@@ -127,4 +130,4 @@ async function loadFirstLists(req: Request, settings: IntegrationSettings): Prom
   }
 }
 
-const detailOf = (e: AppError) => (e.detail ? { detail: e.detail } : {});
+const detailOf = (e: AppError) => (e.detail ? { detail: e.detail, source: 'Autotask' } : {});

@@ -7,7 +7,6 @@ import { flash } from '../../middleware/flash.ts';
 import { paths } from '../../paths.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { CUSTOMER_MISSING } from '../../services/customers/customers.ts';
-import { getIntegrationSettings, hasCredentials } from '../../services/integration/settings.ts';
 import {
   companyIdForm,
   companySearchForm,
@@ -22,23 +21,27 @@ import {
   contactForm,
   contactName,
   contactsForMapping,
+  hasDefaultContacts,
   setDefaultContact,
 } from '../../services/mapping/default-contact.ts';
+import { searchGivesDetails } from '../../services/mapping/company-search.ts';
+import { aCompanyOf } from '../../services/mapping/ticket-blockers.ts';
 import { idParam } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import { mappingDepsOf } from './deps.ts';
 import { backToCustomersOf } from './return-to.ts';
 
 /**
- * A customer's Autotask company: everyone signed in may see it (Run Checks links here when tickets
- * are blocked); searching Autotask and mapping are for admins (guards in routes/mapping.ts).
+ * A customer's company in the active PSA: everyone signed in may see it (Run Checks links here when
+ * tickets are blocked); searching the PSA and mapping are for admins (guards in routes/mapping.ts).
  */
 export async function get(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
   await renderMappingPage(req, res, id, {});
 }
 
-/** "Search Autotask": companies whose name contains the typed text (one Autotask request). */
+/** "Search Autotask": companies whose name contains the typed text (one request to the PSA). */
 export async function search(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
   const form = parseOrThrow(companySearchForm, req.query);
@@ -49,10 +52,11 @@ export async function search(req: Request, res: Response): Promise<void> {
   });
 }
 
-/** "Map" from a search hit, or "Map to this ID": checked with Autotask before it is saved. */
+/** "Map" from a search hit, or "Map to this ID": checked with the PSA before it is saved. */
 export async function post(req: Request, res: Response): Promise<void> {
   const id = idParam(req.params['id'], CUSTOMER_MISSING);
-  const form = parseOrThrow(companyIdForm, req.body);
+  const profile = await requestProfile(req);
+  const form = parseOrThrow(companyIdForm(profile.name), req.body);
   const { customer, company } = await mapCustomer(
     await mappingDepsOf(req),
     actorOf(currentUser(req)),
@@ -62,7 +66,7 @@ export async function post(req: Request, res: Response): Promise<void> {
   );
   flash(req, {
     type: 'success',
-    text: `Mapped ${customer.name} to Autotask company ${company.name} (ID ${company.id}).`,
+    text: `Mapped ${customer.name} to ${profile.name} company ${company.name} (ID ${company.id}).`,
   });
   res.redirect(backToCustomersOf(req));
 }
@@ -137,13 +141,25 @@ interface PageState {
   readonly problem?: Problem | null;
 }
 
+/**
+ * The page names the active PSA throughout. The default contact is Autotask's alone (the PSA port
+ * has no contacts), so with another PSA active it is not shown.
+ */
 async function renderMappingPage(req: Request, res: Response, customerId: number, state: PageState): Promise<void> {
   const db = contextOf(req).database.prisma;
-  const [customer, settings] = await Promise.all([getCustomerWithMapping(db, customerId), getIntegrationSettings(db)]);
+  const [customer, profile] = await Promise.all([getCustomerWithMapping(db, customerId), requestProfile(req)]);
   res.render('mapping/mapping', {
-    title: `Autotask company of ${customer.name}`,
+    title: `${profile.name} company of ${customer.name}`,
     customer,
-    integration: { enabled: settings.enabled, hasCredentials: hasCredentials(settings) },
+    integration: {
+      enabled: profile.enabled,
+      hasCredentials: profile.hasCredentials,
+      settingsUrl: profile.settingsUrl,
+    },
+    psaName: profile.name,
+    aCompany: aCompanyOf(profile.name),
+    defaultContacts: hasDefaultContacts(profile),
+    companyDetails: searchGivesDetails(profile),
     values: {},
     errors: {},
     hits: null,

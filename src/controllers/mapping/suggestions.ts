@@ -14,6 +14,8 @@ import {
 } from '../../services/mapping/suggestions.ts';
 import { idSchema } from '../../shared/ids.ts';
 import { pageSchema, parseOrThrow } from '../../shared/validation.ts';
+import { searchGivesDetails } from '../../services/mapping/company-search.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import { mappingDepsOf } from './deps.ts';
 
 const pageQuery = z.object({ page: pageSchema });
@@ -37,33 +39,42 @@ const pairsForm = z.object({
 });
 
 /**
- * Mapping suggestions. Each page view searches Autotask (one request per customer on the page), so
- * the page and its confirm buttons are for admins (guards in routes/mapping.ts).
+ * Mapping suggestions. Each page view searches the active PSA (one request per customer on the
+ * page), so the page and its confirm buttons are for admins (guards in routes/mapping.ts).
  */
 export async function get(req: Request, res: Response): Promise<void> {
   const { page } = parseOrThrow(pageQuery, req.query);
   const report = await suggestMappings(await mappingDepsOf(req), { page });
-  renderSuggestions(res, { report, page, problem: null });
+  await renderSuggestions(req, res, { report, page, problem: null });
 }
 
-/** Autotask could not be searched (or is not configured): the page says why, without suggestions. */
-export function showFailure(req: Request, res: Response, failure: Failure): void {
+/** The PSA could not be searched (or is not configured): the page says why, without suggestions. */
+export async function showFailure(req: Request, res: Response, failure: Failure): Promise<void> {
   const { page } = parseOrThrow(pageQuery, req.query);
-  renderSuggestions(res, { report: null, page, problem: failure.problem });
+  await renderSuggestions(req, res, { report: null, page, problem: failure.problem });
 }
 
-function renderSuggestions(
+async function renderSuggestions(
+  req: Request,
   res: Response,
   state: { report: SuggestionReport | null; page: number; problem: Problem | null },
-): void {
-  res.render('mapping/suggestions', { title: 'Mapping suggestions', pageSize: SUGGESTIONS_PAGE_SIZE, ...state });
+): Promise<void> {
+  const profile = await requestProfile(req);
+  res.render('mapping/suggestions', {
+    title: 'Mapping suggestions',
+    pageSize: SUGGESTIONS_PAGE_SIZE,
+    psaName: profile.name,
+    companyDetails: searchGivesDetails(profile),
+    ...state,
+  });
 }
 
-/** "Confirm" on one suggestion, close ones included: mapped like a search pick, checked with Autotask. */
+/** "Confirm" on one suggestion, close ones included: mapped like a search pick, checked with the PSA. */
 export async function postConfirm(req: Request, res: Response): Promise<void> {
   const form = parseOrThrow(confirmForm, req.body);
+  const deps = await mappingDepsOf(req);
   const { customer, company } = await mapCustomer(
-    await mappingDepsOf(req),
+    deps,
     actorOf(currentUser(req)),
     form.customerId,
     form.companyId,
@@ -71,7 +82,7 @@ export async function postConfirm(req: Request, res: Response): Promise<void> {
   );
   flash(req, {
     type: 'success',
-    text: `Mapped ${customer.name} to Autotask company ${company.name} (ID ${company.id}).`,
+    text: `Mapped ${customer.name} to ${deps.profile.name} company ${company.name} (ID ${company.id}).`,
   });
   res.redirect(backToSuggestionsOf(req));
 }
@@ -79,10 +90,11 @@ export async function postConfirm(req: Request, res: Response): Promise<void> {
 /** "Confirm all exact matches": each pair is checked again; the ones that no longer hold are skipped. */
 export async function postConfirmExact(req: Request, res: Response): Promise<void> {
   const { pair: pairs } = parseOrThrow(pairsForm, req.body);
-  const outcome = await confirmExactSuggestions(await mappingDepsOf(req), actorOf(currentUser(req)), pairs);
+  const deps = await mappingDepsOf(req);
+  const outcome = await confirmExactSuggestions(deps, actorOf(currentUser(req)), pairs);
   flash(req, {
     type: outcome.mapped.length > 0 ? 'success' : 'info',
-    text: `Mapped ${outcome.mapped.length} customer${outcome.mapped.length === 1 ? '' : 's'} to their exactly matching Autotask company.`,
+    text: `Mapped ${outcome.mapped.length} customer${outcome.mapped.length === 1 ? '' : 's'} to their exactly matching ${deps.profile.name} company.`,
   });
   for (const s of outcome.skipped.slice(0, 10)) {
     flash(req, { type: 'warning', text: `Skipped customer ${s.customerId} → company ${s.companyId}: ${s.reason}` });

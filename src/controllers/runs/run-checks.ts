@@ -13,7 +13,7 @@ import { countWaitingUnmatched } from '../../services/runs/unmatched.ts';
 import { resolveStateFor } from '../../services/tickets/resolve/offer.ts';
 import { idSchema } from '../../shared/ids.ts';
 import { checkbox, pageSchema, parseOrThrow, searchTextSchema } from '../../shared/validation.ts';
-import { requestSettings } from '../integration/request-settings.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import { ticketCellsFor } from '../tickets/ticket-cells.ts';
 
 /** Filters come from the address bar: a bad value falls back to its default instead of an error page. */
@@ -40,11 +40,10 @@ const querySchema = z.object({
 
 /** Run Checks: one row per job with unreviewed runs, worst first; opened rows show their runs. */
 export async function get(req: Request, res: Response): Promise<void> {
-  const { database, autotask } = contextOf(req);
-  const db = database.prisma;
+  const db = contextOf(req).database.prisma;
   const q = parseOrThrow(querySchema, req.query);
-  // Read once for this request: the Autotask badge has read them already.
-  const settings = await requestSettings(req);
+  // The active PSA, read once for this request: the ticket cells and the resolve actions share it.
+  const profile = await requestProfile(req);
   const [data, unmatchedWaiting] = await Promise.all([
     loadRunChecks(db, {
       status: q.status,
@@ -67,11 +66,12 @@ export async function get(req: Request, res: Response): Promise<void> {
   const openShown = data.rows.filter((r) => q.open.includes(r.jobId)).map((r) => r.jobId);
   // "Resolve ticket" per shown ticket: time entries counted (cached a minute, bounded in calls and time).
   const tickets = [...data.open.rows.values()].flatMap((row) => row.runs.map((r) => r.ticket));
-  const resolveActions = await resolveStateFor({ db, autotask }, req.user?.role, tickets, { settings });
+  const resolveActions = await resolveStateFor({ db, profile }, req.user?.role, tickets);
   res.render('runs/run-checks', {
     title: 'Run Checks',
     ...data,
-    ticketing: ticketCellsFor(req, res, settings, data.open.ticketCells),
+    psaName: profile.name,
+    ticketing: ticketCellsFor(req, res, profile, data.open.ticketCells),
     resolveActions,
     reviewedWindowDays,
     statuses,

@@ -9,7 +9,8 @@ import { ticketName } from '../../services/tickets/correlate/candidate.ts';
 import type { NoteResult } from '../../services/tickets/correlate/send-run-added-note.ts';
 import { idParam, idSchemaWith } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import { requestSettings } from '../integration/request-settings.ts';
+import { psaNameOfTicket } from '../../services/tickets/ticket-psa.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import type { FlashMessage } from '../../shared/session-types.ts';
 import { backToRunOf } from '../runs/return-to.ts';
 import { RUN_MISSING } from './create-ticket.ts';
@@ -28,11 +29,11 @@ export async function post(req: Request, res: Response): Promise<void> {
   const outcome = await addRunToTicket(
     {
       db: database.prisma,
-      autotask,
+      profile: await requestProfile(req),
       timeoutMs: config.autotask.timeoutMs,
       timezone: config.timezone,
       fallbackBaseUrl: config.baseUrl,
-      settings: await requestSettings(req),
+      writeRetry: autotask.writeRetry,
     },
     actorOf(currentUser(req)),
     runId,
@@ -43,28 +44,29 @@ export async function post(req: Request, res: Response): Promise<void> {
 }
 
 function outcomeFlash(o: AddToTicketOutcome): FlashMessage {
-  const name = ticketName(o.ticket);
+  // "Autotask ticket T…": the ticket's own PSA.
+  const name = `${psaNameOfTicket(o.ticket)} ticket ${ticketName(o.ticket)}`;
   const label = capital(o.label);
   switch (o.kind) {
     case 'added':
-      return noteFlash(o.note, {
-        done: `Added ${o.label} to Autotask ticket ${name}. An internal note on the ticket lists the run's failed objects.`,
-        pending: `Added ${o.label} to Autotask ticket ${name}. The note about it is being written; refresh the page in a moment.`,
-        failed: `Added ${o.label} to Autotask ticket ${name}, but the note about it was not written.`,
+      return noteFlash(o.note, psaNameOfTicket(o.ticket), {
+        done: `Added ${o.label} to ${name}. An internal note on the ticket lists the run's failed objects.`,
+        pending: `Added ${o.label} to ${name}. The note about it is being written; refresh the page in a moment.`,
+        failed: `Added ${o.label} to ${name}, but the note about it was not written.`,
       });
     case 'note_sent':
-      return noteFlash(o.note, {
-        done: `Wrote the note about ${o.label} to Autotask ticket ${name}.`,
-        already: `The note about ${o.label} is already on Autotask ticket ${name}. No second note was written.`,
-        pending: `The note about ${o.label} is being written to Autotask ticket ${name}; refresh the page in a moment.`,
-        failed: `The note about ${o.label} was still not written to Autotask ticket ${name}.`,
+      return noteFlash(o.note, psaNameOfTicket(o.ticket), {
+        done: `Wrote the note about ${o.label} to ${name}.`,
+        already: `The note about ${o.label} is already on ${name}. No second note was written.`,
+        pending: `The note about ${o.label} is being written to ${name}; refresh the page in a moment.`,
+        failed: `The note about ${o.label} was still not written to ${name}.`,
       });
     case 'already_added':
-      return { type: 'info', text: `${label} is already on Autotask ticket ${name}. No second note was written.` };
+      return { type: 'info', text: `${label} is already on ${name}. No second note was written.` };
     case 'has_other_ticket':
       return {
         type: 'info',
-        text: `${label} already has Autotask ticket ${name}, and a run has one ticket. It was not added to another.`,
+        text: `${label} already has ${name}, and a run has one ticket. It was not added to another.`,
       };
   }
 }
@@ -77,7 +79,7 @@ interface NoteTexts {
   readonly failed: string;
 }
 
-function noteFlash(note: NoteResult, text: NoteTexts): FlashMessage {
+function noteFlash(note: NoteResult, psaName: string, text: NoteTexts): FlashMessage {
   switch (note.kind) {
     case 'written':
       return { type: 'success', text: text.done };
@@ -89,7 +91,7 @@ function noteFlash(note: NoteResult, text: NoteTexts): FlashMessage {
       return {
         type: 'warning',
         text: `${text.failed} ${note.problem.message} Use "Try again" on the run to send only the note.`,
-        ...(note.problem.detail ? { detail: note.problem.detail } : {}),
+        ...(note.problem.detail ? { detail: note.problem.detail, source: psaName } : {}),
       };
   }
 }

@@ -6,44 +6,53 @@ import { flash } from '../../middleware/flash.ts';
 import { actorOf } from '../../services/accounts/audit.ts';
 import { ticketName } from '../../services/tickets/correlate/candidate.ts';
 import { linkExistingTicket } from '../../services/tickets/link/link-existing.ts';
+import { psaNameOfTicket, TICKET_NUMBER_EXAMPLE } from '../../services/tickets/ticket-psa.ts';
+import type { PsaProfile } from '../../psa/port.ts';
 import { idParam } from '../../shared/ids.ts';
-import { requestSettings } from '../integration/request-settings.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { backToRunOf } from '../runs/return-to.ts';
 import { RUN_MISSING } from './create-ticket.ts';
 
-const NUMBER_MISSING = 'Type the Autotask ticket number, e.g. T20260113.0042.';
-const NUMBER_INVALID = 'That is not an Autotask ticket number. It looks like T20260113.0042.';
+/**
+ * Ticket numbers are printable ASCII without spaces (as in live-links.ts): Autotask's T20260113.0042,
+ * ConnectWise's ticket id (the adapter reads it, `#` allowed).
+ */
+function formSchemaFor(profile: Pick<PsaProfile, 'psa' | 'name'>) {
+  const example = TICKET_NUMBER_EXAMPLE[profile.psa];
+  const missing = `Type the ${profile.name} ticket number, e.g. ${example}.`;
+  const invalid = `That is not ${profile.psa === 'autotask' ? 'an' : 'a'} ${profile.name} ticket number. It looks like ${example}.`;
+  return z.object({
+    ticketNumber: z
+      .string({ error: missing })
+      .trim()
+      .min(1, missing)
+      .max(50, invalid)
+      .regex(/^[\x21-\x7e]+$/, invalid),
+  });
+}
 
-/** Autotask ticket numbers (T20260113.0042) are printable ASCII without spaces (as in live-links.ts). */
-const formSchema = z.object({
-  ticketNumber: z
-    .string({ error: NUMBER_MISSING })
-    .trim()
-    .min(1, NUMBER_MISSING)
-    .max(50, NUMBER_INVALID)
-    .regex(/^[\x21-\x7e]+$/, NUMBER_INVALID),
-});
-
-/** "Link ticket": a ticket opened in Autotask by hand, by its number. Refusals come back as messages. */
+/** "Link ticket": a ticket opened in the active PSA by hand, by its number. Refusals come back as messages. */
 export async function post(req: Request, res: Response): Promise<void> {
-  const { database, autotask } = contextOf(req);
+  const { database } = contextOf(req);
   const runId = idParam(req.params['id'], RUN_MISSING);
-  const { ticketNumber } = parseOrThrow(formSchema, req.body);
+  const profile = await requestProfile(req);
+  const { ticketNumber } = parseOrThrow(formSchemaFor(profile), req.body);
   const outcome = await linkExistingTicket(
-    { db: database.prisma, autotask, settings: await requestSettings(req) },
+    { db: database.prisma, profile },
     actorOf(currentUser(req)),
     runId,
     ticketNumber,
   );
+  const psa = psaNameOfTicket(outcome.ticket);
   const name = ticketName(outcome.ticket);
   flash(
     req,
     outcome.kind === 'already'
-      ? { type: 'info', text: `${capital(outcome.label)} already has Autotask ticket ${name}. Nothing was changed.` }
+      ? { type: 'info', text: `${capital(outcome.label)} already has ${psa} ticket ${name}. Nothing was changed.` }
       : {
           type: 'success',
-          text: `Linked Autotask ticket ${name} to ${outcome.label}. Nothing was created or changed in Autotask.`,
+          text: `Linked ${psa} ticket ${name} to ${outcome.label}. Nothing was created or changed in ${psa}.`,
         },
   );
   res.redirect(backToRunOf(req));

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { contextOf } from '../../context.ts';
-import type { IntegrationSettings } from '../../db/database.ts';
+import type { PsaProfile } from '../../psa/port.ts';
 import { currentUser } from '../../middleware/auth.ts';
 import type { Failure, Problem } from '../../middleware/errors.ts';
 import { flash } from '../../middleware/flash.ts';
@@ -18,9 +18,8 @@ import {
   noteFormSchema,
   SUBMISSION_KEY,
   visibilitySchema,
-  VISIBILITY_LABELS,
 } from '../../services/tickets/notes/note-rules.ts';
-import { requestSettings } from '../integration/request-settings.ts';
+import { requestProfile } from '../integration/request-settings.ts';
 import { writeTicketNote } from '../../services/tickets/notes/write-note.ts';
 import { idParam, idSchema } from '../../shared/ids.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
@@ -28,7 +27,7 @@ import type { FlashMessage } from '../../shared/session-types.ts';
 import { backToRunOf, runPageOf } from '../runs/return-to.ts';
 
 /**
- * "Add note" on a run's Autotask ticket (admins and operators): a small page with the form, so it
+ * "Add note" on a run's ticket in the active PSA (admins and operators): a small page with the form, so it
  * works without JavaScript and from Run Checks alike. Each rendering carries a fresh one-time key;
  * the key travels with the form through every re-render (a refused or unconfirmed note, a field to
  * fix), so submitting it again — twice, from two tabs, after a lost answer — is still one note.
@@ -51,9 +50,9 @@ interface Shown {
   readonly keepForm?: boolean;
 }
 
-function depsOf(req: Request, settings: IntegrationSettings): NoteDeps {
+function depsOf(req: Request, profile: PsaProfile): NoteDeps {
   const { database, autotask, config } = contextOf(req);
-  return { db: database.prisma, autotask, timeoutMs: config.autotask.timeoutMs, settings };
+  return { db: database.prisma, profile, timeoutMs: config.autotask.timeoutMs, writeRetry: autotask.writeRetry };
 }
 
 function render(res: Response, page: NoteFormPage, shown: Shown): void {
@@ -67,7 +66,6 @@ function render(res: Response, page: NoteFormPage, shown: Shown): void {
     unconfirmed: false,
     keepForm: false,
     ...shown,
-    visibilityLabels: VISIBILITY_LABELS,
     textMax: NOTE_TEXT_MAX,
   });
 }
@@ -75,7 +73,7 @@ function render(res: Response, page: NoteFormPage, shown: Shown): void {
 /** The form, with a key of its own. */
 export async function get(req: Request, res: Response): Promise<void> {
   const runId = idParam(req.params['id'], RUN_NOT_FOUND);
-  const page = await loadNoteFormPage(contextOf(req).database.prisma, await requestSettings(req), runId);
+  const page = await loadNoteFormPage(contextOf(req).database.prisma, await requestProfile(req), runId);
   render(res, page, {
     values: { text: '', visibility: 'internal', submissionKey: newSubmissionKey() },
     returnTo: runPageOf(req.query['returnTo'], runId),
@@ -86,9 +84,9 @@ export async function get(req: Request, res: Response): Promise<void> {
 export async function post(req: Request, res: Response): Promise<void> {
   const runId = idParam(req.params['id'], RUN_NOT_FOUND);
   const form = parseOrThrow(noteFormSchema, req.body);
-  const settings = await requestSettings(req);
-  const page = await loadNoteFormPage(contextOf(req).database.prisma, settings, runId);
-  const outcome = await writeTicketNote(depsOf(req, settings), actorOf(currentUser(req)), {
+  const profile = await requestProfile(req);
+  const page = await loadNoteFormPage(contextOf(req).database.prisma, profile, runId);
+  const outcome = await writeTicketNote(depsOf(req, profile), actorOf(currentUser(req)), {
     ticket: page.ticket,
     ...form,
   });
@@ -115,7 +113,7 @@ export async function post(req: Request, res: Response): Promise<void> {
 export async function renderFailure(req: Request, res: Response, failure: Failure): Promise<void> {
   const runId = idSchema.safeParse(req.params['id']);
   const page = runId.success
-    ? await findNoteFormPage(contextOf(req).database.prisma, await requestSettings(req), runId.data)
+    ? await findNoteFormPage(contextOf(req).database.prisma, await requestProfile(req), runId.data)
     : null;
   if (!runId.success || !page || 'missing' in page) {
     flash(req, failureFlash(failure));
@@ -146,7 +144,12 @@ function valuesAsTyped(body: Record<string, unknown>): FormValues {
 
 function failureFlash(failure: Failure): FlashMessage {
   const text = failure.problem?.message ?? Object.values(failure.fieldErrors).join(' ');
-  return { type: 'error', text, ...(failure.problem?.detail ? { detail: failure.problem.detail } : {}) };
+  const problem = failure.problem;
+  return {
+    type: 'error',
+    text,
+    ...(problem?.detail ? { detail: problem.detail, ...(problem.source ? { source: problem.source } : {}) } : {}),
+  };
 }
 
 function outcomeFlash(o: Exclude<NoteOutcome, { kind: 'failed' }>, ticket: string): FlashMessage {

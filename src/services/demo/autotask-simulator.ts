@@ -1,66 +1,41 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Simulator, SimulatorSnapshot } from '@backupchecks/autotask-simulator';
 import type { AutotaskClient, PicklistValue } from '../../autotask/client.ts';
 import type { Config } from '../../config.ts';
-import type { Db, IntegrationSettings } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { toJsonColumn } from '../../db/json.ts';
 import type { Logger } from '../../logger.ts';
+import { switchPsaIn } from '../../psa/switch.ts';
 import { audit, systemActor } from '../accounts/audit.ts';
 import { getCustomerWithMapping, saveMapping } from '../mapping/map-customer.ts';
 import { createAutotaskAccess } from '../integration/autotask-access.ts';
 import { getIntegrationSettings, SETTINGS_ID } from '../integration/settings.ts';
 import { activeValues, fetchPicklists, type CachedPicklists } from '../integration/picklists.ts';
 import { encryptSecret } from '../../shared/secret-box.ts';
+import { DEMO_UNMAPPED } from './catalog.ts';
+import { demoMaySetUp } from './demo-rows.ts';
+import { importSimulatorPackage, savedTenant, startOnPort } from './simulator-package.ts';
 
 /**
- * The demo's Autotask: with demo data on and no AUTOTASK_ZONE_LOOKUP_URL, `npm start` runs the
- * local simulator and — on a settings row nobody has set up — configures the integration against it
- * with defaults picked from its picklists, so a new user can create a ticket at once. The
- * simulator's tenant is kept in the data folder, so demo tickets survive a restart.
+ * The demo's Autotask (DEMO_PSA=autotask, the default): with demo data on and no
+ * AUTOTASK_ZONE_LOOKUP_URL, `npm start` runs the local simulator and — on a settings row nobody has
+ * set up — configures the integration against it with defaults picked from its picklists, so a new
+ * user can create a ticket at once. The simulator's tenant is kept in the data folder, so demo
+ * tickets survive a restart.
  *
- * With AUTOTASK_ZONE_LOOKUP_URL set there is no simulator and nothing is pre-configured.
- *
- * The simulator is a development dependency (packages/autotask-simulator), loaded with `import()`
- * only here, so the production build neither contains nor imports it. A production install
- * (`npm ci --omit=dev`, as in the image) does not have it: demo mode then says so in one log line and
- * the app runs without a demo Autotask.
+ * With AUTOTASK_ZONE_LOOKUP_URL set there is no simulator and nothing is pre-configured. How the
+ * package is loaded, and what happens when the install lacks it: ./simulator-package.ts.
  */
 
 export const SIMULATOR_PACKAGE = '@backupchecks/autotask-simulator';
 
 type SimulatorPackage = typeof import('@backupchecks/autotask-simulator');
 
-const TYPESCRIPT_ONLY = 'is TypeScript source that runs under `npm start` only, not the compiled build';
-
-/** Error codes of an install that cannot load the package, each with the reason an admin reads. */
-const UNAVAILABLE: Record<string, string> = {
-  ERR_MODULE_NOT_FOUND: 'is not installed (production installs leave it out)',
-  ERR_UNKNOWN_FILE_EXTENSION: TYPESCRIPT_ONLY,
-  ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING: TYPESCRIPT_ONLY,
-};
-
-/**
- * The simulator package, or null after one warning when this install cannot load it. Any other
- * failure (a bug inside the package, a missing dependency of it) is thrown as it is.
- */
-export async function loadSimulatorPackage(
+/** The simulator package, or null after one warning when this install cannot load it. */
+export function loadSimulatorPackage(
   logger: Logger,
   specifier: string = SIMULATOR_PACKAGE,
 ): Promise<SimulatorPackage | null> {
-  try {
-    return (await import(specifier)) as SimulatorPackage;
-  } catch (err) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    const reason = typeof code === 'string' ? UNAVAILABLE[code] : undefined;
-    // "Cannot find package 'x'" names the package that is missing: only our own counts here.
-    const ours = code !== 'ERR_MODULE_NOT_FOUND' || String(message).includes(`'${specifier}'`);
-    if (!reason || !ours) throw err;
-    logger.warn(
-      `demo Autotask: the simulator package ${specifier} ${reason}, so the demo runs without an Autotask; set one up under Settings`,
-    );
-    return null;
-  }
+  return importSimulatorPackage<SimulatorPackage>(logger, specifier, 'Autotask');
 }
 
 export const SIMULATOR_STATE_FILE = 'autotask-simulator.json';
@@ -93,29 +68,13 @@ export interface DemoAutotaskOptions {
 }
 
 export function demoAutotaskWanted(config: Config): boolean {
-  return config.demoData && !config.autotask.zoneLookupUrl;
+  return config.demoData && config.demoPsa === 'autotask' && !config.autotask.zoneLookupUrl;
 }
 
-function loadSnapshot(file: string, logger: Logger): SimulatorSnapshot | null {
-  if (!fs.existsSync(file)) return null;
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SimulatorSnapshot>;
-    if (parsed.version !== 1 || !Array.isArray(parsed.tickets) || !Array.isArray(parsed.companies)) {
-      throw new Error('unknown format');
-    }
-    return parsed as SimulatorSnapshot;
-  } catch (err) {
-    logger.warn({ err, file }, 'the saved Autotask simulator state is unreadable; starting from the demo tenant');
-    return null;
-  }
-}
-
-/** Written to a temporary file first: a crash mid-write must not leave half a tenant behind. */
-function saveSnapshot(file: string, snapshot: SimulatorSnapshot): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(snapshot));
-  fs.renameSync(tmp, file);
-}
+const isSnapshot = (parsed: unknown): boolean => {
+  const p = parsed as Partial<SimulatorSnapshot> | null;
+  return p?.version === 1 && Array.isArray(p.tickets) && Array.isArray(p.companies);
+};
 
 export async function startDemoAutotask(options: DemoAutotaskOptions): Promise<DemoAutotask | null> {
   const { config, db, logger } = options;
@@ -124,28 +83,17 @@ export async function startDemoAutotask(options: DemoAutotaskOptions): Promise<D
   if (!simulatorPackage) return null;
   const { startSimulator } = simulatorPackage;
 
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const file = path.join(config.dataDir, SIMULATOR_STATE_FILE);
-  let sim: Simulator | null = null;
-  const save = () => {
-    if (!sim) return;
-    try {
-      saveSnapshot(file, sim.state.snapshot());
-    } catch (err) {
-      logger.warn({ err, file }, 'saving the Autotask simulator state failed');
-    }
-  };
-  // A fixed port keeps the ticket links stored on runs working across restarts; when it is taken
-  // (a second checkout, a test run) any free port still gives a working demo.
-  sim = await startSimulator({ port: config.autotask.simulatorPort, onChange: save }).catch((err: unknown) => {
-    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
-    logger.warn({ port: config.autotask.simulatorPort }, 'demo Autotask: port in use, using a free one instead');
-    return startSimulator({ port: 0, onChange: save });
-  });
-  const snapshot = loadSnapshot(file, logger);
-  if (snapshot) sim.state.restore(snapshot);
-  else save();
-  const simulator = sim;
+  const tenant = savedTenant<SimulatorSnapshot>(config.dataDir, SIMULATOR_STATE_FILE, isSnapshot, logger);
+  const simulator = await startOnPort(
+    (port) => startSimulator({ port, onChange: tenant.save }),
+    config.autotask.simulatorPort,
+    logger,
+    'Autotask',
+  );
+  tenant.attach(() => simulator.state.snapshot());
+  const saved = tenant.load();
+  if (saved) simulator.state.restore(saved);
+  else tenant.save();
 
   // The simulator's port may differ from the last run: a cached zone would point at the old one.
   await db.integrationSettings.updateMany({
@@ -160,11 +108,6 @@ export async function startDemoAutotask(options: DemoAutotaskOptions): Promise<D
     configure: (baseUrl) => configureDemoIntegration(options, simulator, baseUrl),
     close: () => simulator.close(),
   };
-}
-
-/** Never set up: no credentials, and no person has saved the row (a disconnect counts as saved). */
-export function untouched(row: IntegrationSettings): boolean {
-  return !row.apiUsername && !row.secretEncrypted && !row.integrationCode && row.updatedById === null;
 }
 
 function byLabel(list: readonly PicklistValue[], label: string, parent?: number | null): number | null {
@@ -196,8 +139,8 @@ async function configureDemoIntegration(
   baseUrl: string,
 ): Promise<boolean> {
   const { config, db, logger } = options;
+  if (!(await demoMaySetUp(db, 'autotask'))) return false;
   const row = await getIntegrationSettings(db);
-  if (!untouched(row)) return false;
 
   const credentials = {
     environment: 'sandbox' as const,
@@ -231,7 +174,6 @@ async function configureDemoIntegration(
       data: {
         ...credentials,
         ...defaults,
-        enabled: true,
         allowResolve: true,
         baseUrl: baseUrl.replace(/\/+$/, ''),
         picklists: toJsonColumn(lists),
@@ -245,17 +187,12 @@ async function configureDemoIntegration(
       targetType: 'integration',
       targetId: 'autotask',
     });
+    // Enabled the way "Use Autotask" does it: ConnectWise is switched off, its mappings kept aside.
+    await switchPsaIn(tx, 'autotask', systemActor);
   });
   await mapDemoCustomers(db, client);
   return true;
 }
-
-/**
- * Demo customers left unmapped, so Suggest mappings and the blocked "Create ticket" have
- * something to show; the others are mapped the way an admin would have, so a new user can
- * create a ticket at once.
- */
-const DEMO_UNMAPPED = new Set(['Greenfield Schools', 'Tailspin Toys']);
 
 async function mapDemoCustomers(db: Db, client: AutotaskClient): Promise<void> {
   const customers = await db.customer.findMany({ where: { mapping: null }, orderBy: { id: 'asc' } });

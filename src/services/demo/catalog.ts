@@ -1,7 +1,7 @@
 /**
  * What the demo data is made of: customers, their backup jobs and the messages backup products
- * write. The eight customer names match the Autotask simulator's demo companies, so mapping them
- * in the demo works by picking the same name; do not rename them.
+ * write. The eight customer names match the demo companies of both PSA simulators (Autotask's and
+ * ConnectWise's), so mapping them in the demo works by picking the same name; do not rename them.
  */
 
 export const demoCustomerNames = [
@@ -14,6 +14,13 @@ export const demoCustomerNames = [
   'Riverside Medical Centre',
   'Tailspin Toys',
 ] as const;
+
+/**
+ * Demo customers the demo PSA leaves unmapped, so Suggest mappings and the blocked "Create ticket"
+ * have something to show; the others are mapped the way an admin would have, so a new user can
+ * create a ticket at once. The same with either PSA.
+ */
+export const DEMO_UNMAPPED: ReadonlySet<string> = new Set(['Greenfield Schools', 'Tailspin Toys']);
 
 export type Family = 'veeam' | 'synology' | 'nakivo' | 'acronis' | 'm365';
 

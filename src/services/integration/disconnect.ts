@@ -5,7 +5,9 @@ import { SETTINGS_ID } from './settings.ts';
 
 /**
  * Disconnecting Autotask. Both options act on Backupchecks only: no request goes to Autotask, and
- * nothing is ever deleted there.
+ * nothing is ever deleted there. Only Autotask's own data is counted and touched: its mappings
+ * (in CompanyMapping while Autotask is the active PSA, in StoredMapping while another is), its
+ * tickets and its API log entries; ConnectWise's are left alone.
  *
  * - keep: switched off, credentials and zone cache erased; company mappings and run tickets stay
  *   and, with the integration off, are read-only (ticket actions are hidden and refused).
@@ -42,20 +44,35 @@ export interface DisconnectResult {
   readonly ticketLinks: number;
 }
 
+const AUTOTASK = 'autotask';
+const autotaskMappings = { psaType: AUTOTASK, companyId: { not: null } };
+const autotaskTickets = { psaType: AUTOTASK, ticketId: { not: null } };
+
+type Tx = Pick<Db, 'companyMapping' | 'storedMapping'>;
+
+/** Autotask's company mappings, wherever they are kept. */
+async function countAutotaskMappings(db: Tx): Promise<number> {
+  const [active, stored] = await Promise.all([
+    db.companyMapping.count({ where: autotaskMappings }),
+    db.storedMapping.count({ where: { psaType: AUTOTASK } }),
+  ]);
+  return active + stored;
+}
+
 /** What each option would touch, for the confirmation page. */
 export async function disconnectPreview(db: Db) {
   const [mappings, ticketLinks, apiCalls] = await Promise.all([
-    db.companyMapping.count({ where: { companyId: { not: null } } }),
-    db.ticket.count({ where: { ticketId: { not: null } } }),
-    db.apiCallLog.count(),
+    countAutotaskMappings(db),
+    db.ticket.count({ where: autotaskTickets }),
+    db.apiCallLog.count({ where: { psaType: AUTOTASK } }),
   ]);
   return { mappings, ticketLinks, apiCalls };
 }
 
-/** "Run 12 → T20260113.0001 (ticket ID 7101)", one line per run with a ticket. */
+/** "Run 12 → T20260113.0001 (ticket ID 7101)", one line per run with an Autotask ticket. */
 async function ticketReferenceText(db: Pick<Db, 'run'>): Promise<string> {
   const runs = await db.run.findMany({
-    where: { ticket: { OR: [{ ticketId: { not: null } }, { ticketNumber: { not: null } }] } },
+    where: { ticket: { psaType: AUTOTASK, OR: [{ ticketId: { not: null } }, { ticketNumber: { not: null } }] } },
     orderBy: { id: 'asc' },
     select: { id: true, ticket: { select: { ticketId: true, ticketNumber: true, reference: true } } },
   });
@@ -80,14 +97,14 @@ const CREDENTIALS_AND_ZONE_ERASED = {
 
 export async function disconnectAutotask(db: Db, actor: Actor, form: DisconnectForm): Promise<DisconnectResult> {
   return db.$transaction(async (tx) => {
-    const ticketLinks = await tx.ticket.count({ where: { ticketId: { not: null } } });
+    const ticketLinks = await tx.ticket.count({ where: autotaskTickets });
     if (form.mode === 'keep') {
       await tx.integrationSettings.upsert({
         where: { id: SETTINGS_ID },
         create: { id: SETTINGS_ID, ...CREDENTIALS_AND_ZONE_ERASED, updatedById: actor.id },
         update: { ...CREDENTIALS_AND_ZONE_ERASED, updatedById: actor.id },
       });
-      const mappingsKept = await tx.companyMapping.count({ where: { companyId: { not: null } } });
+      const mappingsKept = await countAutotaskMappings(tx);
       await audit(tx, actor, {
         action: 'autotask.disconnected',
         summary: `Disconnected Autotask, data kept: integration switched off and credentials erased; ${mappingsKept} company mappings and ${ticketLinks} ticket links kept read-only`,
@@ -109,8 +126,10 @@ export async function disconnectAutotask(db: Db, actor: Actor, form: DisconnectF
         updatedById: actor.id,
       },
     });
-    const mappings = await tx.companyMapping.deleteMany({});
-    const calls = await tx.apiCallLog.deleteMany({});
+    const active = await tx.companyMapping.deleteMany({ where: { psaType: AUTOTASK } });
+    const stored = await tx.storedMapping.deleteMany({ where: { psaType: AUTOTASK } });
+    const mappings = { count: active.count + stored.count };
+    const calls = await tx.apiCallLog.deleteMany({ where: { psaType: AUTOTASK } });
     await audit(tx, actor, {
       action: 'autotask.disconnected',
       summary: `Disconnected Autotask, data deleted: ${mappings.count} company mappings, the picklists, the zone cache and ${calls.count} API log entries removed; ${ticketLinks} ticket references kept (listed in the details)`,

@@ -1,6 +1,7 @@
 import type { ApiCallLog, SyncLog } from '../../db/database.ts';
 import { liveLinkPatterns } from '../tickets/live-links.ts';
 import { SYNC_METHOD, syncKindLabel, type ChecklistItem, type IntegrationOverview } from './overview.ts';
+import { proofText } from './overview-connectwise.ts';
 import { describeValue, type PicklistField } from './picklists.ts';
 import { CLOSING_NOTE_TEXT } from './settings.ts';
 import { NON_BILLABLE_WARNING } from './validate-configuration.ts';
@@ -8,10 +9,11 @@ import { NON_BILLABLE_WARNING } from './validate-configuration.ts';
 /**
  * "Download as Markdown": the integration's documentation (connection information, sync method and
  * settings, field mappings, ticket rules, LiveLinks, sync error log, disconnect procedures,
- * checklist). The document's text is the template views/integration/export.md.ejs; this module
- * builds the values it fills in, from the overview model. The API secret appears only as "stored
- * encrypted", and the API tracking identifier is masked because the client treats it as a
- * credential too.
+ * checklist), for Autotask and then ConnectWise, saying which PSA is active. The document's text is
+ * the template views/integration/export.md.ejs (ConnectWise's: export-connectwise.md.ejs); this
+ * module builds the values it fills in, from the overview model. The API secret appears only as
+ * "stored encrypted", and the API tracking identifier is masked because the client treats it as a
+ * credential too; of ConnectWise's keys only whether they are stored is known to the model.
  */
 
 /**
@@ -117,6 +119,19 @@ const callFailureRow = (fmt: ExportOptions['fmt']) => (c: ApiCallLog) => ({
 
 const checklistLine = (i: ChecklistItem) => `- [${i.done ? 'x' : ' '}] ${i.label} — ${i.state}`;
 
+/** The ConnectWise section: its facts in Rule 10's groups, and what its ticket rules name. */
+function connectWiseSection(o: IntegrationOverview, fmt: ExportOptions['fmt']) {
+  const cw = o.connectWise;
+  return {
+    facts: o.connectWiseFacts,
+    defaults: cw.defaults,
+    attention: cw.attention,
+    resolving: cw.allowResolve ? 'allowed' : 'not allowed',
+    proven: cw.proof.proven ? 'proven' : 'not proven',
+    proof: proofText(cw.proof, fmt),
+  };
+}
+
 /** Everything the export template fills in. Values are plain text; the template escapes table cells. */
 export function exportModel(o: IntegrationOverview, options: ExportOptions) {
   const { fmt } = options;
@@ -124,6 +139,7 @@ export function exportModel(o: IntegrationOverview, options: ExportOptions) {
   return {
     generated: { at: fmt(options.generatedAt), timezone: options.timezone, by: options.generatedBy },
     psaType: o.psaType,
+    activePsa: o.activePsaLabel,
     environment: o.environmentLabel,
     connection: connection(o, fmt),
     api: {
@@ -154,6 +170,7 @@ export function exportModel(o: IntegrationOverview, options: ExportOptions) {
       operations: o.checklist.operations.map(checklistLine),
       documentation: o.checklist.documentation.map(checklistLine),
     },
+    connectWise: connectWiseSection(o, fmt),
   };
 }
 

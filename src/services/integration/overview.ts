@@ -1,4 +1,13 @@
 import type { ApiCallLog, Db, IntegrationSettings, SyncLog } from '../../db/database.ts';
+import { PSA_NAMES, type PsaType } from '../../psa/port.ts';
+import { activePsaType } from '../../psa/switch.ts';
+import {
+  connectWiseFacts,
+  loadConnectWiseOverview,
+  type ConnectWiseFacts,
+  type ConnectWiseOverview,
+} from './overview-connectwise.ts';
+import { countMappings, countTickets, DAY_MS, type MappingCounts, type TicketCounts } from './overview-counts.ts';
 import { COMPANY_SYNC_KIND, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
 import {
   hasCredentials,
@@ -11,9 +20,13 @@ import { cachedPicklists, staleValues, type CachedPicklists, type StaleValue } f
 
 /**
  * The integration at a glance (what it is, its status, its monitoring and the setup checklist), from
- * the database only: no Autotask call is made to draw it. The settings page, the diagnostics page
- * and the Markdown export all read this one model.
+ * the database only: no PSA call is made to draw it. The settings page, the diagnostics page and the
+ * Markdown export all read this one model. It describes Autotask (the fields at the top level, as
+ * before ConnectWise existed), which PSA is active, and ConnectWise (`connectWise`,
+ * ./overview-connectwise.ts).
  */
+
+export type { MappingCounts, TicketCounts } from './overview-counts.ts';
 
 export const STATUS_LABELS: Record<IntegrationStatus, string> = {
   active: 'Active',
@@ -62,22 +75,6 @@ export interface Monitoring {
   readonly recentCallFailures: readonly ApiCallLog[];
 }
 
-export interface MappingCounts {
-  readonly customers: number;
-  readonly mapped: number;
-  readonly ok: number;
-  readonly renamed: number;
-  readonly invalid: number;
-  readonly unmapped: number;
-}
-
-export interface TicketCounts {
-  readonly created: number;
-  readonly pending: number;
-  readonly failed: number;
-  readonly resolved: number;
-}
-
 export interface IntegrationOverview {
   readonly settings: IntegrationSettings;
   readonly picklists: CachedPicklists | null;
@@ -93,9 +90,16 @@ export interface IntegrationOverview {
   readonly tickets: TicketCounts;
   readonly periodicSync: string;
   readonly checklist: Checklist;
+  /** The PSA whose settings are enabled (src/psa/switch.ts); null when neither is. */
+  readonly activePsa: PsaType | null;
+  /** "Autotask", "ConnectWise" or "None (both switched off)". */
+  readonly activePsaLabel: string;
+  readonly connectWise: ConnectWiseOverview;
+  /** The ConnectWise section in words, for the page and the export alike. */
+  readonly connectWiseFacts: ConnectWiseFacts;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const NO_ACTIVE_PSA = 'None (both switched off)';
 
 export function periodicSyncText(minutes: number | null): string {
   const also = 'on demand, and when the Customers page is opened (at most hourly)';
@@ -104,13 +108,15 @@ export function periodicSyncText(minutes: number | null): string {
   return `Every ${every}; also ${also}.`;
 }
 
-export async function loadMonitoring(db: Db, now: Date = new Date()): Promise<Monitoring> {
+/** `psa`: only the calls to that PSA; every call when absent. */
+export async function loadMonitoring(db: Db, now: Date = new Date(), psa?: PsaType): Promise<Monitoring> {
   const since = new Date(now.getTime() - DAY_MS);
+  const calls = psa ? { psaType: psa } : {};
   const [lastOk, lastFailed, failedLast24h, lastSync, failedSyncsLast24h, recentSyncFailures, recentCallFailures] =
     await Promise.all([
-      db.apiCallLog.findFirst({ where: { ok: true }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
-      db.apiCallLog.findFirst({ where: { ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
-      db.apiCallLog.count({ where: { ok: false, at: { gte: since } } }),
+      db.apiCallLog.findFirst({ where: { ...calls, ok: true }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
+      db.apiCallLog.findFirst({ where: { ...calls, ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
+      db.apiCallLog.count({ where: { ...calls, ok: false, at: { gte: since } } }),
       db.syncLog.findFirst({ where: { finishedAt: { not: null } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
       db.syncLog.count({ where: { ok: false, finishedAt: { not: null }, startedAt: { gte: since } } }),
       db.syncLog.findMany({
@@ -118,44 +124,17 @@ export async function loadMonitoring(db: Db, now: Date = new Date()): Promise<Mo
         orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
         take: 5,
       }),
-      db.apiCallLog.findMany({ where: { ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: 5 }),
+      db.apiCallLog.findMany({ where: { ...calls, ok: false }, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: 5 }),
     ]);
   return { lastOk, lastFailed, failedLast24h, lastSync, failedSyncsLast24h, recentSyncFailures, recentCallFailures };
 }
 
-async function countMappings(db: Db): Promise<MappingCounts> {
-  const [customers, groups] = await Promise.all([
-    db.customer.count({ where: { active: true } }),
-    db.companyMapping.groupBy({
-      by: ['status'],
-      where: { companyId: { not: null }, customer: { active: true } },
-      _count: { _all: true },
-    }),
-  ]);
-  const by = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
-  const mapped = groups.reduce((n, g) => n + g._count._all, 0);
-  return {
-    customers,
-    mapped,
-    ok: by('ok'),
-    renamed: by('renamed'),
-    invalid: by('invalid'),
-    unmapped: Math.max(0, customers - mapped),
-  };
-}
-
-async function countTickets(db: Db): Promise<TicketCounts> {
-  const [groups, resolved] = await Promise.all([
-    db.ticket.groupBy({ by: ['state'], _count: { _all: true } }),
-    db.ticket.count({ where: { resolvedAt: { not: null } } }),
-  ]);
-  const by = (s: string) => groups.find((g) => g.state === s)?._count._all ?? 0;
-  return { created: by('created'), pending: by('pending'), failed: by('failed'), resolved };
-}
-
 const when = (d: Date | null | undefined, fmt: (d: Date) => string) => (d ? fmt(d) : 'never');
 
-type OverviewBase = Omit<IntegrationOverview, 'checklist'>;
+type OverviewBase = Omit<
+  IntegrationOverview,
+  'checklist' | 'activePsa' | 'activePsaLabel' | 'connectWise' | 'connectWiseFacts'
+>;
 
 /** The PSA integration checklist (setup, ongoing operations, documentation) with each item's current state. */
 export function buildChecklist(o: OverviewBase, fmt: (d: Date) => string): Checklist {
@@ -273,10 +252,12 @@ export async function loadOverview(
   fmt: (d: Date) => string,
   now: Date = new Date(),
 ): Promise<IntegrationOverview> {
-  const [monitoring, mappings, tickets] = await Promise.all([
-    loadMonitoring(db, now),
-    countMappings(db),
-    countTickets(db),
+  const [monitoring, mappings, tickets, activePsa, connectWise] = await Promise.all([
+    loadMonitoring(db, now, 'autotask'),
+    countMappings(db, 'autotask'),
+    countTickets(db, 'autotask'),
+    activePsaType(db),
+    loadConnectWiseOverview(db, now),
   ]);
   const picklists = cachedPicklists(settings);
   const status = integrationStatus(settings);
@@ -294,5 +275,12 @@ export async function loadOverview(
     tickets,
     periodicSync: periodicSyncText(settings.syncIntervalMinutes),
   };
-  return { ...base, checklist: buildChecklist(base, fmt) };
+  return {
+    ...base,
+    checklist: buildChecklist(base, fmt),
+    activePsa,
+    activePsaLabel: activePsa ? PSA_NAMES[activePsa] : NO_ACTIVE_PSA,
+    connectWise,
+    connectWiseFacts: connectWiseFacts(connectWise, activePsa ? PSA_NAMES[activePsa] : null, fmt),
+  };
 }

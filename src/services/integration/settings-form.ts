@@ -16,6 +16,7 @@ import {
   type PicklistField,
 } from './picklists.ts';
 import { encryptSecret } from '../../shared/secret-box.ts';
+import { switchPsaIn } from '../../psa/switch.ts';
 
 /**
  * Saving Settings → Autotask. The API secret is write-only: a blank field keeps the stored one, a
@@ -256,6 +257,8 @@ export async function saveAutotaskSettings(
   };
 
   const settings = await db.$transaction(async (tx) => {
+    // One PSA at a time: switching Autotask on switches ConnectWise off and swaps the mappings.
+    if (next.enabled) await switchPsaIn(tx, 'autotask', actor);
     const saved = await tx.integrationSettings.update({ where: { id: SETTINGS_ID }, data });
     await auditSave(tx, actor, { changes, secretChanged, enabledFrom: current.enabled, enabledTo: next.enabled });
     return saved;

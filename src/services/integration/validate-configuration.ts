@@ -193,10 +193,13 @@ function issuePairItem(s: IntegrationSettings, lists: CachedPicklists | null): C
   return ok(label, `“${issueValue.label}” / “${subValue.label}”.`);
 }
 
-/** A ticket id to count time entries on: the newest one created here, else any id (a count of 0 proves the right as well). */
+/**
+ * An Autotask ticket id to count time entries on: the newest one created here, else any id (a
+ * count of 0 proves the right as well). Another PSA's ticket id means nothing to Autotask.
+ */
 async function someTicketId(db: Db): Promise<number> {
   const row = await db.ticket.findFirst({
-    where: { ticketId: { not: null } },
+    where: { psaType: 'autotask', ticketId: { not: null } },
     orderBy: { id: 'desc' },
     select: { ticketId: true },
   });

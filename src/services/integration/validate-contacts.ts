@@ -29,7 +29,8 @@ interface MappingWithContact {
 
 export async function defaultContactsItem(db: Db, client: AutotaskClient | null): Promise<ContactsCheck> {
   const mappings = await db.companyMapping.findMany({
-    where: { contactId: { not: null }, companyId: { not: null } },
+    // Default contacts are Autotask's alone (src/services/mapping/default-contact.ts).
+    where: { psaType: 'autotask', contactId: { not: null }, companyId: { not: null } },
     select: { companyId: true, contactId: true, contactName: true, customer: { select: { name: true } } },
     orderBy: { customerId: 'asc' },
   });

@@ -1,10 +1,10 @@
-import type { AutotaskClient } from '../../autotask/client.ts';
-import type { Db, IntegrationSettings } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
-import type { AutotaskAccess } from '../integration/autotask-access.ts';
-import { checkBackgroundBudget } from '../integration/request-budget.ts';
-import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
+import type { PsaAccess } from '../../psa/access.ts';
+import type { AutotaskProfile } from '../../psa/autotask/profile.ts';
+import type { PsaClient, PsaProfile } from '../../psa/port.ts';
 import { claimSyncRun, type SyncLogHandle } from '../integration/sync-log.ts';
+import { autotaskBudgetPaused } from '../tickets/request-budget-gate.ts';
 import {
   COMPANY_SYNC_KIND,
   refreshMappings,
@@ -16,12 +16,13 @@ import {
 /**
  * The company syncs nobody clicked for: after the Customers page is sent, and the optional periodic
  * sync. Both refresh only mappings that are due, never run twice at once across app instances, and
- * back off after a failure so an Autotask outage is not asked again on every page view.
+ * back off after a failure so a PSA outage is not asked again on every page view. They read the
+ * active PSA's companies, whichever it is.
  */
 
 /** A sync that started less than this long ago and has not finished is taken to be running. */
 export const RUNNING_WINDOW_MS = 60_000;
-/** After a failed sync, background runs wait this long before asking Autotask again. */
+/** After a failed sync, background runs wait this long before asking the PSA again. */
 export const FAILURE_BACKOFF_MS = 5 * 60_000;
 /** Mappings last synced longer ago than this are refreshed after the Customers page is sent. */
 export const STALE_AFTER_MS = 60 * 60_000;
@@ -47,12 +48,12 @@ export async function claimBackgroundSync(db: Db, trigger: string): Promise<Sync
 
 /**
  * Refreshes mappings last synced before `syncedBefore`, unless none are due, another sync is
- * running, or the tenant has used 80 % of its hourly request budget (request-budget.ts; the budget
- * is asked only once work is due and claimed, so an idle app costs Autotask nothing). Returns null
- * when it did not run.
+ * running, or (Autotask) the tenant has used 80 % of its hourly request budget (request-budget.ts;
+ * the budget is asked only once work is due and claimed, so an idle app costs Autotask nothing).
+ * Returns null when it did not run.
  */
 export async function refreshStaleMappings(
-  deps: CompanySyncDeps,
+  deps: CompanySyncDeps & { readonly profile: PsaProfile },
   options: { trigger: string; syncedBefore: Date; limit?: number },
 ): Promise<SyncSummary | null> {
   const due = await deps.db.companyMapping.count({
@@ -62,8 +63,7 @@ export async function refreshStaleMappings(
   const log = await claimBackgroundSync(deps.db, options.trigger);
   if (!log) return null;
   try {
-    const budget = await checkBackgroundBudget(deps);
-    if (budget.paused) {
+    if (await autotaskBudgetPaused(deps.db, deps.profile, new Date())) {
       // Not a sync that ran: the claim goes, and Diagnostics shows the pause from the reading.
       await deps.db.syncLog.delete({ where: { id: log.id } });
       return null;
@@ -86,30 +86,36 @@ export async function refreshStaleMappings(
 
 export interface BackgroundSyncDeps {
   readonly db: Db;
-  readonly access: AutotaskAccess;
+  readonly psa: PsaAccess;
   readonly logger: Logger;
 }
 
-/** A client for background reads, or null when the integration is off or has no credentials. */
-async function backgroundClient(
-  deps: BackgroundSyncDeps,
-): Promise<{ client: AutotaskClient; settings: IntegrationSettings } | null> {
-  const settings = await getIntegrationSettings(deps.db);
-  if (!settings.enabled || !hasCredentials(settings)) return null;
-  return { client: deps.access.client(settings), settings };
+/** The active PSA and its client for background reads, or null when it is off or has no credentials. */
+async function backgroundClient(deps: BackgroundSyncDeps): Promise<{ profile: PsaProfile; client: PsaClient } | null> {
+  const profile = await deps.psa.active(deps.db);
+  if (!profile.enabled || !profile.hasCredentials) return null;
+  return { profile, client: profile.client() };
 }
 
 /**
+ * The periodic sync's interval in minutes (0: off). It is a setting of Autotask's page
+ * (IntegrationSettings.syncIntervalMinutes); ConnectWise's settings have none, so with ConnectWise
+ * active names are refreshed after Customers page views and on request only.
+ */
+const periodicMinutes = (profile: PsaProfile): number =>
+  profile.psa === 'autotask' ? ((profile as AutotaskProfile).row.syncIntervalMinutes ?? 0) : 0;
+
+/**
  * Run after the Customers page has been sent: refreshes mappings last synced over an hour ago, so
- * names stay current without anyone asking and the page itself never waits for Autotask. Never
- * throws; failures are logged (and a failed Autotask call is in the sync log).
+ * names stay current without anyone asking and the page itself never waits for the PSA. Never
+ * throws; failures are logged (and a failed call to the PSA is in the sync log).
  */
 export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
   try {
     const ready = await backgroundClient(deps);
     if (!ready) return null;
     const summary = await refreshStaleMappings(
-      { db: deps.db, client: ready.client },
+      { db: deps.db, ...ready },
       { trigger: 'page-view', syncedBefore: new Date(Date.now() - STALE_AFTER_MS), limit: PAGE_VIEW_LIMIT },
     );
     if (summary?.errors)
@@ -124,15 +130,15 @@ export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<Sy
 /**
  * The optional periodic sync (Settings: sync interval, off by default), as the background job runs
  * it every minute (src/jobs/background-jobs.ts): refreshes the mappings last synced longer ago
- * than the interval. Reads only. An Autotask failure is a failed sync in the sync log; anything
+ * than the interval. Reads only. A failure of the PSA is a failed sync in the sync log; anything
  * else (the database) is thrown, so the job queue retries it and Diagnostics shows it.
  */
 export async function runPeriodicCompanySync(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
   const ready = await backgroundClient(deps);
-  const minutes = ready?.settings.syncIntervalMinutes ?? 0;
+  const minutes = ready ? periodicMinutes(ready.profile) : 0;
   if (!ready || minutes <= 0) return null;
   const summary = await refreshStaleMappings(
-    { db: deps.db, client: ready.client },
+    { db: deps.db, ...ready },
     { trigger: 'periodic', syncedBefore: new Date(Date.now() - minutes * 60_000) },
   );
   if (summary?.errors)

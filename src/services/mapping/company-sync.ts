@@ -1,5 +1,6 @@
-import { AutotaskError, AutotaskNotFoundError, type AutotaskClient, type Company } from '../../autotask/client.ts';
 import type { CompanyMapping, Db, MappingStatus, Prisma } from '../../db/database.ts';
+import { PsaError, toPsaError } from '../../psa/errors.ts';
+import { isPsaType, PSA_NAMES, type PsaClient, type PsaCompany, type PsaType } from '../../psa/port.ts';
 import {
   COMPANY_SYNC_KIND,
   finishSyncLog,
@@ -10,67 +11,76 @@ import {
 /**
  * Keeps mapped companies current: reads each mapped company by ID and applies the status rules
  * (a rename is shown but never breaks a mapping; a deleted, inactive or invisible company blocks
- * tickets). Reads only; nothing is ever written to Autotask.
+ * tickets). Reads only; nothing is ever written to the PSA. Works for whichever PSA is active: the
+ * reads go through the PSA port, and only the active PSA's mappings live in CompanyMapping
+ * (src/psa/switch.ts moves the others aside), so every mapping read here is one of its companies.
  *
  * One code path for every trigger: refresh one customer, refresh all, the background runs of
  * background-sync.ts (after the Customers page is sent, periodic), the sync after a ticket is
- * created and the check after Autotask refused a ticket's company (src/services/tickets/create/).
+ * created and the check after the PSA refused a ticket's company (src/services/tickets/create/).
  *
- * A status changes only on a successful Autotask answer. An outage, timeout, rate limit or
+ * A status changes only on a successful answer of the PSA. An outage, timeout, rate limit or
  * permission failure leaves every status as it was and is recorded as a failed sync, because
- * "Autotask did not answer" says nothing about the company.
+ * "the PSA did not answer" says nothing about the company.
  */
 
 export { COMPANY_SYNC_KIND };
-/** Autotask's cap on values in one `in` filter: one request per this many mappings. */
+/** Autotask's cap on values in one `in` filter: one `getCompanies` per this many mappings. */
 export const SYNC_BATCH_SIZE = 500;
 
 export interface CompanySyncDeps {
   readonly db: Db;
-  readonly client: AutotaskClient;
+  /** The active PSA's client (`PsaProfile.client()`): the sync only reads companies. */
+  readonly client: Pick<PsaClient, 'getCompany' | 'getCompanies'>;
 }
 
-/** What Autotask's answer means for one mapping. */
+/** What the PSA's answer means for one mapping. */
 export interface MappingVerdict {
   readonly status: MappingStatus;
   readonly companyName: string | null;
   readonly statusReason: string | null;
-  /** The company's name in Autotask differs from the cached one. */
+  /** The company's name in the PSA differs from the cached one. */
   readonly nameChanged: boolean;
 }
 
-export const notFoundReason = (companyId: number): string =>
-  `Autotask returned no company with ID ${companyId} (deleted, or not visible to the API user).`;
-export const inactiveReason = (companyId: number): string => `Company ${companyId} is inactive in Autotask.`;
-const renamedReason = (from: string, to: string): string => `Renamed in Autotask from “${from}” to “${to}”.`;
+const apiUser = (psa: PsaType): string => (psa === 'connectwise' ? 'API member' : 'API user');
+export const notFoundReason = (psa: PsaType, companyId: number): string =>
+  `${PSA_NAMES[psa]} returned no company with ID ${companyId} (deleted, or not visible to the ${apiUser(psa)}).`;
+export const inactiveReason = (psa: PsaType, companyId: number): string =>
+  `Company ${companyId} is inactive in ${PSA_NAMES[psa]}.`;
+const renamedReason = (psa: PsaType, from: string, to: string): string =>
+  `Renamed in ${PSA_NAMES[psa]} from “${from}” to “${to}”.`;
 
 /**
- * The status rules, given a successful answer: `company` is what Autotask returned for the
- * mapping's ID, or undefined when it returned nothing. Pure.
+ * The status rules, given a successful answer: `company` is what the mapping's PSA returned for
+ * its ID, or undefined when it returned nothing. ConnectWise has no active flag: a deleted company,
+ * or one in a status flagged inactive, is inactive (`PsaCompany.isActive`). Pure.
  */
 export function judgeMapping(
-  mapping: Pick<CompanyMapping, 'companyId' | 'companyName'>,
-  company: Company | undefined,
+  mapping: Pick<CompanyMapping, 'companyId' | 'companyName' | 'psaType'>,
+  company: PsaCompany | undefined,
 ): MappingVerdict {
   const id = mapping.companyId!;
+  // Rows written before ConnectWise are Autotask's.
+  const psa = isPsaType(mapping.psaType) ? mapping.psaType : 'autotask';
   if (!company) {
     return {
       status: 'invalid',
       companyName: mapping.companyName,
-      statusReason: notFoundReason(id),
+      statusReason: notFoundReason(psa, id),
       nameChanged: false,
     };
   }
   const nameChanged = mapping.companyName !== null && mapping.companyName !== company.name;
   if (!company.isActive) {
-    // The cached name still follows Autotask: it is what an admin searches for to fix this.
-    return { status: 'invalid', companyName: company.name, statusReason: inactiveReason(id), nameChanged };
+    // The cached name still follows the PSA: it is what an admin searches for to fix this.
+    return { status: 'invalid', companyName: company.name, statusReason: inactiveReason(psa, id), nameChanged };
   }
   if (nameChanged) {
     return {
       status: 'renamed',
       companyName: company.name,
-      statusReason: renamedReason(mapping.companyName!, company.name),
+      statusReason: renamedReason(psa, mapping.companyName!, company.name),
       nameChanged,
     };
   }
@@ -78,22 +88,25 @@ export function judgeMapping(
   return { status: 'ok', companyName: company.name, statusReason: null, nameChanged: false };
 }
 
-/** Autotask's own words when it gave any, else the client's sentence: what the sync log keeps. */
+/** The PSA's own words when it gave any, else the client's sentence: what the sync log keeps. */
 export function syncErrorText(e: unknown): string {
-  if (e instanceof AutotaskError) return e.detail ? `${e.message} Autotask said: ${e.detail}` : e.message;
+  const psaError = toPsaError(e);
+  if (psaError instanceof PsaError) {
+    return psaError.detail ? `${psaError.message} ${psaError.psaName} said: ${psaError.detail}` : psaError.message;
+  }
   return e instanceof Error ? e.message : String(e);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sync log
 
-/** A sync-log row of the company sync, opened before Autotask is asked. */
+/** A sync-log row of the company sync, opened before the PSA is asked. */
 export const startCompanySyncLog = (db: Db, trigger: string) => startSyncLogOfKind(db, COMPANY_SYNC_KIND, trigger);
 
 // ---------------------------------------------------------------------------------------------
 // Writing verdicts
 
-type Checked = Pick<CompanyMapping, 'id' | 'companyId' | 'companyName' | 'status' | 'statusReason'>;
+type Checked = Pick<CompanyMapping, 'id' | 'psaType' | 'companyId' | 'companyName' | 'status' | 'statusReason'>;
 
 const sameAsStored = (m: Checked, v: MappingVerdict) =>
   m.status === v.status && m.companyName === v.companyName && m.statusReason === v.statusReason;
@@ -138,7 +151,14 @@ async function storeFailure(db: Db, mappings: readonly Checked[], text: string):
   }
 }
 
-const checkedSelect = { id: true, companyId: true, companyName: true, status: true, statusReason: true } as const;
+const checkedSelect = {
+  id: true,
+  psaType: true,
+  companyId: true,
+  companyName: true,
+  status: true,
+  statusReason: true,
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 // One customer
@@ -149,7 +169,7 @@ const checkedSelect = { id: true, companyId: true, companyName: true, status: tr
  * or refused for its company, and by "Refresh" on the Customers page.
  *
  * When the read fails (outage, timeout, rate limit, permission) no status changes, a failed sync
- * is logged with Autotask's message, and the Autotask error is re-thrown for the caller to explain.
+ * is logged with the PSA's message, and the error is re-thrown for the caller to explain.
  */
 export async function refreshCustomerMapping(
   deps: CompanySyncDeps,
@@ -161,12 +181,13 @@ export async function refreshCustomerMapping(
   if (!mapping || mapping.companyId === null) return null;
 
   const log = await startCompanySyncLog(db, trigger);
-  let company: Company | undefined;
+  let company: PsaCompany | undefined;
   try {
     company = await client.getCompany(mapping.companyId);
   } catch (e) {
     // "No such company" is a successful answer about the company, not a failed call.
-    if (!(e instanceof AutotaskNotFoundError)) {
+    const psaError = toPsaError(e);
+    if (!(psaError instanceof PsaError && psaError.kind === 'not_found')) {
       const text = syncErrorText(e);
       await storeFailure(db, [mapping], text);
       await finishSyncLog(db, log, { checked: 0, renamed: 0, invalid: 0, errors: 1, message: text });
@@ -210,16 +231,17 @@ export interface SyncSummary {
   readonly errors: number;
   readonly requests: number;
   readonly durationMs: number;
-  /** The first failure's text (Autotask's words), when any batch failed. */
+  /** The first failure's text (the PSA's words), when any batch failed. */
   readonly message: string | null;
   /** The first failure itself, for an explanation in the page. */
   readonly failure: unknown;
 }
 
 /**
- * Refreshes many mappings with batched reads: one `in` query per 500 company IDs, run side by side
- * (the client keeps it to 3 at a time per endpoint). A failed batch leaves its mappings untouched
- * and is counted in `errors`; the other batches still apply.
+ * Refreshes many mappings with batched reads: one `getCompanies` per 500 company IDs, run side by
+ * side (Autotask's client sends each as one `in` query, at most 3 at a time per endpoint). A
+ * failed batch leaves its mappings untouched and is counted in `errors`; the other batches still
+ * apply.
  */
 export async function refreshMappings(deps: CompanySyncDeps, selection: RefreshSelection): Promise<SyncSummary> {
   const { db, client } = deps;

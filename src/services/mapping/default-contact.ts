@@ -1,18 +1,40 @@
 import { z } from 'zod';
-import { AutotaskNotFoundError, type Contact } from '../../autotask/client.ts';
+import type { AutotaskClient, Contact } from '../../autotask/client.ts';
 import type { CompanyMapping, Db } from '../../db/database.ts';
-import { rethrowAutotask } from '../../errors/autotask-messages.ts';
 import { RuleError, ValidationError } from '../../errors/catalogue.ts';
+import { noSuchRecord, rethrowPsa } from '../../errors/psa-messages.ts';
+import type { AutotaskProfile } from '../../psa/autotask/profile.ts';
+import { PsaError, translated } from '../../psa/errors.ts';
+import type { PsaProfile } from '../../psa/port.ts';
 import { typedIdSchema } from '../../shared/ids.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
-import { getCustomerWithMapping, type CustomerWithMapping, type MappingDeps } from './map-customer.ts';
+import { getCustomerWithMapping, type CustomerWithMapping } from './map-customer.ts';
 
 /**
  * A customer's optional default contact: an active Autotask contact of the mapped company, sent as
  * the ticket's `contactID` where the tenant requires one. Chosen from Autotask's list (one request
  * per "Load contacts"), checked with Autotask again before it is saved, and cleared whenever the
  * customer is mapped to another company (a contact belongs to one company).
+ *
+ * Autotask only: the PSA port has no contacts, so these read through Autotask's own client, and
+ * with another PSA active they are refused (the mapping page does not offer them then).
  */
+
+export interface ContactDeps {
+  readonly db: Db;
+  /** The active PSA's profile. */
+  readonly profile: PsaProfile;
+}
+
+/** Whether the active PSA has default contacts. */
+export const hasDefaultContacts = (profile: PsaProfile): profile is AutotaskProfile => profile.psa === 'autotask';
+
+function autotaskClientOf(profile: PsaProfile): AutotaskClient {
+  if (!hasDefaultContacts(profile)) {
+    throw new RuleError(`Default contacts are an Autotask feature; ${profile.name} is the active PSA.`);
+  }
+  return profile.autotaskClient();
+}
 
 export const contactForm = z.object({
   contactId: typedIdSchema({ missing: 'Choose a contact from the list', invalid: 'Choose a contact from the list' }),
@@ -34,26 +56,25 @@ function mappedCustomer(customer: CustomerWithMapping): Mapped {
 }
 
 /** The mapped company's active contacts, by name (one Autotask request). */
-export async function contactsForMapping(deps: MappingDeps, customerId: number): Promise<Contact[]> {
+export async function contactsForMapping(deps: ContactDeps, customerId: number): Promise<Contact[]> {
+  const client = autotaskClientOf(deps.profile);
   const customer = mappedCustomer(await getCustomerWithMapping(deps.db, customerId));
-  const contacts = await deps.client
+  const contacts = await client
     .listActiveContacts(customer.mapping.companyId)
-    .catch(rethrowAutotask('Could not load the contacts from Autotask.'));
+    .catch(rethrowPsa('Could not load the contacts from Autotask.'));
   return [...contacts].sort((a, b) => contactName(a).localeCompare(contactName(b)) || a.id - b.id);
 }
 
 /** The contact must exist, be active and belong to the mapped company; Autotask refuses any other. */
-async function verifyContact(deps: MappingDeps, companyId: number, contactId: number): Promise<Contact> {
+async function verifyContact(client: AutotaskClient, companyId: number, contactId: number): Promise<Contact> {
   let contact: Contact;
   try {
-    contact = await deps.client.getContact(contactId);
+    contact = await translated(() => client.getContact(contactId));
   } catch (e) {
-    if (e instanceof AutotaskNotFoundError) {
-      throw new ValidationError({
-        contactId: `Autotask has no contact with ID ${contactId}, or the API user cannot see it.`,
-      });
+    if (e instanceof PsaError && e.kind === 'not_found') {
+      throw new ValidationError({ contactId: noSuchRecord('autotask', `contact with ID ${contactId}`) });
     }
-    return rethrowAutotask('Could not check the contact in Autotask.')(e);
+    return rethrowPsa('Could not check the contact in Autotask.')(e);
   }
   if (contact.companyId !== companyId) {
     throw new ValidationError({ contactId: `${contactName(contact)} is a contact of another Autotask company.` });
@@ -67,13 +88,14 @@ async function verifyContact(deps: MappingDeps, companyId: number, contactId: nu
 }
 
 export async function setDefaultContact(
-  deps: MappingDeps,
+  deps: ContactDeps,
   actor: Actor,
   customerId: number,
   contactId: number,
 ): Promise<{ customer: CustomerWithMapping; contact: Contact }> {
+  const client = autotaskClientOf(deps.profile);
   const customer = mappedCustomer(await getCustomerWithMapping(deps.db, customerId));
-  const contact = await verifyContact(deps, customer.mapping.companyId, contactId);
+  const contact = await verifyContact(client, customer.mapping.companyId, contactId);
   const name = contactName(contact);
   // Only while the mapping still points at the company the contact was checked against.
   const { count } = await deps.db.companyMapping.updateMany({

@@ -1,35 +1,51 @@
 import { z } from 'zod';
-import { AutotaskNotFoundError, type AutotaskClient, type Company } from '../../autotask/client.ts';
 import { Prisma, type CompanyMapping, type Customer, type Db } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/catalogue.ts';
+import { noSuchRecord, rethrowPsa } from '../../errors/psa-messages.ts';
+import { PsaError } from '../../psa/errors.ts';
+import {
+  isPsaType,
+  PSA_NAMES,
+  type PsaClient,
+  type PsaCompany,
+  type PsaProfile,
+  type PsaType,
+} from '../../psa/port.ts';
 import { typedIdSchema } from '../../shared/ids.ts';
 import { checkbox } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { CUSTOMER_MISSING } from '../customers/customers.ts';
-import { refreshMappings, type SyncSummary } from './company-sync.ts';
-import { rethrowAutotask } from '../../errors/autotask-messages.ts';
+import { refreshMappings, type CompanySyncDeps, type SyncSummary } from './company-sync.ts';
+import { searchCompanies, type CompanyDetails } from './company-search.ts';
 
 /**
- * Customer ↔ Autotask company mapping: explicit (an admin picks the company; nothing is mapped by
- * name alone), 1-to-1, by company ID, because only the ID is stable in Autotask. The cached company
- * name is for display only; Customer.name is never touched by anything in here.
+ * Customer ↔ PSA company mapping: explicit (an admin picks the company; nothing is mapped by name
+ * alone), 1-to-1, by company ID, because only the ID is stable in the PSA. The cached company name
+ * is for display only; Customer.name is never touched by anything in here. Mappings are made with
+ * the active PSA and saved with its type; only its mappings live in CompanyMapping
+ * (src/psa/switch.ts keeps the others aside).
  */
 
 export interface MappingDeps {
   readonly db: Db;
-  readonly client: AutotaskClient;
+  /** The active PSA's profile. */
+  readonly profile: PsaProfile;
+  /** `profile.client()`, built once for the request. */
+  readonly client: PsaClient;
 }
 
 /** How the admin chose the company (kept in the audit event). */
 export type MappingSource = 'search' | 'id' | 'suggestion' | 'suggestion-bulk' | 'demo';
 
-export const companyIdForm = z.object({
-  companyId: typedIdSchema({
-    missing: 'Enter the Autotask company ID',
-    invalid: 'The company ID is a number, as shown in Autotask',
-  }),
-  source: z.enum(['search', 'id']).catch('id'),
-});
+/** The "Map by company ID" form, its messages naming the PSA the ID is from. */
+export const companyIdForm = (psaName: string) =>
+  z.object({
+    companyId: typedIdSchema({
+      missing: `Enter the ${psaName} company ID`,
+      invalid: `The company ID is a number, as shown in ${psaName}`,
+    }),
+    source: z.enum(['search', 'id']).catch('id'),
+  });
 
 export const companySearchForm = z.object({
   q: z
@@ -40,22 +56,6 @@ export const companySearchForm = z.object({
   includeInactive: z.unknown().optional().transform(checkbox),
 });
 
-/**
- * Autotask's system company types (the `companyType` picklist is the same in every tenant for
- * these values); other values are tenant additions and shown by number.
- */
-const companyTypes: Record<number, string> = {
-  1: 'Customer',
-  2: 'Lead',
-  3: 'Prospect',
-  4: 'Dead',
-  6: 'Cancellation',
-  7: 'Vendor',
-  8: 'Partner',
-};
-export const companyTypeLabel = (type: number | null): string =>
-  type === null ? '—' : (companyTypes[type] ?? `Type ${type}`);
-
 export type CustomerWithMapping = Customer & { mapping: CompanyMapping | null };
 
 export async function getCustomerWithMapping(db: Db, customerId: number): Promise<CustomerWithMapping> {
@@ -64,33 +64,38 @@ export async function getCustomerWithMapping(db: Db, customerId: number): Promis
   return customer;
 }
 
+/** The PSA a stored mapping belongs to (rows written before ConnectWise are Autotask's). */
+export const psaOfMapping = (mapping: Pick<CompanyMapping, 'psaType'>): PsaType =>
+  isPsaType(mapping.psaType) ? mapping.psaType : 'autotask';
+
 export interface SearchHit {
-  readonly company: Company;
-  readonly typeLabel: string;
+  readonly company: PsaCompany;
+  /** Type and city, when the PSA's search gives them (Autotask). */
+  readonly details: CompanyDetails | null;
   /** The customer this company is already mapped to, if any. */
   readonly mappedTo: { readonly id: number; readonly name: string } | null;
 }
 
 export const SEARCH_LIMIT = 50;
 
-/** Companies whose name contains `q` (one Autotask request), each with the customer it is mapped to. */
+/** Companies whose name contains `q` (one request to the PSA), each with the customer it is mapped to. */
 export async function searchCompaniesForMapping(
-  deps: MappingDeps,
+  deps: Pick<MappingDeps, 'db' | 'profile'>,
   input: { q: string; includeInactive: boolean },
 ): Promise<SearchHit[]> {
-  const companies = await deps.client
-    .searchCompanies(input.q, { includeInactive: input.includeInactive, limit: SEARCH_LIMIT })
-    .catch(rethrowAutotask('Could not search companies in Autotask.'));
-  const mapped = await deps.db.companyMapping.findMany({
-    where: { companyId: { in: companies.map((c) => c.id) } },
+  const { db, profile } = deps;
+  const found = await searchCompanies(
+    profile,
+    input.q,
+    { includeInactive: input.includeInactive, limit: SEARCH_LIMIT },
+    `Could not search companies in ${profile.name}.`,
+  );
+  const mapped = await db.companyMapping.findMany({
+    where: { psaType: profile.psa, companyId: { in: found.map((f) => f.company.id) } },
     select: { companyId: true, customer: { select: { id: true, name: true } } },
   });
   const byCompany = new Map(mapped.map((m) => [m.companyId, m.customer]));
-  return companies.map((company) => ({
-    company,
-    typeLabel: companyTypeLabel(company.companyType),
-    mappedTo: byCompany.get(company.id) ?? null,
-  }));
+  return found.map((f) => ({ ...f, mappedTo: byCompany.get(f.company.id) ?? null }));
 }
 
 function alreadyMapped(companyId: number, companyName: string | null, holder: { name: string }): ConflictError {
@@ -101,9 +106,9 @@ function alreadyMapped(companyId: number, companyName: string | null, holder: { 
   );
 }
 
-async function holderOf(db: Db, companyId: number, exceptCustomerId: number) {
+async function holderOf(db: Db, psa: PsaType, companyId: number, exceptCustomerId: number) {
   const row = await db.companyMapping.findFirst({
-    where: { companyId, customerId: { not: exceptCustomerId } },
+    where: { psaType: psa, companyId, customerId: { not: exceptCustomerId } },
     select: { companyName: true, customer: { select: { name: true } } },
   });
   return row ? { companyName: row.companyName, name: row.customer.name } : null;
@@ -113,45 +118,48 @@ const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
 /**
- * Reads a company for mapping: it must exist, be visible and be active. A company Autotask does not
+ * Reads a company for mapping: it must exist, be visible and be active. A company the PSA does not
  * return, or an inactive one, could never receive a ticket, so it is refused with the reason.
  */
-export async function verifyCompany(client: AutotaskClient, companyId: number): Promise<Company> {
-  let company: Company;
+export async function verifyCompany(client: PsaClient, companyId: number): Promise<PsaCompany> {
+  const name = PSA_NAMES[client.psa];
+  let company: PsaCompany;
   try {
     company = await client.getCompany(companyId);
   } catch (e) {
-    if (e instanceof AutotaskNotFoundError) {
-      throw new ValidationError({
-        companyId: `Autotask has no company with ID ${companyId}, or the API user cannot see it.`,
-      });
+    if (e instanceof PsaError && e.kind === 'not_found') {
+      throw new ValidationError({ companyId: noSuchRecord(client.psa, `company with ID ${companyId}`) });
     }
-    return rethrowAutotask('Could not check the company in Autotask.')(e);
+    return rethrowPsa(`Could not check the company in ${name}.`)(e);
   }
   if (!company.isActive) {
     throw new ValidationError({
-      companyId: `${company.name} (ID ${companyId}) is inactive in Autotask, so tickets cannot be created for it. Reactivate it in Autotask or pick another company.`,
+      companyId: `${company.name} (ID ${companyId}) is inactive in ${name}, so tickets cannot be created for it. Reactivate it in ${name} or pick another company.`,
     });
   }
   return company;
 }
 
 /**
- * Stores a mapping to a company already verified with Autotask. The unique index on
- * CompanyMapping.companyId is the final word when two admins map one company at the same time.
+ * Stores a mapping to a company of `psa` already verified with that PSA. The unique index on
+ * CompanyMapping (psaType, companyId) is the final word when two admins map one company at once.
+ * The demo's Autotask tenant calls this without `psa`.
  */
 export async function saveMapping(
   db: Db,
   actor: Actor,
   customer: CustomerWithMapping,
-  company: Company,
+  company: PsaCompany,
   source: MappingSource,
+  psa: PsaType = 'autotask',
 ): Promise<CompanyMapping> {
   const now = new Date();
-  const previous = customer.mapping?.companyId ?? null;
+  const before = customer.mapping && psaOfMapping(customer.mapping) === psa ? customer.mapping : null;
+  const previous = before?.companyId ?? null;
   const data = {
     // A default contact belongs to one company: another company starts without one.
     ...(previous !== company.id ? { contactId: null, contactName: null } : {}),
+    psaType: psa,
     companyId: company.id,
     companyName: company.name,
     status: 'ok' as const,
@@ -165,32 +173,33 @@ export async function saveMapping(
   try {
     mapping = await db.companyMapping.upsert({
       where: { customerId: customer.id },
-      create: { customerId: customer.id, psaType: 'autotask', ...data },
+      create: { customerId: customer.id, ...data },
       update: data,
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const holder = await holderOf(db, company.id, customer.id);
+    const holder = await holderOf(db, psa, company.id, customer.id);
     if (holder) throw alreadyMapped(company.id, holder.companyName ?? company.name, holder);
     // Two admins created this customer's first mapping at once: the row exists now, so update it.
     mapping = await db.companyMapping.update({ where: { customerId: customer.id }, data });
   }
+  const psaName = PSA_NAMES[psa];
   await audit(db, actor, {
     action: 'mapping.mapped',
     summary:
       previous !== null && previous !== company.id
-        ? `Mapped customer ${customer.name} to Autotask company ${company.name} (ID ${company.id}), replacing company ${previous}`
-        : `Mapped customer ${customer.name} to Autotask company ${company.name} (ID ${company.id})`,
+        ? `Mapped customer ${customer.name} to ${psaName} company ${company.name} (ID ${company.id}), replacing company ${previous}`
+        : `Mapped customer ${customer.name} to ${psaName} company ${company.name} (ID ${company.id})`,
     targetType: 'customer',
     targetId: customer.id,
-    details: { companyId: company.id, companyName: company.name, previousCompanyId: previous, source },
+    details: { psaType: psa, companyId: company.id, companyName: company.name, previousCompanyId: previous, source },
   });
   return mapping;
 }
 
 /**
- * Maps a customer to an Autotask company (picked from a search or typed as an ID). A company mapped
- * to another customer is refused, naming that customer, before Autotask is even asked.
+ * Maps a customer to a company of the active PSA (picked from a search or typed as an ID). A
+ * company mapped to another customer is refused, naming that customer, before the PSA is even asked.
  */
 export async function mapCustomer(
   deps: MappingDeps,
@@ -198,12 +207,13 @@ export async function mapCustomer(
   customerId: number,
   companyId: number,
   source: MappingSource,
-): Promise<{ customer: CustomerWithMapping; company: Company; mapping: CompanyMapping }> {
+): Promise<{ customer: CustomerWithMapping; company: PsaCompany; mapping: CompanyMapping }> {
+  const psa = deps.profile.psa;
   const customer = await getCustomerWithMapping(deps.db, customerId);
-  const holder = await holderOf(deps.db, companyId, customerId);
+  const holder = await holderOf(deps.db, psa, companyId, customerId);
   if (holder) throw alreadyMapped(companyId, holder.companyName, holder);
   const company = await verifyCompany(deps.client, companyId);
-  const mapping = await saveMapping(deps.db, actor, customer, company, source);
+  const mapping = await saveMapping(deps.db, actor, customer, company, source, psa);
   return { customer, company, mapping };
 }
 
@@ -232,7 +242,7 @@ export async function clearMapping(db: Db, actor: Actor, customerId: number): Pr
   });
   await audit(db, actor, {
     action: 'mapping.cleared',
-    summary: `Cleared the Autotask mapping of customer ${customer.name} (was ${before.companyName ?? 'company'} ID ${before.companyId})`,
+    summary: `Cleared the ${PSA_NAMES[psaOfMapping(before)]} mapping of customer ${customer.name} (was ${before.companyName ?? 'company'} ID ${before.companyId})`,
     targetType: 'customer',
     targetId: customerId,
     details: { previousCompanyId: before.companyId, previousCompanyName: before.companyName },
@@ -241,7 +251,10 @@ export async function clearMapping(db: Db, actor: Actor, customerId: number): Pr
 }
 
 /** "Refresh all mappings": every mapped customer, batched; audited with its counts. */
-export async function refreshAllMappings(deps: MappingDeps, actor: Actor): Promise<SyncSummary> {
+export async function refreshAllMappings(
+  deps: CompanySyncDeps & { readonly profile: Pick<PsaProfile, 'name'> },
+  actor: Actor,
+): Promise<SyncSummary> {
   const summary = await refreshMappings(deps, { trigger: 'refresh-all' });
   const counts = {
     checked: summary.checked,
@@ -251,12 +264,13 @@ export async function refreshAllMappings(deps: MappingDeps, actor: Actor): Promi
     requests: summary.requests,
     durationMs: summary.durationMs,
   };
+  const psaName = deps.profile.name;
   await audit(deps.db, actor, {
     action: 'mapping.refreshed_all',
     summary:
       summary.errors > 0
-        ? `Refreshed Autotask mappings: ${summary.checked} checked, ${summary.errors} could not be checked`
-        : `Refreshed Autotask mappings: ${summary.checked} checked, ${summary.renamed} renamed, ${summary.invalid} invalid`,
+        ? `Refreshed ${psaName} mappings: ${summary.checked} checked, ${summary.errors} could not be checked`
+        : `Refreshed ${psaName} mappings: ${summary.checked} checked, ${summary.renamed} renamed, ${summary.invalid} invalid`,
     targetType: 'sync',
     targetId: summary.syncLogId,
     details: { ...counts, ...(summary.message ? { message: summary.message } : {}) },

@@ -1,13 +1,14 @@
 import pLimit from 'p-limit';
-import type { Company } from '../../autotask/client.ts';
 import { ConflictError } from '../../errors/catalogue.ts';
-import { rethrowAutotask } from '../../errors/autotask-messages.ts';
+import { rethrowPsa } from '../../errors/psa-messages.ts';
+import type { PsaCompany } from '../../psa/port.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
-import { companyTypeLabel, getCustomerWithMapping, saveMapping, type MappingDeps } from './map-customer.ts';
+import { searchCompanies, type FoundCompany } from './company-search.ts';
+import { getCustomerWithMapping, saveMapping, type MappingDeps } from './map-customer.ts';
 import { compareNames, normaliseName, searchTermFor, type NameMatch } from './name-matching.ts';
 
 /**
- * Mapping suggestions for unmapped customers: Autotask companies whose names match exactly or
+ * Mapping suggestions for unmapped customers: the active PSA's companies whose names match exactly or
  * closely (name-matching.ts says what counts as which). Suggestions only: nothing is mapped until
  * an admin confirms it (one by one, or all exact ones at once).
  */
@@ -15,9 +16,7 @@ import { compareNames, normaliseName, searchTermFor, type NameMatch } from './na
 // ---------------------------------------------------------------------------------------------
 // Suggestions
 
-export interface Candidate {
-  readonly company: Company;
-  readonly typeLabel: string;
+export interface Candidate extends FoundCompany {
   readonly match: NameMatch;
 }
 
@@ -28,7 +27,7 @@ export interface CustomerSuggestions {
    * The one company that may be confirmed with "all exact ones": the only exact candidate of this
    * customer, and exact for no other customer. Null when there is none or it is ambiguous.
    */
-  readonly bulkExact: Company | null;
+  readonly bulkExact: PsaCompany | null;
 }
 
 export interface SuggestionReport {
@@ -37,12 +36,12 @@ export interface SuggestionReport {
   readonly unmappedTotal: number;
   /** How many of them were looked at on this page (at most SUGGESTIONS_PAGE_SIZE). */
   readonly considered: number;
-  /** Autotask requests made (one search per distinct search term). */
+  /** Requests made to the PSA (one search per distinct search term). */
   readonly requests: number;
 }
 
 /**
- * Unmapped customers looked at per page. Each page view costs up to this many Autotask searches,
+ * Unmapped customers looked at per page. Each page view costs up to this many searches in the PSA,
  * and confirming one suggestion reloads the page, so it is kept small.
  */
 export const SUGGESTIONS_PAGE_SIZE = 25;
@@ -50,13 +49,13 @@ export const SUGGESTIONS_PAGE_SIZE = 25;
 const RESULTS_PER_SEARCH = 100;
 /** Candidates shown per customer. */
 const CANDIDATES_PER_CUSTOMER = 3;
-/** Searches run at once (Autotask allows 3 threads per endpoint). */
+/** Searches run at once (Autotask allows 3 threads per endpoint; ConnectWise is kept to the same). */
 const SEARCH_CONCURRENCY = 3;
 
 const unmappedWhere = { active: true, OR: [{ mapping: { is: null } }, { mapping: { is: { companyId: null } } }] };
 
 /**
- * Finds candidates for one page of unmapped customers (in name order) with one Autotask search per
+ * Finds candidates for one page of unmapped customers (in name order) with one PSA search per
  * distinct search term: at most one request per customer, SUGGESTIONS_PAGE_SIZE per page, 3 at a
  * time. Active companies only, and none already mapped to a customer. Changes nothing.
  */
@@ -73,11 +72,14 @@ export async function suggestMappings(deps: MappingDeps, options: { page?: numbe
     }),
     db.customer.count({ where: unmappedWhere }),
     db.customer.findMany({ select: { name: true } }),
-    db.companyMapping.findMany({ where: { companyId: { not: null } }, select: { companyId: true } }),
+    db.companyMapping.findMany({
+      where: { psaType: deps.profile.psa, companyId: { not: null } },
+      select: { companyId: true },
+    }),
   ]);
 
   const usage = wordUsage(allNames);
-  // Autotask's `contains` ignores case, so "Dental" and "DENTAL" are one search.
+  // Both PSAs' `contains` ignores case, so "Dental" and "DENTAL" are one search.
   const termOf = new Map(unmapped.map((c) => [c.id, searchTermFor(c.name, usage)?.toLocaleLowerCase() ?? null]));
   const terms = [...new Set([...termOf.values()].filter((t): t is string => t !== null))];
   const results = await searchAll(deps, terms);
@@ -102,16 +104,15 @@ function wordUsage(names: ReadonlyArray<{ name: string }>): Map<string, number> 
   return usage;
 }
 
-/** One Autotask search per term, SEARCH_CONCURRENCY at a time. */
-async function searchAll(deps: MappingDeps, terms: readonly string[]): Promise<Map<string, readonly Company[]>> {
+/** One search in the PSA per term, SEARCH_CONCURRENCY at a time. */
+async function searchAll(deps: MappingDeps, terms: readonly string[]): Promise<Map<string, readonly FoundCompany[]>> {
   const limit = pLimit(SEARCH_CONCURRENCY);
-  const results = new Map<string, readonly Company[]>();
+  const results = new Map<string, readonly FoundCompany[]>();
+  const failure = `Could not search companies in ${deps.profile.name} for suggestions.`;
   await Promise.all(
     terms.map((term) =>
       limit(async () => {
-        const found = await deps.client
-          .searchCompanies(term, { limit: RESULTS_PER_SEARCH })
-          .catch(rethrowAutotask('Could not search companies in Autotask for suggestions.'));
+        const found = await searchCompanies(deps.profile, term, { limit: RESULTS_PER_SEARCH }, failure);
         results.set(term, found);
       }),
     ),
@@ -122,14 +123,15 @@ async function searchAll(deps: MappingDeps, terms: readonly string[]): Promise<M
 /** The best matching companies for one customer: active, not mapped to anyone, best match first. */
 function candidatesFor(
   customerName: string,
-  found: readonly Company[],
+  found: readonly FoundCompany[],
   taken: ReadonlySet<number | null>,
 ): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const company of found) {
+  for (const hit of found) {
+    const { company } = hit;
     if (taken.has(company.id) || !company.isActive) continue;
     const match = compareNames(customerName, company.name);
-    if (match) candidates.push({ company, typeLabel: companyTypeLabel(company.companyType), match });
+    if (match) candidates.push({ ...hit, match });
   }
   candidates.sort((x, y) => y.match.score - x.match.score || x.company.name.localeCompare(y.company.name));
   return candidates.slice(0, CANDIDATES_PER_CUSTOMER);
@@ -171,7 +173,7 @@ type Mapped = BulkOutcome['mapped'][number];
 
 /**
  * Maps the exact suggestions the admin confirmed (the pairs shown on the suggestions page). Each
- * pair is checked again: the customer is still unmapped, the company is read from Autotask
+ * pair is checked again: the customer is still unmapped, the company is read from the PSA
  * (batched: one request per 500) and is active, unmapped, and still an exact name match. Anything
  * else is skipped with its reason; nothing that is not exact is ever mapped here.
  */
@@ -180,13 +182,13 @@ export async function confirmExactSuggestions(
   actor: Actor,
   pairs: readonly BulkPair[],
 ): Promise<BulkOutcome> {
-  const { db, client } = deps;
+  const { db, client, profile } = deps;
   const { unique, skipped } = withoutRepeats(pairs);
   if (unique.length === 0) return { mapped: [], skipped };
 
   const companies = await client
     .getCompanies(unique.map((p) => p.companyId))
-    .catch(rethrowAutotask('Could not read the suggested companies from Autotask.'));
+    .catch(rethrowPsa(`Could not read the suggested companies from ${profile.name}.`));
   const byId = new Map(companies.map((c) => [c.id, c]));
 
   const mapped: Mapped[] = [];
@@ -233,19 +235,20 @@ async function confirmPair(
   deps: MappingDeps,
   actor: Actor,
   pair: BulkPair,
-  company: Company | undefined,
+  company: PsaCompany | undefined,
 ): Promise<Mapped | Skipped> {
+  const psaName = deps.profile.name;
   const skip = (reason: string): Skipped => ({ ...pair, reason });
   const customer = await getCustomerWithMapping(deps.db, pair.customerId).catch(() => null);
   if (!customer) return skip('The customer no longer exists.');
   if (customer.mapping?.companyId != null) return skip(`${customer.name} is already mapped.`);
-  if (!company) return skip(`Autotask returned no company with ID ${pair.companyId}.`);
-  if (!company.isActive) return skip(`${company.name} is inactive in Autotask.`);
+  if (!company) return skip(`${psaName} returned no company with ID ${pair.companyId}.`);
+  if (!company.isActive) return skip(`${company.name} is inactive in ${psaName}.`);
   if (compareNames(customer.name, company.name)?.kind !== 'exact') {
     return skip(`${company.name} is not an exact match for ${customer.name}.`);
   }
   try {
-    await saveMapping(deps.db, actor, customer, company, 'suggestion-bulk');
+    await saveMapping(deps.db, actor, customer, company, 'suggestion-bulk', deps.profile.psa);
     return { customer: customer.name, company: company.name, companyId: company.id };
   } catch (e) {
     // Mapped to another customer since the page was shown: the unique index decided.

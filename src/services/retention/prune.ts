@@ -1,6 +1,5 @@
 import type { Db } from '../../db/database.ts';
 import { audit, systemActor } from '../accounts/audit.ts';
-import { COMPLETE_STATUS } from '../tickets/resolve/rules.ts';
 import { getRetentionSettings, RETENTION_LIMITS, type RetentionField, type RetentionSettings } from './settings.ts';
 
 /**
@@ -166,7 +165,7 @@ async function deleteRuns(db: Db, cutoff: Date, limit: number): Promise<{ runs: 
         AND NOT EXISTS (SELECT 1 FROM "Ticket" o WHERE o."originRunId" = r."id")
         AND NOT EXISTS (
           SELECT 1 FROM "Ticket" t WHERE t."id" = r."ticketRecordId"
-            AND t."resolvedAt" IS NULL AND t."statusId" IS DISTINCT FROM ${COMPLETE_STATUS})
+            AND t."resolvedAt" IS NULL AND NOT t."statusClosed")
       LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED
     ), objects AS (
       SELECT count(*)::int AS "n" FROM "RunObject" WHERE "runId" IN (SELECT "id" FROM doomed)

@@ -1,5 +1,4 @@
 import { Prisma, type RunStatus } from '../../db/database.ts';
-import { COMPLETE_STATUS } from '../tickets/resolve/rules.ts';
 
 /**
  * The filters of Run Checks as SQL conditions on a "Run" row, shared by the page's job rows
@@ -14,9 +13,9 @@ export const reviewedWindowDays = 7;
 export const statuses = ['error', 'missed', 'warning', 'success'] as const satisfies readonly RunStatus[];
 
 /**
- * The ticket filter. Every run is in exactly one: `none` has no Autotask ticket (never asked for,
- * or its creation failed), `open` has one being created or not Complete, `complete` has a
- * Complete one.
+ * The ticket filter. Every run is in exactly one: `none` has no ticket (never asked for, or its
+ * creation failed), `open` has one being created or not closed, `complete` has a closed one
+ * (Autotask: Complete; `Ticket.statusClosed`, whichever PSA it is in).
  */
 export const ticketFilters = ['none', 'open', 'complete'] as const;
 export type TicketFilter = (typeof ticketFilters)[number];
@@ -64,9 +63,9 @@ function ticketCondition(filter: TicketFilter, alias: string): Prisma.Sql {
       return Prisma.sql`NOT EXISTS (${ticketOf} AND t.state <> 'failed')`;
     case 'open':
       return Prisma.sql`EXISTS (${ticketOf} AND (t.state = 'pending'
-        OR (t.state = 'created' AND t."statusId" IS DISTINCT FROM ${COMPLETE_STATUS})))`;
+        OR (t.state = 'created' AND NOT t."statusClosed")))`;
     case 'complete':
-      return Prisma.sql`EXISTS (${ticketOf} AND t.state = 'created' AND t."statusId" = ${COMPLETE_STATUS})`;
+      return Prisma.sql`EXISTS (${ticketOf} AND t.state = 'created' AND t."statusClosed")`;
   }
 }
 

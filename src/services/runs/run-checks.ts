@@ -1,5 +1,5 @@
 import { Prisma, type Db, type RunStatus, type TicketState } from '../../db/database.ts';
-import { COMPLETE_STATUS } from '../tickets/resolve/rules.ts';
+import { psaNameOfTicket } from '../tickets/ticket-psa.ts';
 import {
   baseViewCondition,
   isFiltered,
@@ -43,8 +43,11 @@ export interface RowTicket {
   readonly ticketNumber: string | null;
   readonly url: string | null;
   readonly statusLabel: string | null;
+  /** The PSA counts its status as closed (`Ticket.statusClosed`). */
   readonly complete: boolean;
   readonly createdBy: string | null;
+  /** The PSA the ticket is in: "Autotask", "ConnectWise". */
+  readonly psaName: string;
 }
 
 export interface JobRow {
@@ -160,9 +163,9 @@ function withRecentReviewed(now: Date): Prisma.Sql {
     GROUP BY r."jobId"`;
 }
 
-interface TicketRecordRow extends Omit<RowTicket, 'complete'> {
+interface TicketRecordRow extends Omit<RowTicket, 'psaName'> {
   jobId: number;
-  statusId: number | null;
+  psaType: string;
 }
 
 /**
@@ -174,14 +177,14 @@ async function loadRowTickets(db: Db, jobIds: readonly number[]): Promise<Map<nu
   if (jobIds.length === 0) return new Map();
   const rows = await db.$queryRaw<TicketRecordRow[]>`
     SELECT DISTINCT ON (t."jobId") t."jobId", t.id, t.state, t."ticketId", t."ticketNumber", t.url,
-           t."statusLabel", t."statusId", u.name AS "createdBy"
+           t."statusLabel", t."statusClosed" AS complete, t."psaType", u.name AS "createdBy"
     FROM "Ticket" t LEFT JOIN "User" u ON u.id = t."createdById"
     WHERE t."jobId" IN (${Prisma.join(jobIds)}) AND t.state <> 'failed'
-      AND ((t."resolvedAt" IS NULL AND t."statusId" IS DISTINCT FROM ${COMPLETE_STATUS})
+      AND ((t."resolvedAt" IS NULL AND NOT t."statusClosed")
            OR EXISTS (SELECT 1 FROM "Run" r WHERE r."ticketRecordId" = t.id AND r."reviewedAt" IS NULL))
     ORDER BY t."jobId", t."createdAt" DESC, t.id DESC`;
   return new Map(
-    rows.map(({ jobId, statusId, ...t }) => [jobId, { ...t, complete: statusId === COMPLETE_STATUS }] as const),
+    rows.map(({ jobId, psaType, ...t }) => [jobId, { ...t, psaName: psaNameOfTicket({ psaType }) }] as const),
   );
 }
 

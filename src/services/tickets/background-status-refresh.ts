@@ -1,29 +1,29 @@
-import { AutotaskError, type AutotaskClient } from '../../autotask/client.ts';
-import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
+import type { Db, Prisma } from '../../db/database.ts';
 import { RuleError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../logger.ts';
-import type { AutotaskAccess } from '../integration/autotask-access.ts';
-import { checkBackgroundBudget } from '../integration/request-budget.ts';
-import { getIntegrationSettings, hasCredentials } from '../integration/settings.ts';
+import type { PsaAccess } from '../../psa/access.ts';
+import { PsaError } from '../../psa/errors.ts';
+import type { PsaClient, PsaProfile, PsaType } from '../../psa/port.ts';
 import { claimSyncRun, TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
-import { COMPLETE_STATUS } from './resolve/rules.ts';
+import { autotaskBudgetPaused } from './request-budget-gate.ts';
+import { refreshableSelect, refreshTicketStatuses } from './status-snapshots.ts';
 
-/** Tickets per Autotask query (src/autotask/tickets.ts `getTickets` sends `in` filters of this size). */
+/** Tickets per query (Autotask's `getTickets` sends `in` filters of this size, src/autotask/tickets.ts). */
 const TICKETS_PER_QUERY = 500;
-import { refreshTicketStatuses } from './status-snapshots.ts';
 
 /**
- * Closures seen without a click: every open ticket (created in Autotask, status not Complete) has
- * its status read in the background, so a ticket closed in Autotask shows Complete within one
- * interval even when nobody opens a page. Page views still refresh the tickets they show
- * (upkeep.ts); this covers the ones nobody looks at.
+ * Closures seen without a click: every open ticket of the active PSA (created, status not a closed
+ * one) has its status read in the background, so a ticket closed in the PSA shows closed within
+ * one interval even when nobody opens a page. Page views still refresh the tickets they show
+ * (upkeep.ts); this covers the ones nobody looks at. Tickets of a PSA that is no longer the active
+ * one keep their snapshot.
  *
  * One cycle is one exported function with explicit deps (`refreshOpenTicketStatuses`), which the
  * job queue runs every minute (`runStatusRefresh`, src/jobs/background-jobs.ts). It follows the company sync's background rules
  * (src/services/mapping/background-sync.ts): reads only; nothing at all while the integration is
  * off, lacks credentials or no ticket is open; one cycle at a time across every app instance
- * sharing the database (the claim is a sync-log row); a pause after a failure; and a pause while
- * the tenant has used 80 % of its hourly request budget (integration/request-budget.ts).
+ * sharing the database (the claim is a sync-log row); a pause after a failure; and, with Autotask,
+ * a pause while the tenant has used 80 % of its hourly request budget (integration/request-budget.ts).
  */
 
 /** The default interval (TICKET_STATUS_REFRESH_MINUTES in src/config.ts). */
@@ -46,7 +46,7 @@ export const BACKGROUND_TRIGGER = 'background';
 
 export interface BackgroundStatusRefreshDeps {
   readonly db: Db;
-  readonly access: AutotaskAccess;
+  readonly psa: PsaAccess;
   readonly logger: Logger;
 }
 
@@ -62,17 +62,19 @@ export type SkipReason = 'integration-off' | 'no-open-tickets' | 'backing-off' |
 export type StatusRefreshCycle =
   | { readonly outcome: 'skipped'; readonly reason: SkipReason }
   | { readonly outcome: 'refreshed'; readonly syncLogId: number; readonly checked: number; readonly missing: number }
-  /** Autotask could not be read: the sync log has its words, and cycles back off. */
-  | { readonly outcome: 'failed'; readonly syncLogId: number; readonly error: AutotaskError };
+  /** The PSA could not be read: the sync log has its words, and cycles back off. */
+  | { readonly outcome: 'failed'; readonly syncLogId: number; readonly error: PsaError };
 
 const skipped = (reason: SkipReason): StatusRefreshCycle => ({ outcome: 'skipped', reason });
 
-/** Created in Autotask and not Complete (a status never read counts as open). */
-export const openTicketWhere = {
-  state: 'created',
-  ticketId: { not: null },
-  OR: [{ statusId: null }, { statusId: { not: COMPLETE_STATUS } }],
-} satisfies Prisma.TicketWhereInput;
+/** Created in the PSA and not in a closed status (a status never read counts as open). */
+export const openTicketWhere = (psa: PsaType) =>
+  ({
+    state: 'created',
+    psaType: psa,
+    ticketId: { not: null },
+    statusClosed: false,
+  }) satisfies Prisma.TicketWhereInput;
 
 /**
  * One background cycle: reads the status of every open ticket (one query per 500, through
@@ -88,7 +90,7 @@ export async function refreshOpenTicketStatuses(
   const now = options.now ?? new Date();
   const ready = await backgroundClient(deps);
   if (!ready) return skipped('integration-off');
-  const anyOpen = await db.ticket.findFirst({ where: openTicketWhere, select: { id: true } });
+  const anyOpen = await db.ticket.findFirst({ where: openTicketWhere(ready.profile.psa), select: { id: true } });
   if (!anyOpen) return skipped('no-open-tickets');
   const claim = await claimCycle(db, now, options.intervalMs ?? DEFAULT_INTERVAL_MS);
   if ('reason' in claim) return skipped(claim.reason);
@@ -107,52 +109,44 @@ export async function refreshOpenTicketStatuses(
 }
 
 interface Ready {
-  readonly client: AutotaskClient;
-  readonly settings: IntegrationSettings;
+  readonly profile: PsaProfile;
+  readonly client: PsaClient;
 }
 
-/** A client for background reads, or null when the integration is off or its credentials are unusable. */
+/** The active PSA's client for background reads, or null when it is off or its credentials are unusable. */
 async function backgroundClient(deps: BackgroundStatusRefreshDeps): Promise<Ready | null> {
-  const settings = await getIntegrationSettings(deps.db);
-  if (!settings.enabled || !hasCredentials(settings)) return null;
+  const profile = await deps.psa.active(deps.db);
+  if (!profile.enabled || !profile.hasCredentials) return null;
   try {
-    return { client: deps.access.client(settings), settings };
+    return { profile, client: profile.client() };
   } catch (e) {
-    // An API secret that no longer decrypts: Settings says so; the background has nothing to add.
+    // An API secret or key that no longer decrypts: Settings says so; the background has nothing to add.
     if (e instanceof RuleError) return null;
     throw e;
   }
 }
 
 async function runClaimedCycle(db: Db, ready: Ready, log: SyncLogHandle, now: Date): Promise<StatusRefreshCycle> {
-  const { client, settings } = ready;
+  const { profile, client } = ready;
   const rows = await db.ticket.findMany({
-    where: openTicketWhere,
-    select: {
-      id: true,
-      ticketId: true,
-      ticketNumber: true,
-      url: true,
-      statusId: true,
-      statusLabel: true,
-      lastError: true,
-    },
+    where: openTicketWhere(profile.psa),
+    select: refreshableSelect,
     orderBy: [{ statusCheckedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
     take: CYCLE_LIMIT,
   });
   // The budget check knows the cycle's size: one query per 500 tickets (client.getTickets).
   const planned = Math.ceil(rows.length / TICKETS_PER_QUERY);
-  if ((await checkBackgroundBudget({ db, client }, now, planned)).paused) {
+  if (await autotaskBudgetPaused(db, profile, now, planned)) {
     // Not a cycle that ran: the claim goes, and Diagnostics shows the pause from the reading.
     await db.syncLog.delete({ where: { id: log.id } });
     return skipped('budget-paused');
   }
   try {
-    const result = await refreshTicketStatuses({ db, client, picklists: settings.picklists }, rows, now, { log });
+    const result = await refreshTicketStatuses({ db, client }, rows, now, { log });
     return { outcome: 'refreshed', syncLogId: log.id, ...result };
   } catch (e) {
-    // refreshTicketStatuses has closed the sync-log row with Autotask's words.
-    if (e instanceof AutotaskError) return { outcome: 'failed', syncLogId: log.id, error: e };
+    // refreshTicketStatuses has closed the sync-log row with the PSA's words.
+    if (e instanceof PsaError) return { outcome: 'failed', syncLogId: log.id, error: e };
     throw e;
   }
 }
@@ -195,8 +189,8 @@ function takenWhere(now: Date, intervalMs: number): Prisma.SyncLogWhereInput {
 
 /**
  * One cycle as the background job runs it, every minute (src/jobs/background-jobs.ts): a cycle runs
- * when the sync log says one is due, so instances share the interval. An Autotask failure is
- * recorded in the sync log; anything else is thrown for the job queue to retry.
+ * when the sync log says one is due, so instances share the interval. A PSA failure is recorded in
+ * the sync log; anything else is thrown for the job queue to retry.
  */
 export async function runStatusRefresh(
   deps: BackgroundStatusRefreshDeps,

@@ -1,5 +1,4 @@
 import { Prisma, type Db, type NoteState } from '../../db/database.ts';
-import { COMPLETE_STATUS } from './resolve/rules.ts';
 import type { OpenTicket } from './correlate/candidate.ts';
 
 /**
@@ -52,6 +51,7 @@ interface Row {
   jobId: number | null;
   ticketId: number | null;
   ticketNumber: string | null;
+  psaType: string | null;
 }
 
 const ids = (values: readonly number[]) => (values.length > 0 ? Prisma.join([...new Set(values)]) : Prisma.sql`NULL`);
@@ -65,7 +65,8 @@ export async function loadTicketCellData(
   const rows = await db.$queryRaw<Row[]>`
     (SELECT 'run' AS kind, r.id AS "runId", cb.name AS "createdBy", rb.name AS "resolvedBy", lb.name AS "linkedBy",
             n.state::text AS "noteState", n."lastError" AS "noteError", n."attemptStartedAt" AS "noteStartedAt",
-            NULL::int AS "recordId", NULL::int AS "jobId", NULL::int AS "ticketId", NULL::text AS "ticketNumber"
+            NULL::int AS "recordId", NULL::int AS "jobId", NULL::int AS "ticketId", NULL::text AS "ticketNumber",
+            NULL::text AS "psaType"
      FROM "Run" r
      JOIN "Ticket" t ON t.id = r."ticketRecordId"
      LEFT JOIN "User" cb ON cb.id = t."createdById"
@@ -79,10 +80,10 @@ export async function loadTicketCellData(
      WHERE r.id IN (${ids(shown.runIds)}))
     UNION ALL
     (SELECT DISTINCT ON (t."jobId") 'job', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-            t.id, t."jobId", t."ticketId", t."ticketNumber"
+            t.id, t."jobId", t."ticketId", t."ticketNumber", t."psaType"
      FROM "Ticket" t
      WHERE t."jobId" IN (${ids(shown.jobIds)}) AND t.state = 'created' AND t."ticketId" IS NOT NULL
-       AND t."resolvedAt" IS NULL AND (t."statusId" IS NULL OR t."statusId" <> ${COMPLETE_STATUS})
+       AND t."resolvedAt" IS NULL AND NOT t."statusClosed"
      ORDER BY t."jobId", t."createdAt" DESC, t.id DESC)`;
   return collect(rows);
 }
@@ -94,7 +95,13 @@ function collect(rows: readonly Row[]): TicketCellData {
   for (const row of rows) {
     if (row.kind === 'job') {
       const jobId = row.jobId!;
-      openTickets.set(jobId, { id: row.recordId!, jobId, ticketId: row.ticketId, ticketNumber: row.ticketNumber });
+      openTickets.set(jobId, {
+        id: row.recordId!,
+        jobId,
+        ticketId: row.ticketId,
+        ticketNumber: row.ticketNumber,
+        psaType: row.psaType!,
+      });
       continue;
     }
     const runId = row.runId!;

@@ -1,6 +1,8 @@
 import type { TicketOrigin, TicketRecord } from '../../db/database.ts';
+import type { PsaProfile } from '../../psa/port.ts';
 import type { AddedNote, TicketCellData } from './cell-data.ts';
 import { ticketName } from './correlate/candidate.ts';
+import { isOfProfile } from './ticket-psa.ts';
 import { decodeProblem, isSettleable, type Problem } from './run-ticket-claims.ts';
 
 /**
@@ -45,7 +47,7 @@ export function ticketHistory(run: HistoryRun, ticket: TicketRecord, cells: Tick
  * reason. `retry` offers "Try again", which sends only the note (with the same submission key, so
  * never a second one): after a failure, or when a pending attempt is old enough that its answer
  * was lost. Null when the note is written, or when the run has no such note (the ticket's own run,
- * or a run linked to it by number, for which nothing is written to Autotask).
+ * or a run linked to it by number, for which nothing is written to the PSA).
  */
 export type AddedNoteView =
   | { readonly state: 'pending'; readonly retry: boolean; readonly problem: Problem | null }
@@ -61,7 +63,10 @@ export function addedNoteView(
   return { state: 'pending', retry: isSettleable(note, setup.now, setup.timeoutMs), problem };
 }
 
-/** "Add to ticket T…" for a run without a ticket whose job has an open one. */
+/**
+ * "Add to ticket T…" for a run without a ticket whose job has an open one in the active PSA (a
+ * ticket of the PSA active before a switch gets no note, so no run is added to it).
+ */
 export interface AddToOffer {
   /** Backupchecks' ticket record id: what the form sends. */
   readonly recordId: number;
@@ -69,7 +74,7 @@ export interface AddToOffer {
   readonly name: string;
 }
 
-export function addToOffer(jobId: number, cells: TicketCellData): AddToOffer | null {
+export function addToOffer(jobId: number, cells: TicketCellData, profile: Pick<PsaProfile, 'psa'>): AddToOffer | null {
   const open = cells.openTickets.get(jobId);
-  return open ? { recordId: open.id, name: ticketName(open) } : null;
+  return open && isOfProfile(open, profile) ? { recordId: open.id, name: ticketName(open) } : null;
 }

@@ -5,7 +5,8 @@ import { paths } from '../../paths.ts';
 /**
  * The way back from Autotask (Autotask's LiveLinks): stable addresses an Autotask admin can put
  * into a LiveLink so that a ticket opens the run it was created for. They only redirect; the run
- * page itself checks who may see what.
+ * page itself checks who may see what. LiveLinks are Autotask's own, so only Autotask tickets are
+ * looked up, whichever PSA is active now.
  */
 
 /** The URL patterns, for the Settings export and the LiveLinks Designer (variables in angle brackets). */
@@ -24,7 +25,10 @@ const unknownTicket = (what: string) =>
 
 /** The run that owns the Autotask ticket with this id. */
 export async function runIdForTicketId(db: Db, ticketId: number): Promise<number> {
-  const row = await db.ticket.findUnique({ where: { psaType_ticketId: { psaType: 'autotask', ticketId } }, select: { originRunId: true } });
+  const row = await db.ticket.findUnique({
+    where: { psaType_ticketId: { psaType: 'autotask', ticketId } },
+    select: { originRunId: true },
+  });
   if (!row) throw unknownTicket(`ID ${ticketId}`);
   return row.originRunId;
 }
@@ -32,7 +36,7 @@ export async function runIdForTicketId(db: Db, ticketId: number): Promise<number
 /** The run that owns the Autotask ticket with this number (e.g. T20260113.0042), any letter case. */
 export async function runIdForTicketNumber(db: Db, ticketNumber: string): Promise<number> {
   const row = await db.ticket.findFirst({
-    where: { ticketNumber: { equals: ticketNumber.trim(), mode: 'insensitive' } },
+    where: { psaType: 'autotask', ticketNumber: { equals: ticketNumber.trim(), mode: 'insensitive' } },
     select: { originRunId: true },
     orderBy: { id: 'asc' },
   });

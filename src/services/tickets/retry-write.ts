@@ -1,13 +1,27 @@
 import {
-  AutotaskThreadWaitError,
   DEFAULT_WRITE_RETRY_TUNING,
-  isThreadThreshold,
-  mayResendAfterCheck,
   writeRetryDelayMs,
   type AutotaskRateLimitedError,
   type WriteRetryOptions,
   type WriteRetryTuning,
 } from '../../autotask/client.ts';
+import { isThreadThreshold, PsaError, toPsaError } from '../../psa/errors.ts';
+
+export type { WriteRetryOptions };
+
+/**
+ * A refusal of the thread limit as the write threw it: the port's PsaError (writes through a
+ * `PsaClient`), or the Autotask client's own error (writes sent with the raw client).
+ */
+export type ThreadLimitError = AutotaskRateLimitedError | PsaError;
+
+/** The thread limit's two refusals, in the port's terms (`src/psa/errors.ts`); null for any other failure. */
+function threadLimitOf(e: unknown): { readonly sent: boolean; readonly error: PsaError } | null {
+  const error = toPsaError(e);
+  if (isThreadThreshold(error)) return { sent: true, error };
+  if (error instanceof PsaError && error.rateLimit === 'thread_wait') return { sent: false, error };
+  return null;
+}
 
 /**
  * A write to Autotask (ticket, closing note, close) that Autotask refused with its thread
@@ -26,7 +40,7 @@ import {
  *     ▼
  *   wait, write again (at most `maxRetries` times) ── still refused ──▶ exhausted
  *
- * A write that found no thread slot on our side in time (`AutotaskThreadWaitError`) was never sent:
+ * A write that found no thread slot on our side in time (rate limit `thread_wait`) was never sent:
  * it ends as `exhausted` at once, with no lookup (nothing can have happened) and no resend (it
  * already waited the whole wait, and another try would wait as long again).
  *
@@ -46,12 +60,12 @@ export type WriteResult<W, F, S = never> =
   /** Thread threshold, and the lookup could not say whether the write happened. */
   | {
       readonly kind: 'unverified';
-      readonly error: AutotaskRateLimitedError;
+      readonly error: ThreadLimitError;
       readonly cause: unknown;
       readonly retries: number;
     }
   /** Thread threshold every time; each lookup showed nothing was written (or the last was never sent). */
-  | { readonly kind: 'exhausted'; readonly error: AutotaskRateLimitedError; readonly retries: number }
+  | { readonly kind: 'exhausted'; readonly error: ThreadLimitError; readonly retries: number }
   /** Any other failure of the write. */
   | { readonly kind: 'failed'; readonly error: unknown; readonly retries: number }
   /** `beforeResend` ended it. */
@@ -77,13 +91,17 @@ export async function writeWithThreadRetry<W, F, S = never>(
     try {
       return { kind: 'written', value: await step.write(), retries };
     } catch (e) {
-      if (!isThreadThreshold(e)) return { kind: 'failed', error: e, retries };
-      if (e instanceof AutotaskThreadWaitError) return { kind: 'exhausted', error: e, retries };
+      // Decided on the port's error; what is returned is what the write threw.
+      const limit = threadLimitOf(e);
+      if (!limit) return { kind: 'failed', error: e, retries };
+      const error = e as ThreadLimitError;
+      if (!limit.sent) return { kind: 'exhausted', error, retries };
       const checked = await checkSafely(step);
       if ('happened' in checked) return { kind: 'happened', value: checked.happened, retries };
-      if ('unknown' in checked) return { kind: 'unverified', error: e, cause: checked.unknown, retries };
-      if (!mayResendAfterCheck(e, retries, tuning)) return { kind: 'exhausted', error: e, retries };
-      await sleep(writeRetryDelayMs(retries + 1, e, tuning, random));
+      if ('unknown' in checked) return { kind: 'unverified', error, cause: checked.unknown, retries };
+      if (retries >= tuning.maxRetries) return { kind: 'exhausted', error, retries };
+      // The wait honours a Retry-After, which the Autotask client's error carries.
+      await sleep(writeRetryDelayMs(retries + 1, limit.error.cause ?? e, tuning, random));
       const stopped = await step.beforeResend?.(retries + 1);
       if (stopped) return { kind: 'stopped', value: stopped.stop, retries };
     }

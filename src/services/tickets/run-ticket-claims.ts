@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Ticket } from '../../autotask/client.ts';
 import { Prisma, type Db, type TicketRecord } from '../../db/database.ts';
+import type { PsaTicket, PsaType } from '../../psa/port.ts';
 
 /**
  * The ticket record's state machine, in the database. Every transition is one conditional UPDATE on
@@ -17,16 +17,16 @@ import { Prisma, type Db, type TicketRecord } from '../../db/database.ts';
  * A pending row whose outcome is unknown stays pending until a lookup by its reference settles it.
  */
 
-/** `BC-RUN-<run id>-<random>`: unique per row, written into the ticket's externalID. */
+/** `BC-RUN-<run id>-<random>`: unique per row, written into the ticket's reference field (Autotask: externalID). */
 export function newReference(runId: number): string {
   return `BC-RUN-${runId}-${randomBytes(4).toString('hex')}`;
 }
 
 /**
- * How old a pending attempt must be before anyone may look for its ticket and, when Autotask has
+ * How old a pending attempt must be before anyone may look for its ticket and, when the PSA has
  * none, let it be posted again. Twice the client timeout: one for the POST itself and one for the
  * time it may have waited behind the per-endpoint thread limit (the client's timeout starts when
- * the request is sent, not when it was queued) or Autotask may still be finishing a request the
+ * the request is sent, not when it was queued) or the PSA may still be finishing a request the
  * client gave up on. Younger pending rows are "being created" and nobody touches them.
  */
 export function settleAfterMs(timeoutMs: number): number {
@@ -41,13 +41,16 @@ export function isSettleable(
   return row.state === 'pending' && now.getTime() - row.attemptStartedAt.getTime() >= settleAfterMs(timeoutMs);
 }
 
-/** An operator sentence and, separately, Autotask's own words; kept together in `lastError`. */
+/** An operator sentence and, separately, the PSA's own words; kept together in `lastError`. */
 export interface Problem {
   readonly message: string;
   readonly detail?: string | undefined;
 }
 
-/** Readable as it stands in the column too; split again for the page. */
+/**
+ * Readable as it stands in the column too; split again for the page. The marker predates
+ * ConnectWise and stays as it is for every PSA, so that rows written before still split.
+ */
 const DETAIL_SEPARATOR = '\nAutotask said: ';
 
 export function encodeProblem(p: Problem): string {
@@ -75,7 +78,7 @@ export type NewTicketFields = Omit<Prisma.TicketUncheckedCreateInput, 'originRun
 
 /**
  * Inserts a ticket record and points the run at it, in one transaction: the unique origin run id
- * (and, for a linked ticket, the unique Autotask ticket id) lets exactly one concurrent caller
+ * (and, for a linked ticket, the unique PSA and ticket id) lets exactly one concurrent caller
  * through, and the run is linked only while it has no ticket (an "Add to ticket" or another link
  * may have won the run meanwhile). Returns null to the others, who then read what won.
  */
@@ -102,36 +105,44 @@ export async function insertTicketForRun(
   }
 }
 
-/** "Create ticket": the pending row whose reference goes into the ticket's externalID (see above). */
+/** Who claims an attempt, and in which PSA the ticket is created (the active one). */
+export interface Claimant {
+  readonly createdById: number | null;
+  readonly psaType: PsaType;
+}
+
+/** "Create ticket": the pending row whose reference goes into the ticket's reference field (see above). */
 export function claimNew(
   db: Db,
   run: { readonly id: number; readonly jobId: number },
   reference: string,
-  createdById: number | null,
+  by: Claimant,
   now: Date,
 ): Promise<TicketRecord | null> {
   return insertTicketForRun(
     db,
     run,
-    { state: 'pending', reference, attemptStartedAt: now, createdById },
-    createdById,
+    { state: 'pending', reference, attemptStartedAt: now, createdById: by.createdById, psaType: by.psaType },
+    by.createdById,
     now,
   );
 }
 
 /**
  * failed → pending for a retry, keeping the row and its reference (a failed row has no ticket in
- * Autotask, so the reference is free). Only one of several simultaneous retries gets the row.
+ * any PSA, so the reference is free). The row takes the active PSA: an attempt refused before a
+ * switch is retried in the PSA now in use. Only one of several simultaneous retries gets the row.
  */
-export async function claimRetry(
-  db: Db,
-  row: Attempt,
-  createdById: number | null,
-  now: Date,
-): Promise<TicketRecord | null> {
+export async function claimRetry(db: Db, row: Attempt, by: Claimant, now: Date): Promise<TicketRecord | null> {
   const [claimed] = await db.ticket.updateManyAndReturn({
     where: { id: row.id, state: 'failed', attemptStartedAt: row.attemptStartedAt },
-    data: { state: 'pending', attemptStartedAt: now, lastError: null, createdById },
+    data: {
+      state: 'pending',
+      attemptStartedAt: now,
+      lastError: null,
+      createdById: by.createdById,
+      psaType: by.psaType,
+    },
   });
   return claimed ?? null;
 }
@@ -142,7 +153,9 @@ export interface CreatedFields {
   readonly url: string | null;
   readonly statusId: number | null;
   readonly statusLabel: string | null;
-  /** Null when the status was not read from Autotask (read-back failed): the next view reads it. */
+  /** The PSA counts the status as a closed one. */
+  readonly statusClosed: boolean;
+  /** Null when the status was not read from the PSA (read-back failed): the next view reads it. */
   readonly statusCheckedAt: Date | null;
   readonly createdAt: Date;
 }
@@ -159,7 +172,7 @@ export async function markCreated(db: Db, row: Attempt, fields: CreatedFields): 
   return marked ?? null;
 }
 
-/** pending → failed for this attempt: Autotask definitely holds no ticket from it. */
+/** pending → failed for this attempt: the PSA definitely holds no ticket from it. */
 export async function markFailed(db: Db, row: Attempt, problem: Problem): Promise<boolean> {
   const { count } = await db.ticket.updateMany({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
@@ -194,15 +207,19 @@ export function findRunTicket(db: Db, runId: number): Promise<TicketRecord | nul
   return db.ticket.findFirst({ where: { runs: { some: { id: runId } } } });
 }
 
-/** The fields a ticket read from Autotask gives the row; `label` from the cached picklists. */
-export function createdFieldsFrom(ticket: Ticket, url: string | null, label: string | null, now: Date): CreatedFields {
+/**
+ * The fields a ticket read from the PSA gives the row. `createdAt`: when the ticket was made, as
+ * far as we know it (the port carries no creation time of the PSA's).
+ */
+export function createdFieldsFrom(ticket: PsaTicket, url: string | null, now: Date, createdAt: Date): CreatedFields {
   return {
     ticketId: ticket.id,
-    ticketNumber: ticket.ticketNumber,
+    ticketNumber: ticket.number,
     url,
-    statusId: ticket.status,
-    statusLabel: label,
+    statusId: ticket.statusId,
+    statusLabel: ticket.statusLabel,
+    statusClosed: ticket.closed,
     statusCheckedAt: now,
-    createdAt: ticket.createDate ?? now,
+    createdAt,
   };
 }

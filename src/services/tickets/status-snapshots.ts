@@ -1,17 +1,20 @@
 import { z } from 'zod';
-import type { AutotaskClient } from '../../autotask/client.ts';
-import { AutotaskError } from '../../autotask/errors.ts';
 import type { Db, TicketRecord } from '../../db/database.ts';
-import { TICKET_NOT_RETURNED } from '../../errors/autotask-messages.ts';
+import { ticketNotReturned } from '../../errors/psa-messages.ts';
+import { PsaError, toPsaError } from '../../psa/errors.ts';
+import type { PsaClient, PsaTicket } from '../../psa/port.ts';
 import { finishSyncLog, startSyncLog, TICKET_STATUS_SYNC_KIND, type SyncLogHandle } from '../integration/sync-log.ts';
+import { isOfProfile } from './ticket-psa.ts';
 
 /**
  * The last known status of created tickets: a snapshot, not a live view, so that a page of tickets
- * never waits on Autotask. Pages show the stored status with the time it was read; opening a page
+ * never waits on the PSA. Pages show the stored status with the time it was read; opening a page
  * refreshes snapshots older than five minutes with one batched query per 500 tickets (upkeep.ts,
- * which skips it while the hourly request budget is nearly used up), and a background cycle reads
- * every open ticket (every 15 minutes by default; background-status-refresh.ts). A failed or
- * skipped refresh changes nothing: the page keeps showing the old status "as of" its time.
+ * which skips it while Autotask's hourly request budget is nearly used up), and a background cycle
+ * reads every open ticket (every 15 minutes by default; background-status-refresh.ts). A failed or
+ * skipped refresh changes nothing: the page keeps showing the old status "as of" its time. Only
+ * tickets of the active PSA are read; a ticket of the PSA that was active before a switch keeps
+ * the snapshot it has.
  */
 
 export const STATUS_MAX_AGE_MS = 5 * 60_000;
@@ -49,20 +52,33 @@ export function needsStatusRefresh(t: Snapshot, now: Date): boolean {
 
 export interface StatusRefreshDeps {
   readonly db: Db;
-  readonly client: AutotaskClient;
-  readonly picklists: unknown;
+  /** The active PSA's client; its labels come with the tickets it reads (`PsaTicket.statusLabel`). */
+  readonly client: PsaClient;
 }
 
 export interface StatusRefreshResult {
   readonly checked: number;
-  /** Tickets Autotask did not return (deleted, or no longer visible to the API user). */
+  /** Tickets the PSA did not return (deleted, or no longer visible to the API user). */
   readonly missing: number;
 }
 
-type Refreshable = Pick<
+export type Refreshable = Pick<
   TicketRecord,
-  'id' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'lastError'
+  'id' | 'psaType' | 'ticketId' | 'ticketNumber' | 'url' | 'statusId' | 'statusLabel' | 'statusClosed' | 'lastError'
 >;
+
+/** The columns `refreshTicketStatuses` reads of each row. */
+export const refreshableSelect = {
+  id: true,
+  psaType: true,
+  ticketId: true,
+  ticketNumber: true,
+  url: true,
+  statusId: true,
+  statusLabel: true,
+  statusClosed: true,
+  lastError: true,
+} as const;
 
 export interface StatusRefreshOptions {
   /** What started the refresh, as the sync log (Diagnostics) shows it. */
@@ -72,8 +88,9 @@ export interface StatusRefreshOptions {
 }
 
 /**
- * Reads the tickets from Autotask (the client sends one `in` query per 500 ids) and stores status,
- * label and check time. Throws when Autotask cannot be read; nothing is changed then.
+ * Reads the tickets from the PSA (Autotask's client sends one `in` query per 500 ids) and stores
+ * status, label and check time. Rows of another PSA than the client's are left as they are. Throws
+ * when the PSA cannot be read; nothing is changed then.
  */
 export async function refreshTicketStatuses(
   deps: StatusRefreshDeps,
@@ -81,16 +98,19 @@ export async function refreshTicketStatuses(
   now: Date = new Date(),
   options: StatusRefreshOptions = {},
 ): Promise<StatusRefreshResult> {
-  const { db, client, picklists } = deps;
-  const withIds = rows.filter((r): r is Refreshable & { ticketId: number } => r.ticketId !== null);
+  const { db, client } = deps;
+  const withIds = rows.filter(
+    (r): r is Refreshable & { ticketId: number } => r.ticketId !== null && isOfProfile(r, client),
+  );
   if (withIds.length === 0) return { checked: 0, missing: 0 };
-  // Each refresh is a read-only sync from Autotask: it goes into the sync log with its counts.
+  // Each refresh is a read-only sync from the PSA: it goes into the sync log with its counts.
   const log = options.log ?? (await startSyncLog(db, TICKET_STATUS_SYNC_KIND, options.trigger ?? 'page-view'));
-  let tickets: Awaited<ReturnType<AutotaskClient['getTickets']>>;
+  let tickets: readonly PsaTicket[];
   try {
     tickets = await client.getTickets(withIds.map((r) => r.ticketId));
-  } catch (e) {
-    const message = e instanceof AutotaskError ? (e.detail ?? e.message) : String(e);
+  } catch (raw) {
+    const e = toPsaError(raw);
+    const message = e instanceof PsaError ? (e.detail ?? e.message) : String(e);
     await finishSyncLog(db, log, { checked: 0, renamed: 0, invalid: 0, errors: 1, message });
     throw e;
   }
@@ -106,17 +126,17 @@ export async function refreshTicketStatuses(
       updates.push(
         db.ticket.updateMany({
           where: { id: row.id, ticketId: row.ticketId },
-          data: { statusCheckedAt: now, lastError: TICKET_NOT_RETURNED },
+          data: { statusCheckedAt: now, lastError: ticketNotReturned(client.psa) },
         }),
       );
       continue;
     }
-    const label = statusLabelFrom(picklists, ticket.status);
     const url = row.url ?? (await client.ticketUrl(ticket.id).catch(() => null));
     const same =
-      row.statusId === ticket.status &&
-      row.statusLabel === label &&
-      row.ticketNumber === ticket.ticketNumber &&
+      row.statusId === ticket.statusId &&
+      row.statusLabel === ticket.statusLabel &&
+      row.statusClosed === ticket.closed &&
+      row.ticketNumber === ticket.number &&
       row.url === url &&
       row.lastError === null;
     if (same) {
@@ -128,10 +148,11 @@ export async function refreshTicketStatuses(
         // Guarded by the ticket id: a row is never given another ticket's status.
         where: { id: row.id, ticketId: row.ticketId },
         data: {
-          statusId: ticket.status,
-          statusLabel: label,
+          statusId: ticket.statusId,
+          statusLabel: ticket.statusLabel,
+          statusClosed: ticket.closed,
           statusCheckedAt: now,
-          ticketNumber: ticket.ticketNumber,
+          ticketNumber: ticket.number,
           url,
           lastError: null,
         },

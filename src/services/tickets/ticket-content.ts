@@ -2,8 +2,8 @@ import type { RunStatus } from '../../db/database.ts';
 import { formatDateTime } from '../../shared/time.ts';
 
 /**
- * What goes into an Autotask ticket for a run: the title and the description. Pure
- * functions, so the length rules can be tested without Autotask or a database.
+ * What goes into a PSA ticket for a run: the title and the description. Pure
+ * functions, so the length rules can be tested without a PSA or a database.
  *
  * Lengths are counted in UTF-16 code units (JavaScript's `length`), which is how Autotask's
  * nvarchar fields count: a title of 255 and a description of 8,000 always fit.
@@ -95,7 +95,7 @@ export interface DescriptionInput {
   /** `<base URL>/runs/<id>`; null when no base URL is configured (the run number is still given). */
   readonly runUrl: string | null;
   readonly runId: number;
-  /** The run ticket's reference (also the ticket's externalID). */
+  /** The run ticket's reference (also in the ticket's reference field: Autotask externalID, ConnectWise externalXRef). */
   readonly reference: string;
   /** IANA zone for the run time, e.g. Europe/Amsterdam; the UTC time is given too. */
   readonly timezone: string;

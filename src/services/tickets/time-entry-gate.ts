@@ -1,13 +1,13 @@
-import type { AutotaskClient } from '../../autotask/client.ts';
 import type { Db, TicketRecord } from '../../db/database.ts';
-import { autotaskFailureReason, PAGE_WAIT_OVER } from '../../errors/autotask-messages.ts';
+import { pageWaitOver, psaFailureReason } from '../../errors/psa-messages.ts';
+import type { PsaClient, PsaProfile } from '../../psa/port.ts';
 import { withDeadline } from '../../shared/deadline.ts';
 
 /**
  * The time-entry gate: a ticket with any time entry (billable or not) is never resolved from
- * Backupchecks, because someone has worked on it in Autotask and it is closed there. Pages show the
+ * Backupchecks, because someone has worked on it in the PSA and it is closed there. Pages show the
  * action disabled when a ticket has time entries, so they need the count of every ticket they show.
- * Counting is one Autotask call per ticket; the result is kept in TicketRecord (`timeEntryCount`,
+ * Counting is one PSA call per ticket; the result is kept in TicketRecord (`timeEntryCount`,
  * `timeEntriesCheckedAt`) for at most a minute, in the database so that every instance shares it.
  * The resolve flow itself never trusts the cache: it counts live.
  */
@@ -29,10 +29,10 @@ export function cachedTimeEntryCount(ticket: GateTicket, now: Date): number | nu
   return age >= 0 && age < TIME_ENTRY_CACHE_MS ? ticket.timeEntryCount : null;
 }
 
-/** Counts live in Autotask and stores the count as the new cache entry. Throws Autotask errors. */
+/** Counts live in the PSA and stores the count as the new cache entry. Throws PsaErrors. */
 export async function countTimeEntriesLive(
   db: Db,
-  client: AutotaskClient,
+  client: PsaClient,
   ticket: Pick<TicketRecord, 'id'> & { readonly ticketId: number },
   now: () => Date = () => new Date(),
 ): Promise<number> {
@@ -57,12 +57,12 @@ export const DEFAULT_GATE_TIMEOUT_MS = 4_000;
 /**
  * Time-entry counts for many tickets, keyed by TicketRecord id: fresh cache entries as they are,
  * stale ones counted again, at most `concurrency` at a time and for at most `timeoutMs` in total,
- * so a page never waits long on Autotask and never sends one call per row all at once.
+ * so a page never waits long on the PSA and never sends one call per row all at once.
  * A ticket whose count is not known in time gets a failure with a reason, never a guess.
  */
 export async function timeEntryCounts(
   db: Db,
-  client: () => AutotaskClient,
+  profile: Pick<PsaProfile, 'psa' | 'client'>,
   tickets: readonly (GateTicket & { readonly ticketId: number })[],
   options: GateOptions = {},
 ): Promise<Map<number, CountResult>> {
@@ -77,12 +77,12 @@ export async function timeEntryCounts(
   }
   if (stale.length === 0) return results;
 
-  let autotask: AutotaskClient;
+  let client: PsaClient;
   try {
-    autotask = client();
+    client = profile.client();
   } catch (e) {
     // Credentials missing or undecryptable: the same reason for every ticket, and no call made.
-    const reason = autotaskFailureReason(e);
+    const reason = psaFailureReason(e);
     for (const t of stale) results.set(t.id, { ok: false, reason });
     return results;
   }
@@ -93,10 +93,10 @@ export async function timeEntryCounts(
     for (let t = queue.shift(); t && !expired; t = queue.shift()) {
       const ticket = t;
       try {
-        const count = await countTimeEntriesLive(db, autotask, ticket, now);
+        const count = await countTimeEntriesLive(db, client, ticket, now);
         results.set(ticket.id, { ok: true, count });
       } catch (e) {
-        results.set(ticket.id, { ok: false, reason: autotaskFailureReason(e) });
+        results.set(ticket.id, { ok: false, reason: psaFailureReason(e) });
       }
     }
   };
@@ -112,7 +112,7 @@ export async function timeEntryCounts(
   // Snapshot now: counts that finish later only fill the cache for the next page view.
   const out = new Map(results);
   for (const t of stale) {
-    if (!out.has(t.id)) out.set(t.id, { ok: false, reason: PAGE_WAIT_OVER });
+    if (!out.has(t.id)) out.set(t.id, { ok: false, reason: pageWaitOver(profile.psa) });
   }
   return out;
 }

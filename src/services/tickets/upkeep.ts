@@ -1,11 +1,11 @@
-import { AutotaskError } from '../../autotask/client.ts';
 import type { Db } from '../../db/database.ts';
+import type { PsaAccess } from '../../psa/access.ts';
+import { PsaError } from '../../psa/errors.ts';
+import type { PsaClient, PsaProfile } from '../../psa/port.ts';
 import { systemActor } from '../accounts/audit.ts';
-import type { AutotaskAccess } from '../integration/autotask-access.ts';
-import { checkBackgroundBudget } from '../integration/request-budget.ts';
-import { hasCredentials, SETTINGS_ID } from '../integration/settings.ts';
 import { runLabel } from './create/context.ts';
 import { reconcilePending } from './reconcile.ts';
+import { autotaskBudgetPaused } from './request-budget-gate.ts';
 import { isSettleable } from './run-ticket-claims.ts';
 import { needsStatusRefresh, refreshTicketStatuses } from './status-snapshots.ts';
 
@@ -14,26 +14,28 @@ import { needsStatusRefresh, refreshTicketStatuses } from './status-snapshots.ts
  *  - pending rows older than the settle time are settled by reference (a crashed or timed-out
  *    attempt) — a lookup only, nothing is ever posted from here;
  *  - created tickets whose status snapshot is older than five minutes, or which lack their number
- *    or link after a failed read-back, are read in one batched query per 500 — unless the tenant
- *    has used 80 % of its hourly request budget (integration/request-budget.ts): then the old
- *    snapshots stay shown "as of" their time and Diagnostics says why.
+ *    or link after a failed read-back, are read in one batched query per 500 — unless, with
+ *    Autotask, the tenant has used 80 % of its hourly request budget (integration/request-budget.ts):
+ *    then the old snapshots stay shown "as of" their time and Diagnostics says why.
  * Settling is not paused by the budget: it is one lookup per crashed attempt, rare, and it is what
  * lets an operator create the run's ticket again.
- * Reads only: no background job writes to Autotask.
+ * Only tickets of the active PSA are touched: one of the PSA that was active before a switch keeps
+ * what it shows, and nothing about it is sent to any PSA.
+ * Reads only: no background job writes to a PSA.
  */
 
 export interface UpkeepDeps {
   readonly db: Db;
-  readonly autotask: AutotaskAccess;
+  readonly psa: PsaAccess;
   readonly timeoutMs: number;
 }
 
 export interface UpkeepResult {
   readonly settled: number;
   readonly statusesChecked: number;
-  /** Why the status refresh failed (Autotask's error); the old statuses stay shown "as of" their time. */
+  /** Why the status refresh failed (the PSA's error); the old statuses stay shown "as of" their time. */
   readonly statusError: unknown;
-  /** The status refresh was due but skipped: the hourly request budget is nearly used up. */
+  /** The status refresh was due but skipped: Autotask's hourly request budget is nearly used up. */
   readonly budgetPaused?: boolean;
 }
 
@@ -41,7 +43,7 @@ const nothing: UpkeepResult = { settled: 0, statusesChecked: 0, statusError: nul
 
 /**
  * Rows this process is already working on: two page views at the same moment do not both ask
- * Autotask about the same tickets. Only an optimisation; every write below is conditional anyway.
+ * the PSA about the same tickets. Only an optimisation; every write below is conditional anyway.
  */
 const inFlight = new Set<number>();
 
@@ -70,12 +72,12 @@ export async function upkeepShownTickets(
   for (const id of ids) inFlight.add(id);
   try {
     const { db } = deps;
-    const settings = await db.integrationSettings.findUnique({ where: { id: SETTINGS_ID } });
-    // Switched off or without credentials: nothing asks Autotask; the snapshots stay as they are.
-    if (!settings?.enabled || !hasCredentials(settings)) return nothing;
-    const client = deps.autotask.client(settings);
+    const ready = await upkeepClient(deps);
+    // Switched off or without credentials: nothing asks the PSA; the snapshots stay as they are.
+    if (!ready) return nothing;
+    const { profile, client } = ready;
     const rows = await db.ticket.findMany({
-      where: { id: { in: ids } },
+      where: { id: { in: ids }, psaType: profile.psa },
       include: {
         originRun: { select: { id: true, job: { select: { name: true, customer: { select: { name: true } } } } } },
       },
@@ -83,7 +85,7 @@ export async function upkeepShownTickets(
 
     let settled = 0;
     for (const row of rows.filter((r) => isSettleable(r, now, deps.timeoutMs))) {
-      const result = await reconcilePending({ db, client, picklists: settings.picklists }, row, {
+      const result = await reconcilePending({ db, client }, row, {
         actor: systemActor,
         via: 'view',
         absentIsFinal: true,
@@ -95,17 +97,24 @@ export async function upkeepShownTickets(
 
     const due = rows.filter((r) => needsStatusRefresh(r, now));
     if (due.length === 0) return { settled, statusesChecked: 0, statusError: null };
-    if ((await checkBackgroundBudget({ db, client }, now)).paused) {
+    if (await autotaskBudgetPaused(db, profile, now)) {
       return { settled, statusesChecked: 0, statusError: null, budgetPaused: true };
     }
     try {
-      const refreshed = await refreshTicketStatuses({ db, client, picklists: settings.picklists }, due, now);
+      const refreshed = await refreshTicketStatuses({ db, client }, due, now);
       return { settled, statusesChecked: refreshed.checked + refreshed.missing, statusError: null };
     } catch (e) {
-      if (!(e instanceof AutotaskError)) throw e;
+      if (!(e instanceof PsaError)) throw e;
       return { settled, statusesChecked: 0, statusError: e };
     }
   } finally {
     for (const id of ids) inFlight.delete(id);
   }
+}
+
+/** The active PSA's client, or null when it is switched off or has no credentials. */
+async function upkeepClient(deps: UpkeepDeps): Promise<{ profile: PsaProfile; client: PsaClient } | null> {
+  const profile = await deps.psa.active(deps.db);
+  if (!profile.enabled || !profile.hasCredentials) return null;
+  return { profile, client: profile.client() };
 }

@@ -1,10 +1,12 @@
-import type { CompanyMapping, IntegrationSettings, Role, TicketRecord } from '../../db/database.ts';
-import { integrationBlocker, type Blocker } from '../integration/settings.ts';
+import type { CompanyMapping, Role, TicketRecord } from '../../db/database.ts';
+import { ticketFieldRefusal } from '../../errors/autotask-messages.ts';
+import { ticketNotCreated } from '../../errors/psa-messages.ts';
+import type { PsaProfile } from '../../psa/port.ts';
+import type { Blocker } from '../integration/settings.ts';
 import { mappingBlocker } from '../mapping/ticket-blockers.ts';
-import { TICKET_NOT_CREATED, ticketFieldRefusal } from '../../errors/autotask-messages.ts';
 import { decodeProblem, isSettleable, type Problem } from './run-ticket-claims.ts';
-import { COMPLETE_STATUS } from './resolve/rules.ts';
-import { needsStatusRefresh, statusText } from './status-snapshots.ts';
+import { needsStatusRefresh } from './status-snapshots.ts';
+import { isOfProfile, otherPsaSentence, psaNameOfTicket, psaOfTicket, TICKET_NUMBER_EXAMPLE } from './ticket-psa.ts';
 import { noTicketCellData, type TicketCellData } from './cell-data.ts';
 import {
   addedNoteView,
@@ -17,14 +19,19 @@ import {
 
 /**
  * What `views/tickets/run-ticket.ejs` shows for one run: a view model per run, built from what the
- * page already loaded (the run's ticket row, its customer's mapping) and the integration settings.
- * No query and no Autotask call per run. It also notes which tickets need upkeep after the page
- * is sent (see upkeep.ts).
+ * page already loaded (the run's ticket row, its customer's mapping) and the active PSA's profile.
+ * No query and no PSA call per run. It also notes which tickets need upkeep after the page is sent
+ * (see upkeep.ts). A ticket of a PSA that is no longer active is shown with what was last read of
+ * it and its PSA's name; nothing is offered that would write to it.
  */
 
 export type RunTicketView =
   | {
       readonly state: 'none';
+      /** The active PSA's name: "Create Autotask ticket". */
+      readonly psaName: string;
+      /** What a ticket number of the active PSA looks like, for "Link ticket". */
+      readonly numberExample: string;
       readonly canAct: boolean;
       readonly blocker: Blocker | null;
       /** "Add to ticket T…": the job's open ticket (admins and operators, integration usable). */
@@ -34,14 +41,18 @@ export type RunTicketView =
     }
   | {
       readonly state: 'pending';
+      /** The ticket's PSA. */
+      readonly psaName: string;
       readonly canAct: boolean;
-      /** Old enough to be settled by reference: a click checks Autotask first, then may post. */
+      /** Old enough to be settled by reference: a click checks the PSA first, then may post. */
       readonly settling: boolean;
       readonly problem: Problem | null;
       readonly startedAt: Date;
     }
   | {
       readonly state: 'failed';
+      /** The ticket's PSA. */
+      readonly psaName: string;
       readonly canAct: boolean;
       readonly problem: Problem;
       readonly blocker: Blocker | null;
@@ -50,9 +61,14 @@ export type RunTicketView =
     }
   | {
       readonly state: 'created';
+      /** The ticket's PSA: "Open ticket … in ConnectWise". */
+      readonly psaName: string;
+      /** Admins and operators, for a ticket of the active PSA: "Add note" and the resolve action. */
       readonly canAct: boolean;
+      /** Set for a ticket of a PSA that is no longer active: why nothing is offered. */
+      readonly otherPsa: string | null;
       readonly ticketId: number | null;
-      /** Null until read back from Autotask (shown as the ticket id meanwhile). */
+      /** Null until read back from the PSA (shown as the ticket id meanwhile). */
       readonly ticketNumber: string | null;
       readonly url: string | null;
       readonly status: string | null;
@@ -93,8 +109,9 @@ export interface ViewRun {
 
 export interface TicketViewSetup {
   readonly role: Role | null;
-  readonly settings: IntegrationSettings;
-  /** The Autotask client timeout: decides when a pending row counts as settleable. */
+  /** The active PSA. */
+  readonly profile: PsaProfile;
+  /** The PSA client timeout: decides when a pending row counts as settleable. */
   readonly timeoutMs: number;
   readonly now: Date;
   /** People, "run added" notes and open tickets of the page (`cell-data.ts`); none when absent. */
@@ -108,8 +125,9 @@ export interface TicketViews {
 }
 
 export function createTicketViews(setup: TicketViewSetup): TicketViews {
+  const { profile } = setup;
   const canAct = setup.role === 'admin' || setup.role === 'operator';
-  const integration = integrationBlocker(setup.settings);
+  const integration = profile.blocker;
   const upkeep = new Set<number>();
   const cells = setup.cells ?? noTicketCellData;
 
@@ -117,13 +135,15 @@ export function createTicketViews(setup: TicketViewSetup): TicketViews {
     view(run) {
       const t = run.ticket;
       const blocker = () => integration ?? mappingBlocker(run.customer, run.customer.mapping);
-      if (!t) return noTicketView(run, canAct, canAct ? blocker() : null, integration, cells);
+      if (!t) return noTicketView(run, canAct, canAct ? blocker() : null, setup, cells);
       if (isSettleable(t, setup.now, setup.timeoutMs) || needsStatusRefresh(t, setup.now)) upkeep.add(t.id);
       const problem = decodeProblem(t.lastError);
+      const psaName = psaNameOfTicket(t);
       switch (t.state) {
         case 'pending':
           return {
             state: 'pending',
+            psaName,
             canAct,
             settling: isSettleable(t, setup.now, setup.timeoutMs),
             problem,
@@ -132,29 +152,44 @@ export function createTicketViews(setup: TicketViewSetup): TicketViews {
         case 'failed':
           return {
             state: 'failed',
+            psaName,
             canAct,
-            problem: problem ?? { message: TICKET_NOT_CREATED },
+            problem: problem ?? { message: ticketNotCreated(psaOfTicket(t)) },
             blocker: canAct ? blocker() : null,
-            fix: fieldFix(problem?.detail, run.customer.id),
+            fix: psaOfTicket(t) === 'autotask' ? fieldFix(problem?.detail, run.customer.id) : null,
           };
-        case 'created':
+        case 'created': {
+          const ours = isOfProfile(t, profile);
           return {
             state: 'created',
-            canAct,
+            psaName,
+            canAct: canAct && ours,
+            otherPsa: ours ? null : otherPsaSentence(t),
             ticketId: t.ticketId,
             ticketNumber: t.ticketNumber,
             url: t.url,
-            status: statusText(setup.settings.picklists, t),
+            status: statusShown(profile, t, ours),
             checkedAt: t.statusCheckedAt,
             problem,
             history: ticketHistory({ id: run.id, ticketLinkedAt: run.ticketLinkedAt ?? null }, t, cells),
             addedNote: addedNoteView(cells.addedNotes.get(run.id), setup),
             nextSuccess: nextSuccessOf(run, t),
           };
+        }
       }
     },
     upkeepIds: () => [...upkeep],
   };
+}
+
+/**
+ * What a page prints as the status: the label the active PSA's cached lists give (they may have
+ * been renamed since the ticket was read), else the label stored with the read, else the number.
+ * A ticket of another PSA has only what was stored.
+ */
+function statusShown(profile: PsaProfile, t: TicketRecord, ours: boolean): string | null {
+  if (t.statusId === null) return null;
+  return (ours ? profile.statusLabel(t.statusId) : null) ?? t.statusLabel ?? `status ${t.statusId}`;
 }
 
 /** A run without a ticket: create it, add the run to its job's open ticket, or link one by number. */
@@ -162,17 +197,26 @@ function noTicketView(
   run: ViewRun,
   canAct: boolean,
   blocker: Blocker | null,
-  integration: Blocker | null,
+  setup: TicketViewSetup,
   cells: TicketCellData,
 ): RunTicketView {
-  const addTo = canAct && !integration && run.jobId !== undefined ? addToOffer(run.jobId, cells) : null;
-  return { state: 'none', canAct, blocker, addTo, canLink: canAct && !blocker };
+  const { profile } = setup;
+  const addTo = canAct && !profile.blocker && run.jobId !== undefined ? addToOffer(run.jobId, cells, profile) : null;
+  return {
+    state: 'none',
+    psaName: profile.name,
+    numberExample: TICKET_NUMBER_EXAMPLE[profile.psa],
+    canAct,
+    blocker,
+    addTo,
+    canLink: canAct && !blocker,
+  };
 }
 
 /** A later successful run of the run's job, when the run's ticket is still open. */
 function nextSuccessOf(run: ViewRun, t: TicketRecord): { runId: number; runAt: Date } | null {
   const success = run.job?.lastSuccess;
-  if (!success || !run.runAt || t.statusId === COMPLETE_STATUS) return null;
+  if (!success || !run.runAt || t.statusClosed) return null;
   const later = success.runAt > run.runAt || (success.runAt.getTime() === run.runAt.getTime() && success.id > run.id);
   return later ? { runId: success.id, runAt: success.runAt } : null;
 }

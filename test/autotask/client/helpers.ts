@@ -1,4 +1,3 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import nock from 'nock';
 import {
   createAutotaskClient,
@@ -8,6 +7,9 @@ import {
   type AutotaskClient,
   type AutotaskClientOptions,
 } from '../../../src/autotask/client.ts';
+import { instantSleep } from '../../psa-http/helpers.ts';
+
+export { rejection, socketError, useNock } from '../../psa-http/helpers.ts';
 
 /** Shared fixtures for the Autotask client tests: fake credentials, a zone, nock scopes. */
 
@@ -70,7 +72,7 @@ export interface TestClient {
 export function makeClient(overrides: Partial<AutotaskClientOptions> = {}): TestClient {
   const recorder = new InMemoryApiCallRecorder();
   const zoneCache = overrides.zoneCache instanceof InMemoryZoneCache ? overrides.zoneCache : new InMemoryZoneCache();
-  const sleeps: number[] = [];
+  const { sleeps, sleep } = instantSleep();
   const client = createAutotaskClient({
     credentials: CREDENTIALS,
     environment: 'production',
@@ -78,44 +80,8 @@ export function makeClient(overrides: Partial<AutotaskClientOptions> = {}): Test
     zoneCache,
     logLevel: 'all',
     limiter: createEndpointLimiter(),
-    retry: {
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
-    },
+    retry: { sleep },
     ...overrides,
   });
   return { client, recorder, zoneCache, sleeps };
-}
-
-/** Captures the rejection of a promise, failing when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-/** An Error as a socket would raise it; nock 14 needs an Error instance to fail the request. */
-export function socketError(code: string, message = 'socket hang up'): Error {
-  return Object.assign(new Error(message), { code });
-}
-
-/** Every client test runs with the network shut: only what nock answers is reachable. */
-export function useNock(): void {
-  beforeAll(() => {
-    // Nock hooks into http when it is imported; an earlier file in this worker (vitest.config.ts:
-    // isolate: false) unhooked it again below.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(() => {
-    nock.enableNetConnect();
-    // The worker's next file may talk plain HTTP (the app against the simulator).
-    nock.restore();
-  });
 }

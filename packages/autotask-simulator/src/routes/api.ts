@@ -7,13 +7,21 @@
  * The thread slot is taken before latency and held until the response closes, so slow or hung
  * calls occupy a thread exactly like they would at Autotask (docs/autotask.md, Thread limit).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  answerWithFaults,
+  EMPTY_BODY,
+  RawText,
+  readJsonBody,
+  requestOrigin,
+  sendResult,
+  settleOnClose,
+} from '@backupchecks/simulator-kit';
 import type { NextFunction, Request, Response } from 'express';
 import type { ApiContext, ApiResult } from '../api-context.ts';
 import { authenticate, header } from '../auth.ts';
 import { queryParam } from '../case-insensitive.ts';
 import { SimError, methodNotAllowed, noRoute } from '../errors.ts';
-import { sleep, type FaultRule, type Faults } from '../faults.ts';
+import type { FaultRule, Faults } from '../faults.ts';
 import { API_ROOT, classify, routeEntity, type ApiRoute } from '../paths.ts';
 import type { RequestLogEntry } from '../request-log.ts';
 import type { SimulatorState } from '../store.ts';
@@ -32,7 +40,11 @@ export interface ApiRuntime {
   publicOrigin?: string | undefined;
 }
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Autotask's answers to a body the simulator will not read. */
+const BODY_ERRORS = {
+  tooLarge: () => new SimError(413, 'The request body is too large.'),
+  invalidJson: () => new SimError(500, 'The request body is not valid JSON.'),
+};
 
 export function apiHandler(state: SimulatorState, runtime: ApiRuntime) {
   return (req: Request, res: Response, nextMiddleware: NextFunction): void => {
@@ -66,14 +78,13 @@ async function handle(
     at: state.nowIso(),
     username: header(req.headers, 'username') ?? null,
   });
-  res.on('close', () => {
-    if (entry.outcome === 'pending') entry.outcome = res.writableFinished ? 'answered' : 'aborted';
-  });
+  settleOnClose(res, entry);
 
   try {
-    const body = await readJsonBody(req);
+    const body = await readJsonBody(req, BODY_ERRORS);
     entry.body = body ?? loggedSearch(url.searchParams);
-    if (route.kind === 'unknown') throw noRoute(`${origin(req, runtime)}${url.pathname}${url.search}`);
+    const origin = requestOrigin(req, runtime.publicOrigin);
+    if (route.kind === 'unknown') throw noRoute(`${origin}${url.pathname}${url.search}`);
 
     const ctx: ApiContext = {
       state,
@@ -81,7 +92,7 @@ async function handle(
       route,
       body,
       params: url.searchParams,
-      origin: origin(req, runtime),
+      origin,
       user: null,
       impersonationResourceId: impersonation(req),
     };
@@ -101,12 +112,12 @@ async function handle(
     res.on('close', release);
     await run(runtime, ctx, entity, req, res, entry);
   } catch (error) {
-    send(res, entry, errorResult(error));
+    sendResult(res, entry, errorResult(error));
   }
 }
 
-/** Fault, latency, handler, and the way the answer leaves (or does not). */
-async function run(
+/** Fault, latency, handler, and the way the answer leaves (or does not): the kit's, with Autotask's fault answers. */
+function run(
   runtime: ApiRuntime,
   ctx: ApiContext,
   entity: string | null,
@@ -114,46 +125,23 @@ async function run(
   res: Response,
   entry: RequestLogEntry,
 ): Promise<void> {
-  const fault = runtime.faults.take(ctx.method, entity);
   // A client that times out during the latency does not stop the server: the call is still
-  // applied, as at Autotask, which is how a slow create becomes an ambiguous outcome.
-  const completed = await sleep(runtime.faults.latencyFor(entity), runtime.faults.shutdownSignal);
-  if (!completed) {
-    req.socket.destroy();
-    return;
-  }
-  if (fault) {
-    const early = faultResponse(fault, ctx.state);
-    if (early) {
-      send(res, entry, early);
-      return;
-    }
-    if (fault.kind === 'hang' && !fault.afterApply) {
-      hang(runtime, req, entry);
-      return;
-    }
-  }
-
-  let result: ApiResult;
-  try {
-    result = dispatch(ctx);
-  } catch (error) {
-    result = errorResult(error);
-  }
-
-  if (fault?.kind === 'drop') {
-    entry.status = result.status ?? 200;
-    entry.outcome = 'dropped';
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.kind === 'hang') {
-    hang(runtime, req, entry);
-    return;
-  }
-  // Applied, and refused all the same: the client must look before it sends again.
-  if (fault?.kind === 'threadThreshold') result = errorResult(threadLimitError(ctx.state.settings));
-  send(res, entry, result);
+  // applied, as at Autotask, which is how a slow create becomes an ambiguous outcome. A hung call
+  // keeps its thread slot until the socket closes, as a stuck call would hold an Autotask thread.
+  return answerWithFaults<FaultRule>({
+    faults: runtime.faults,
+    method: ctx.method,
+    scope: entity,
+    socket: req.socket,
+    entry,
+    instead: (fault) => faultResponse(fault, ctx.state),
+    apply: () => dispatch(ctx),
+    errorResult,
+    // Applied, and refused all the same: the client must look before it sends again.
+    after: (fault, result) =>
+      fault.kind === 'threadThreshold' ? errorResult(threadLimitError(ctx.state.settings)) : result,
+    send: (result) => sendResult(res, entry, result),
+  });
 }
 
 function faultResponse(fault: FaultRule, state: SimulatorState): ApiResult | null {
@@ -170,24 +158,9 @@ function faultResponse(fault: FaultRule, state: SimulatorState): ApiResult | nul
 }
 
 function failResult(fault: Extract<FaultRule, { kind: 'fail' }>): ApiResult {
-  if (fault.body === 'empty') return { status: fault.status, body: RAW_EMPTY };
+  if (fault.body === 'empty') return { status: fault.status, body: EMPTY_BODY };
   if (fault.body === 'text') return { status: fault.status, body: new RawText(fault.text) };
   return { status: fault.status, body: { errors: fault.errors } };
-}
-
-/** Marker bodies for faults that must not be JSON. */
-const RAW_EMPTY = Symbol('empty body');
-class RawText {
-  readonly text: string;
-  constructor(text: string) {
-    this.text = text;
-  }
-}
-
-/** Never answers. The thread slot stays taken until the socket closes, as a stuck call would hold an Autotask thread. */
-function hang(runtime: ApiRuntime, req: Request, entry: RequestLogEntry): void {
-  entry.outcome = 'hung';
-  runtime.faults.trackHung(req.socket);
 }
 
 function dispatch(ctx: ApiContext): ApiResult {
@@ -268,61 +241,6 @@ function errorResult(error: unknown): ApiResult {
   return { status: 500, body: { errors: [message] } };
 }
 
-function send(res: ServerResponse, entry: RequestLogEntry, result: ApiResult): void {
-  const status = result.status ?? 200;
-  entry.status = status;
-  if (res.headersSent || res.destroyed || !res.socket || res.socket.destroyed) {
-    // The client left first; record what it would have got.
-    entry.outcome = 'aborted';
-    return;
-  }
-  entry.outcome = 'answered';
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  if (result.body === RAW_EMPTY) {
-    res.end();
-    return;
-  }
-  if (result.body instanceof RawText) {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(result.body.text);
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(result.body));
-}
-
-function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SimError(413, 'The request body is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      const text = Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/^\uFEFF/, '');
-      if (text.trim() === '') {
-        resolve(undefined);
-        return;
-      }
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new SimError(500, 'The request body is not valid JSON.'));
-      }
-    });
-  });
-}
-
 /** GET queries log their parsed `search`, so tests read the query the same way for GET and POST. */
 function loggedSearch(params: URLSearchParams): unknown {
   const search = queryParam(params, 'search');
@@ -332,11 +250,6 @@ function loggedSearch(params: URLSearchParams): unknown {
   } catch {
     return search;
   }
-}
-
-function origin(req: Request, runtime: ApiRuntime): string {
-  if (runtime.publicOrigin) return runtime.publicOrigin.replace(/\/+$/, '');
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
 function impersonation(req: Request): number | null {

@@ -3,12 +3,12 @@
  * `ticketID` comes from the path. Required: title, description, noteType, publish
  * (publish 1 = All Autotask Users, 2 = Internal). Queried with `TicketNotes/query`.
  */
+import { insertSorted } from '@backupchecks/simulator-kit';
 import { actingResourceId, type ApiContext, type ApiResult } from '../api-context.ts';
 import { ENTITIES } from '../entities.ts';
 import { invalid } from '../errors.ts';
 import { project } from '../query.ts';
 import { buildNote } from '../records.ts';
-import { insertSorted } from '../store.ts';
 import {
   checkLengths,
   checkPicklists,

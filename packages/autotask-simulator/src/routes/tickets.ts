@@ -2,11 +2,12 @@
  * Ticket writes (docs/autotask.md, Create and update answers): POST creates, PATCH updates only the
  * fields sent (body must carry `id`), PUT replaces (omitted fields become null). There is no DELETE.
  */
+import { insertSorted } from '@backupchecks/simulator-kit';
 import { actingResourceId, type ApiContext, type ApiResult } from '../api-context.ts';
 import { ENTITIES } from '../entities.ts';
 import { invalid } from '../errors.ts';
 import { buildTicket } from '../records.ts';
-import { applyStatus, insertSorted, type SimulatorState } from '../store.ts';
+import { applyStatus, type SimulatorState } from '../store.ts';
 import { missingTenantFields, tenantReferenceErrors } from '../tenant-fields.ts';
 import type { Ticket } from '../types.ts';
 import type { FieldValue } from '../values.ts';

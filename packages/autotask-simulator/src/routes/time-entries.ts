@@ -3,11 +3,11 @@
  * app only reads them (resolve is refused while a ticket has any), so writes here are kept simple;
  * tests and the control API usually add them with `state.addTimeEntry`.
  */
+import { insertSorted } from '@backupchecks/simulator-kit';
 import { actingResourceId, type ApiContext, type ApiResult } from '../api-context.ts';
 import { ENTITIES } from '../entities.ts';
 import { invalid } from '../errors.ts';
 import { buildTimeEntry } from '../records.ts';
-import { insertSorted } from '../store.ts';
 import type { TimeEntry } from '../types.ts';
 import { checkLengths, isMissing, parseWriteBody, referenceMessage, requiredMessage } from '../write-input.ts';
 

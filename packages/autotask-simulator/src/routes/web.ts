@@ -4,9 +4,9 @@
  * `&TicketNumber=`). The real one needs a logged-in user and opens the ticket; this renders a small
  * read-only page so links from the app work in a browser during the demo.
  */
+import { html, layout, sendPage, table, type SafeHtml } from '@backupchecks/simulator-kit';
 import type { Request, Response, NextFunction } from 'express';
 import { queryParam } from '../case-insensitive.ts';
-import { html, layout, sendPage, type SafeHtml } from '../html.ts';
 import type { SimulatorState } from '../store.ts';
 import type { Ticket } from '../types.ts';
 
@@ -109,55 +109,36 @@ function ticketPage(state: SimulatorState, ticket: Ticket): SafeHtml {
     ${
       notes.length === 0
         ? html`<p>No notes.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Title</th>
-                <th>Type</th>
-                <th>Publish</th>
-                <th>Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${notes.map(
-                (n) =>
-                  html`<tr>
-                    <td>${n.createDateTime}</td>
-                    <td>${n.title}</td>
-                    <td>${state.picklistLabel('TicketNotes', 'noteType', n.noteType) ?? n.noteType}</td>
-                    <td>${state.picklistLabel('TicketNotes', 'publish', n.publish) ?? n.publish}</td>
-                    <td class="pre">${n.description}</td>
-                  </tr> `,
-              )}
-            </tbody>
-          </table>`
+        : table(
+            ['Created', 'Title', 'Type', 'Publish', 'Description'],
+            notes.map(
+              (n) =>
+                html`<tr>
+                  <td>${n.createDateTime}</td>
+                  <td>${n.title}</td>
+                  <td>${state.picklistLabel('TicketNotes', 'noteType', n.noteType) ?? n.noteType}</td>
+                  <td>${state.picklistLabel('TicketNotes', 'publish', n.publish) ?? n.publish}</td>
+                  <td class="pre">${n.description}</td>
+                </tr> `,
+            ),
+          )
     }
     <h2>Time entries (${entries.length})</h2>
     ${
       entries.length === 0
         ? html`<p>No time entries.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>Date</th>
-                <th>Hours</th>
-                <th>Billable</th>
-                <th>Summary</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${entries.map(
-                (e) =>
-                  html`<tr>
-                    <td>${e.dateWorked.slice(0, 10)}</td>
-                    <td>${e.hoursWorked}</td>
-                    <td>${e.isNonBillable ? 'No' : 'Yes'}</td>
-                    <td>${e.summaryNotes ?? ''}</td>
-                  </tr> `,
-              )}
-            </tbody>
-          </table>`
+        : table(
+            ['Date', 'Hours', 'Billable', 'Summary'],
+            entries.map(
+              (e) =>
+                html`<tr>
+                  <td>${e.dateWorked.slice(0, 10)}</td>
+                  <td>${e.hoursWorked}</td>
+                  <td>${e.isNonBillable ? 'No' : 'Yes'}</td>
+                  <td>${e.summaryNotes ?? ''}</td>
+                </tr> `,
+            ),
+          )
     }
     <p><a href="/__sim/">Simulator control page</a></p>`;
   return layout(`${ticket.ticketNumber} — Autotask (simulator)`, body);

@@ -8,10 +8,11 @@
  *   `summary`, `status`, `priority` and `externalXRef` (also as `status/id`, `/status/id`, …); a path it does not
  *   simulate is refused with 400 rather than ignored. All operations are checked before any is applied.
  */
+import { insertSorted } from '@backupchecks/simulator-kit';
 import type { ApiContext, ApiResult } from '../api-context.ts';
 import { invalidField, invalidObject, notFound, tooLong, type ValidationItem } from '../errors.ts';
 import { NOTE, TICKET } from '../resources-service.ts';
-import { applyStatus, insertSorted } from '../store.ts';
+import { applyStatus } from '../store.ts';
 import type { ServiceNote, Ticket } from '../types.ts';
 import { isObject, readNewTicket, readPriority, readStatus, readSummary } from './ticket-input.ts';
 

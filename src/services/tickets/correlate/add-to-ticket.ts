@@ -1,15 +1,13 @@
-import { AutotaskNotFoundError } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
-import { noSuchRecord, rethrowAutotask } from '../../../errors/autotask-messages.ts';
+import type { Db, TicketRecord } from '../../../db/database.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
-import { paths } from '../../../paths.ts';
+import { noSuchRecord, rethrowPsa } from '../../../errors/psa-messages.ts';
+import { PsaError } from '../../../psa/errors.ts';
+import type { PsaProfile } from '../../../psa/port.ts';
 import { audit, type Actor } from '../../accounts/audit.ts';
-import { getIntegrationSettings, integrationBlocker } from '../../integration/settings.ts';
 import { runLabel } from '../create/context.ts';
 import { loadRun, type LoadedRun } from '../create/ticket-input.ts';
-import { COMPLETE_STATUS } from '../resolve/rules.ts';
 import { claimRunLink, ticketOfRun } from '../run-links.ts';
-import { statusLabelFrom } from '../status-snapshots.ts';
+import { CLOSED_WORDS, isOfProfile, otherPsaSentence, psaNameOfTicket, psaOfTicket } from '../ticket-psa.ts';
 import { isOpenTicket, ticketName } from './candidate.ts';
 import { sendRunAddedNote, type CorrelationDeps, type NoteResult } from './send-run-added-note.ts';
 
@@ -17,9 +15,10 @@ import { sendRunAddedNote, type CorrelationDeps, type NoteResult } from './send-
  * "Add to ticket T…": one ticket for a recurring problem. A run without a ticket is pointed at the
  * open ticket of its job and the ticket gets one internal note about the run:
  *
- *  1. Guards: integration usable and a note type set (so the note can follow the link), the run
- *     exists, the ticket record is of the run's own job, created and not Complete.
- *  2. The ticket is read live: one completed in Autotask since the page was drawn is refused.
+ *  1. Guards: integration usable and notes possible (Autotask: a note type set, so the note can
+ *     follow the link), the run exists, the ticket record is of the run's own job and of the active
+ *     PSA, created and not closed.
+ *  2. The ticket is read live: one closed in the PSA since the page was drawn is refused.
  *     The run was read before that: when the read fails (a refusal, no answer in time) after
  *     another click linked the run meanwhile, this click is told what that one did, not "not added".
  *  3. The link is the claim: `UPDATE "Run" SET ticketRecordId … WHERE id = run AND ticketRecordId
@@ -52,7 +51,7 @@ const RUN_NOT_FOUND = 'This run does not exist. It may have been removed, or the
 /** One click's attempt, once the run and the ticket it names are loaded. */
 interface AddContext {
   readonly deps: CorrelationDeps;
-  readonly settings: IntegrationSettings;
+  readonly profile: PsaProfile;
   readonly actor: Actor;
   readonly run: LoadedRun;
   readonly ticket: TicketRecord;
@@ -67,16 +66,17 @@ export async function addRunToTicket(
   request: AddToTicketRequest,
   clock: () => Date = () => new Date(),
 ): Promise<AddToTicketOutcome> {
-  const settings = deps.settings ?? (await getIntegrationSettings(deps.db));
+  const { profile } = deps;
   const run = await loadRun(deps.db, runId);
   if (!run) throw new NotFoundError(RUN_NOT_FOUND);
   const label = runLabel(run);
-  assertUsable(settings, label);
+  assertUsable(profile, label);
   const ticket = await ticketOfJob(deps.db, run, request.ticketRecordId, label);
-  const ctx: AddContext = { deps, settings, actor, run, ticket, label };
+  const ctx: AddContext = { deps, profile, actor, run, ticket, label };
 
   const linked = await answerForLinkedRun(ctx, request.resendNote);
   if (linked) return linked;
+  assertActivePsa(ctx);
   assertOpen(ticket, label);
   try {
     await checkStillOpen(ctx, ticket, clock());
@@ -90,7 +90,7 @@ export async function addRunToTicket(
   if (!(await claimRunLink(deps.db, run.id, ticket.id, actor, clock()))) return lostClaim(ctx);
   await audit(deps.db, actor, {
     action: 'ticket.run_added',
-    summary: `Added ${label} to Autotask ticket ${ticketName(ticket)}`,
+    summary: `Added ${label} to ${psaNameOfTicket(ticket)} ticket ${ticketName(ticket)}`,
     targetType: 'run',
     targetId: run.id,
     details: { ticketRecordId: ticket.id, ticketId: ticket.ticketId, ticketNumber: ticket.ticketNumber },
@@ -98,17 +98,25 @@ export async function addRunToTicket(
   return { kind: 'added', label, ticket, note: await sendNote(ctx) };
 }
 
-const sendNote = (ctx: AddContext) => sendRunAddedNote(ctx.deps, ctx.actor, ctx.run, ctx.ticket, ctx.settings);
+/** The "run added" note; a ticket of another PSA gets none (the writer refuses it, and the run stays linked). */
+const sendNote = (ctx: AddContext) => sendRunAddedNote(ctx.deps, ctx.actor, ctx.run, ctx.ticket);
 
-function assertUsable(settings: IntegrationSettings, label: string): void {
-  const blocked = integrationBlocker(settings);
+function assertUsable(profile: PsaProfile, label: string): void {
+  const blocked = profile.blocker;
   if (blocked) throw new RuleError(`${capital(label)} was not added to a ticket. ${blocked.message}`, blocked.fixUrl);
-  if (settings.noteTypeId === null) {
-    throw new RuleError(
-      `${capital(label)} was not added to a ticket: no note type is set for the notes Backupchecks writes to Autotask ("Note type of the closing note" under Settings → Autotask).`,
-      paths.settings.autotask,
-    );
-  }
+  if (profile.noteBlocker === null) return;
+  throw new RuleError(
+    profile.psa === 'autotask'
+      ? `${capital(label)} was not added to a ticket: no note type is set for the notes Backupchecks writes to Autotask ("Note type of the closing note" under Settings → Autotask).`
+      : `${capital(label)} was not added to a ticket: ${profile.noteBlocker}`,
+    profile.settingsUrl,
+  );
+}
+
+/** Nothing is sent about a ticket of a PSA that is no longer active, so no run is added to it. */
+function assertActivePsa({ profile, ticket, label }: AddContext): void {
+  if (isOfProfile(ticket, profile)) return;
+  throw new RuleError(`${capital(label)} was not added to ticket ${ticketName(ticket)}. ${otherPsaSentence(ticket)}`);
 }
 
 /** The record the form names, if it serves the run's own job: never a ticket of another job or customer. */
@@ -134,45 +142,50 @@ async function answerForLinkedRun(ctx: AddContext, resendNote: boolean): Promise
     return { kind: 'has_other_ticket', label, ticket: other };
   }
   if (!resendNote || ticket.originRunId === run.id) return { kind: 'already_added', label, ticket };
+  assertActivePsa(ctx);
   return { kind: 'note_sent', label, ticket, note: await sendNote(ctx) };
 }
 
 function assertOpen(ticket: TicketRecord, label: string): asserts ticket is TicketRecord & { ticketId: number } {
   if (isOpenTicket(ticket)) return;
+  const psa = psaNameOfTicket(ticket);
   throw new RuleError(
-    ticket.statusId === COMPLETE_STATUS || ticket.resolvedAt !== null
-      ? `Autotask ticket ${ticketName(ticket)} is Complete, so ${label} was not added to it. Create a new ticket for the run instead.`
-      : `Autotask ticket ${ticketName(ticket)} has not been created (yet), so ${label} was not added to it.`,
+    ticket.statusClosed || ticket.resolvedAt !== null
+      ? `${psa} ticket ${ticketName(ticket)} is ${closedWords(ticket).state}, so ${label} was not added to it. Create a new ticket for the run instead.`
+      : `${psa} ticket ${ticketName(ticket)} has not been created (yet), so ${label} was not added to it.`,
   );
 }
 
+const closedWords = (ticket: TicketRecord) => CLOSED_WORDS[psaOfTicket(ticket)];
+
 /**
- * The ticket as Autotask has it now: gone or Complete since the page was drawn → refused, nothing
+ * The ticket as the PSA has it now: gone or closed since the page was drawn → refused, nothing
  * linked. The status read is stored, so the page shows it too.
  */
 async function checkStillOpen(ctx: AddContext, ticket: TicketRecord & { ticketId: number }, now: Date): Promise<void> {
-  const { label, settings } = ctx;
+  const { label, profile } = ctx;
   const name = ticketName(ticket);
-  const live = await ctx.deps.autotask
-    .client(settings)
+  const live = await profile
+    .client()
     .getTicket(ticket.ticketId)
     .catch((e: unknown) => {
-      if (e instanceof AutotaskNotFoundError) {
-        throw new RuleError(`${noSuchRecord(`ticket ${name}`)} ${capital(label)} was not added to it.`);
+      if (e instanceof PsaError && e.kind === 'not_found') {
+        throw new RuleError(`${noSuchRecord(profile.psa, `ticket ${name}`)} ${capital(label)} was not added to it.`);
       }
-      return rethrowAutotask(`${capital(label)} was not added to ticket ${name}.`)(e);
+      return rethrowPsa(`${capital(label)} was not added to ticket ${name}.`)(e);
     });
   await ctx.deps.db.ticket.updateMany({
-    where: { id: ticket.id, ticketId: ticket.ticketId },
+    where: { id: ticket.id, psaType: profile.psa, ticketId: ticket.ticketId },
     data: {
-      statusId: live.status,
-      statusLabel: statusLabelFrom(settings.picklists, live.status),
+      statusId: live.statusId,
+      statusLabel: live.statusLabel,
+      statusClosed: live.closed,
       statusCheckedAt: now,
     },
   });
-  if (live.status === COMPLETE_STATUS) {
+  if (live.closed) {
     throw new RuleError(
-      `Autotask ticket ${name} was completed in Autotask, so ${label} was not added to it. Create a new ticket for the run instead.`,
+      `${profile.name} ticket ${name} was ${CLOSED_WORDS[profile.psa].verb} in ${profile.name}, so ${label} was not added to it. Create a new ticket for the run instead.`,
     );
   }
 }

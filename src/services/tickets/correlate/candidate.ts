@@ -1,20 +1,20 @@
 import type { TicketRecord } from '../../../db/database.ts';
-import { COMPLETE_STATUS } from '../resolve/rules.ts';
 
 /**
  * Which ticket a run may be added to ("Add to ticket"): the most recent ticket of the run's own job
- * that exists in Autotask and is not Complete, as far as Backupchecks knows (a status not read yet
- * counts as open). The same rule decides what a page offers (`../cell-data.ts`, in SQL) and what a
+ * that exists in the PSA and is not closed (`statusClosed`), as far as Backupchecks knows (a status
+ * not read yet counts as open). Only a ticket of the active PSA is offered and accepted
+ * (`../cell-extras.ts`, `add-to-ticket.ts`). The same rule decides what a page offers (`../cell-data.ts`, in SQL) and what a
  * POST accepts (`add-to-ticket.ts`, on the row and again on the ticket read live): keep the two alike.
  */
 
-export type OpenTicket = Pick<TicketRecord, 'id' | 'jobId' | 'ticketId' | 'ticketNumber'>;
+export type OpenTicket = Pick<TicketRecord, 'id' | 'jobId' | 'ticketId' | 'ticketNumber' | 'psaType'>;
 
 /** The rule on a row already loaded. */
 export function isOpenTicket(
-  t: Pick<TicketRecord, 'state' | 'ticketId' | 'resolvedAt' | 'statusId'>,
+  t: Pick<TicketRecord, 'state' | 'ticketId' | 'resolvedAt' | 'statusClosed'>,
 ): t is typeof t & { ticketId: number } {
-  return t.state === 'created' && t.ticketId !== null && t.resolvedAt === null && t.statusId !== COMPLETE_STATUS;
+  return t.state === 'created' && t.ticketId !== null && t.resolvedAt === null && !t.statusClosed;
 }
 
 /**

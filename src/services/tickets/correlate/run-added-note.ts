@@ -4,9 +4,9 @@ import { formatDateTime } from '../../../shared/time.ts';
 import { moreObjectsLine, objectLine, shorten, statusLabel, type ContentObject } from '../ticket-content.ts';
 
 /**
- * The internal note that tells an Autotask ticket a further run of its job was added to it: a title
+ * The internal note that tells a PSA ticket a further run of its job was added to it: a title
  * naming the run, and its failed objects and the link to the run. Pure, so its limits are tested
- * without Autotask. Lengths are UTF-16 units, as in ticket-content.ts.
+ * without a PSA. Lengths are UTF-16 units, as in ticket-content.ts.
  */
 
 /**
@@ -82,7 +82,7 @@ export function runAddedText(input: RunAddedInput): string {
 /**
  * The note's submission key (`notes/note-rules.ts`: 16 hex digits): derived from the run and the
  * ticket record, so every attempt to write this run's note (a double click, "Try again" after a lost
- * answer) names the same note row and Autotask gets it once.
+ * answer) names the same note row and the PSA gets it once.
  */
 export function runAddedKey(runId: number, ticketRecordId: number): string {
   return createHash('sha256').update(`run-${runId}-added-to-${ticketRecordId}`).digest('hex').slice(0, 16);

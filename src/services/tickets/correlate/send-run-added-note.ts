@@ -1,8 +1,8 @@
-import type { IntegrationSettings, RunStatus, TicketRecord } from '../../../db/database.ts';
+import type { RunStatus, TicketRecord } from '../../../db/database.ts';
 import { AppError } from '../../../errors/catalogue.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import type { LoadedRun } from '../create/ticket-input.ts';
-import { runUrl } from '../create/ticket-input.ts';
+import { runUrl, settingsBaseUrl } from '../create/ticket-input.ts';
 import { writeTicketNote, type NoteDeps } from '../notes/write-note.ts';
 import type { Problem } from '../run-ticket-claims.ts';
 import { RUN_ADDED_OBJECTS, runAddedKey, runAddedText, runAddedTitle } from './run-added-note.ts';
@@ -14,8 +14,6 @@ export interface CorrelationDeps extends NoteDeps {
   readonly timezone: string;
   /** APP_BASE_URL, for the run link when Settings has no base URL. */
   readonly fallbackBaseUrl?: string | undefined;
-  /** The integration settings when the caller has read them already: read once per request. */
-  readonly settings?: IntegrationSettings | undefined;
 }
 
 /** What became of the note; the run stays linked whatever it is. */
@@ -27,11 +25,10 @@ export async function sendRunAddedNote(
   actor: Actor,
   run: LoadedRun,
   ticket: TicketRecord,
-  settings: IntegrationSettings,
 ): Promise<NoteResult> {
-  const input = await noteInput(deps, run, settings);
+  const input = await noteInput(deps, run);
   try {
-    const outcome = await writeTicketNote({ ...deps, settings }, actor, {
+    const outcome = await writeTicketNote(deps, actor, {
       ticket,
       title: runAddedTitle(input),
       text: runAddedText(input),
@@ -47,9 +44,9 @@ export async function sendRunAddedNote(
   }
 }
 
-async function noteInput(deps: CorrelationDeps, run: LoadedRun, settings: IntegrationSettings) {
+async function noteInput(deps: CorrelationDeps, run: LoadedRun) {
   const affected = { runId: run.id, status: { in: ['error', 'warning'] as RunStatus[] } };
-  const [objects, affectedTotal] = await Promise.all([
+  const [objects, affectedTotal, baseUrl] = await Promise.all([
     deps.db.runObject.findMany({
       where: affected,
       // RunStatus is declared success, warning, error: descending puts errors first.
@@ -57,6 +54,7 @@ async function noteInput(deps: CorrelationDeps, run: LoadedRun, settings: Integr
       take: RUN_ADDED_OBJECTS,
     }),
     deps.db.runObject.count({ where: affected }),
+    settingsBaseUrl(deps.db, deps.profile),
   ]);
   return {
     runId: run.id,
@@ -67,7 +65,7 @@ async function noteInput(deps: CorrelationDeps, run: LoadedRun, settings: Integr
     jobName: run.job.name,
     objects,
     affectedTotal,
-    runUrl: runUrl(settings.baseUrl, deps.fallbackBaseUrl, run.id),
+    runUrl: runUrl(baseUrl, deps.fallbackBaseUrl, run.id),
     timezone: deps.timezone,
   };
 }

@@ -1,23 +1,24 @@
-import type { AutotaskClient } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
+import type { Db, TicketRecord } from '../../../db/database.ts';
+import type { PsaClient, PsaProfile } from '../../../psa/port.ts';
 import type { Actor } from '../../accounts/audit.ts';
-import type { AutotaskAccess } from '../../integration/autotask-access.ts';
 import type { RunContext } from '../../runs/run-context.ts';
+import type { WriteRetryOptions } from '../retry-write.ts';
 import type { Problem } from '../run-ticket-claims.ts';
 
-/** What the steps of "Create Autotask ticket" share, and the outcomes a click ends with. */
+/** What the steps of "Create ticket" share, and the outcomes a click ends with. */
 
 export interface TicketCreationDeps {
   readonly db: Db;
-  readonly autotask: AutotaskAccess;
-  /** The Autotask client timeout (AUTOTASK_TIMEOUT_MS): decides when a pending row may be settled. */
+  /** The active PSA's profile, read once per request (`requestProfile`): the ticket goes there. */
+  readonly profile: PsaProfile;
+  /** The PSA client timeout (AUTOTASK_TIMEOUT_MS): decides when a pending row may be settled. */
   readonly timeoutMs: number;
   /** Zone for the run time in the description. */
   readonly timezone: string;
   /** APP_BASE_URL, used for the run link when Settings has no base URL. */
   readonly fallbackBaseUrl?: string | undefined;
-  /** The integration settings when the caller has read them already: read once per request. */
-  readonly settings?: IntegrationSettings | undefined;
+  /** Waits before a create refused by Autotask's thread threshold is sent again (`../retry-write.ts`). */
+  readonly writeRetry?: WriteRetryOptions | undefined;
   /**
    * Starts work once the click's answer has been sent (`deferAfterResponse`): reading the new
    * ticket's number and status back and syncing the company's name (`after-create.ts`).
@@ -28,8 +29,8 @@ export interface TicketCreationDeps {
 /** One click's attempt, once the guards have passed. */
 export interface CreateContext {
   readonly deps: TicketCreationDeps;
-  readonly client: AutotaskClient;
-  readonly settings: IntegrationSettings;
+  readonly profile: PsaProfile;
+  readonly client: PsaClient;
   readonly actor: Actor;
   /** `runLabel(run)`, for messages and audit summaries. */
   readonly label: string;
@@ -46,7 +47,7 @@ export type CreateOutcome =
   | { readonly kind: 'exists'; readonly ticket: TicketRecord; readonly label: string }
   /** Another click (tab, operator, instance) is creating it right now. */
   | { readonly kind: 'in_progress'; readonly ticket: TicketRecord; readonly label: string }
-  /** Autotask refused; nothing was created and the operator may try again. */
+  /** The PSA refused; nothing was created and the operator may try again. */
   | { readonly kind: 'failed'; readonly ticket: TicketRecord; readonly label: string; readonly problem: Problem }
   /** No usable answer: the ticket may exist. The row stays pending until a lookup settles it. */
   | { readonly kind: 'unknown'; readonly ticket: TicketRecord; readonly label: string; readonly problem: Problem };

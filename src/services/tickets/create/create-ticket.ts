@@ -1,11 +1,11 @@
-import type { NewTicket } from '../../../autotask/client.ts';
 import type { TicketRecord } from '../../../db/database.ts';
-import { rethrowAutotask, TICKET_NOT_CREATED } from '../../../errors/autotask-messages.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
+import { rethrowPsa, ticketNotCreated } from '../../../errors/psa-messages.ts';
+import type { NewRunTicket, PsaProfile } from '../../../psa/port.ts';
 import type { Actor } from '../../accounts/audit.ts';
-import { getIntegrationSettings, integrationBlocker } from '../../integration/settings.ts';
 import { mappingBlocker } from '../../mapping/ticket-blockers.ts';
 import { reconcilePending } from '../reconcile.ts';
+import { isOfProfile, psaNameOfTicket } from '../ticket-psa.ts';
 import {
   claimNew,
   claimRetry,
@@ -16,25 +16,26 @@ import {
 } from '../run-ticket-claims.ts';
 import { outcomeOf, runLabel, type CreateContext, type CreateOutcome, type TicketCreationDeps } from './context.ts';
 import { postTicket } from './post-ticket.ts';
-import { loadRun, ticketInput, type LoadedRun } from './ticket-input.ts';
+import { loadRun, runTicketInput, settingsBaseUrl, type LoadedRun } from './ticket-input.ts';
 
 /**
- * "Create Autotask ticket" for one run. Exactly one ticket per run, and one Autotask request on
- * the click's path (the create itself):
+ * "Create ticket" for one run, in the active PSA. Exactly one ticket per run, and one PSA request
+ * on the click's path (the create itself):
  *
- *  1. Guards: integration usable (settings read once per request), run exists (role: the route).
+ *  1. Guards: integration usable (the profile is read once per request), run exists (role: the route).
  *     The run comes with its job, customer, mapping and ticket in one statement.
  *  2. An existing row decides first: created → say so; pending and recent → being created;
  *     pending and old → settle it by reference (never post blindly); failed → retry on the row.
- *  3. The stored mapping allows tickets. The company is not read again here: Autotask itself
+ *  3. The stored mapping allows tickets. The company is not read again here: the PSA itself
  *     refuses a deleted or inactive company, and that refusal is what checks the mapping
  *     (`company-refusal.ts`).
  *  4. Claim: insert the pending row (the unique run id picks one winner) or take a failed row back
  *     with a conditional update. Only the claimant posts.
- *  5. POST once with externalID = the row's reference and mark the row created with the ticket id
- *     (`post-ticket.ts`). Rejected → failed with Autotask's words. No answer → stays pending until
- *     a lookup settles it. The number and status are read after the answer is sent
- *     (`after-create.ts`); until then the run links to the ticket by its id.
+ *  5. POST once with the row's reference (Autotask's externalID, ConnectWise's reference field) and
+ *     mark the row created with the ticket id (`post-ticket.ts`). Rejected → failed with the PSA's
+ *     words. No answer → stays pending until a lookup settles it. What the answer did not carry
+ *     (Autotask's number and status) is read after the answer is sent (`after-create.ts`); until
+ *     then the run links to the ticket by its id.
  */
 
 const RUN_NOT_FOUND = 'This run does not exist. It may have been removed, or the link is wrong.';
@@ -45,22 +46,21 @@ export async function createTicketForRun(
   runId: number,
   clock: () => Date = () => new Date(),
 ): Promise<CreateOutcome> {
-  const settings = deps.settings ?? (await getIntegrationSettings(deps.db));
-  const blocked = integrationBlocker(settings);
+  const { profile } = deps;
+  const blocked = profile.blocker;
   if (blocked) throw new RuleError(`No ticket was created. ${blocked.message}`, blocked.fixUrl);
   const run = await loadRun(deps.db, runId);
   if (!run) throw new NotFoundError(RUN_NOT_FOUND);
-  const client = deps.autotask.client(settings);
-  const ctx: CreateContext = { deps, client, settings, actor, label: runLabel(run), run };
+  const ctx: CreateContext = { deps, profile, client: profile.client(), actor, label: runLabel(run), run };
 
   const earlier = await settleEarlierAttempt(ctx, clock);
   if ('outcome' in earlier) return earlier.outcome;
-  const companyId = mappedCompanyId(run);
+  const companyId = mappedCompanyId(run, profile);
   const reference = earlier.row?.reference ?? newReference(runId);
   const input = await prepareTicket(ctx, companyId, reference);
   const claimed = await claim(ctx, earlier.row, run, reference, clock());
   if (!claimed) return lostClaim(ctx, runId);
-  return postTicket(ctx, claimed, { ...input, externalId: claimed.reference }, clock);
+  return postTicket(ctx, claimed, { ...input, reference: claimed.reference }, clock);
 }
 
 /**
@@ -77,12 +77,14 @@ async function settleEarlierAttempt(
   const existing = run.ticket;
   if (existing?.state === 'created') return { outcome: { kind: 'exists', ticket: existing, label } };
   if (existing?.state !== 'pending') return { row: existing };
+  // Sent to the PSA that was active before a switch: only that PSA can say whether it exists.
+  if (!isOfProfile(existing, ctx.profile)) throw new RuleError(otherPsaAttempt(existing));
   if (!isSettleable(existing, clock(), ctx.deps.timeoutMs)) {
     return { outcome: { kind: 'in_progress', ticket: existing, label } };
   }
   // An attempt whose answer never came: look before posting again. Attaching needs no mapping
   // check, so this comes before the mapping guards.
-  const settled = await reconcilePending({ db, client: ctx.client, picklists: ctx.settings.picklists }, existing, {
+  const settled = await reconcilePending({ db, client: ctx.client }, existing, {
     actor: ctx.actor,
     via: 'click',
     absentIsFinal: true,
@@ -99,30 +101,35 @@ async function settleEarlierAttempt(
   return { row };
 }
 
+/** A pending attempt of a PSA that is no longer the active one: nothing is looked up or sent. */
+const otherPsaAttempt = (row: TicketRecord): string =>
+  `No ticket was created. An earlier attempt sent this run's ticket to ${psaNameOfTicket(row)}, which is no longer the active PSA, and its outcome is not known: look for reference ${row.reference} in ${psaNameOfTicket(row)}.`;
+
 /**
  * The company the ticket goes to, from the stored mapping, which must allow tickets. It is not
- * read from Autotask again: a company deleted or made inactive since the last sync is refused by
- * Autotask itself, and that refusal checks the mapping (`company-refusal.ts`).
+ * read from the PSA again: a company deleted or made inactive since the last sync is refused by
+ * the PSA itself, and that refusal checks the mapping (`company-refusal.ts`).
  */
-function mappedCompanyId(run: LoadedRun): number {
+function mappedCompanyId(run: LoadedRun, profile: PsaProfile): number {
   const customer = run.job.customer;
-  const unmapped = mappingBlocker(customer, customer.mapping);
+  // Only the active PSA's mappings are kept in CompanyMapping (src/psa/switch.ts); checked anyway,
+  // since a company id means nothing in another PSA.
+  const mapping = customer.mapping?.psaType === profile.psa ? customer.mapping : null;
+  const unmapped = mappingBlocker(customer, mapping, profile.psa);
   if (unmapped) throw new RuleError(`No ticket was created. ${unmapped.message}`, unmapped.fixUrl);
-  return customer.mapping!.companyId!;
+  return mapping!.companyId!;
 }
 
 /**
  * Everything the POST needs is prepared before the claim, so the claim's time stamp is the moment
- * the POST leaves (what `settleAfterMs` counts from). The zone is resolved now for the same
- * reason: normally from the settings row already read, without a request or a query.
+ * the POST leaves (what `settleAfterMs` counts from). The client's own preparation (Autotask's
+ * zone) is done now for the same reason: normally from the settings row already read, without a
+ * request or a query.
  */
-async function prepareTicket(
-  ctx: CreateContext,
-  companyId: number,
-  reference: string,
-): Promise<Omit<NewTicket, 'externalId'>> {
-  const input = ticketInput(ctx.deps, ctx.settings, ctx.run, companyId, reference);
-  await ctx.client.getZone().catch(rethrowAutotask('No ticket was created.'));
+async function prepareTicket(ctx: CreateContext, companyId: number, reference: string): Promise<NewRunTicket> {
+  const baseUrl = await settingsBaseUrl(ctx.deps.db, ctx.profile);
+  const input = runTicketInput(ctx.deps, baseUrl, ctx.run, companyId, reference);
+  await ctx.client.prepare().catch(rethrowPsa('No ticket was created.'));
   return input;
 }
 
@@ -135,9 +142,8 @@ function claim(
   startedAt: Date,
 ): Promise<TicketRecord | null> {
   const { db } = ctx.deps;
-  return row?.state === 'failed'
-    ? claimRetry(db, row, ctx.actor.id, startedAt)
-    : claimNew(db, run, reference, ctx.actor.id, startedAt);
+  const by = { createdById: ctx.actor.id, psaType: ctx.profile.psa };
+  return row?.state === 'failed' ? claimRetry(db, row, by, startedAt) : claimNew(db, run, reference, by, startedAt);
 }
 
 /** Someone else got the row first (a double click, another tab or operator, another instance). */
@@ -145,6 +151,6 @@ async function lostClaim(ctx: CreateContext, runId: number): Promise<CreateOutco
   const winner = await findRunTicket(ctx.deps.db, runId);
   if (!winner) throw new Error(`run ticket of run ${runId} not found after losing the claim`);
   // A failed winner means another click's attempt was refused a moment ago: show its reason.
-  const problem = decodeProblem(winner.lastError) ?? { message: TICKET_NOT_CREATED };
+  const problem = decodeProblem(winner.lastError) ?? { message: ticketNotCreated(ctx.profile.psa) };
   return outcomeOf(winner, ctx.label) ?? { kind: 'failed', ticket: winner, label: ctx.label, problem };
 }

@@ -1,11 +1,18 @@
-import type { NewTicket } from '../../../autotask/client.ts';
-import type { CompanyMapping, Db, IntegrationSettings, RunStatus } from '../../../db/database.ts';
+import type { CompanyMapping, Db, RunStatus } from '../../../db/database.ts';
 import { paths } from '../../../paths.ts';
+import type { AutotaskProfile } from '../../../psa/autotask/profile.ts';
+import type { NewRunTicket, PsaProfile } from '../../../psa/port.ts';
+import { SETTINGS_ID } from '../../integration/settings.ts';
 import { loadRunContext, type RunContext } from '../../runs/run-context.ts';
 import { ticketDescription, ticketTitle } from '../ticket-content.ts';
 import type { TicketCreationDeps } from './context.ts';
 
-/** What the ticket POST sends for a run: its fields from Settings, its text from the run. */
+/**
+ * What the ticket POST sends for a run, in the product's terms (`NewRunTicket`): its text from the
+ * run, its severity from the run's status, the company and contact from the mapping. The PSA's own
+ * fields (queue or board, priorities, the fields tenants require) are the adapter's
+ * (`src/psa/autotask/adapter.ts`, `src/psa/connectwise/adapter.ts`).
+ */
 
 /** At most this many error/warning objects are read for the description; more never fit in 8,000 characters. */
 const DESCRIPTION_OBJECTS = 400;
@@ -18,11 +25,11 @@ export const loadRun = (db: Db, runId: number): Promise<LoadedRun | null> =>
   loadRunContext(db, runId, { statuses: ['error', 'warning'], limit: DESCRIPTION_OBJECTS });
 export type LoadedRun = RunContext;
 
-export function priorityFor(status: RunStatus, s: IntegrationSettings): number {
+export function severityFor(status: RunStatus): NewRunTicket['severity'] {
   // A success run gets a ticket only when an operator decides it needs one (e.g. a suspicious
-  // run); Settings has no "success" priority, so it is raised with the warning priority. A missed
-  // run is followed up like an error: no backup was made at all.
-  return status === 'error' || status === 'missed' ? s.priorityErrorId! : s.priorityWarningId!;
+  // run); the settings have no "success" priority, so it is raised with the warning priority. A
+  // missed run is followed up like an error: no backup was made at all.
+  return status === 'error' || status === 'missed' ? 'error' : 'warning';
 }
 
 export function runUrl(settingsBaseUrl: string | null, fallback: string | undefined, runId: number): string | null {
@@ -30,18 +37,30 @@ export function runUrl(settingsBaseUrl: string | null, fallback: string | undefi
   return base ? `${base}${paths.runs.show(runId)}` : null;
 }
 
-/** The create's fields, from the loaded run (its error and warning objects came with it) and Settings. */
-export function ticketInput(
+/**
+ * The Backupchecks base URL for run links. It is saved with the Autotask settings (the row every
+ * installation has), whichever PSA is active; with Autotask active the profile carries that row.
+ */
+export async function settingsBaseUrl(db: Db, profile: PsaProfile): Promise<string | null> {
+  if (profile.psa === 'autotask') return (profile as AutotaskProfile).row.baseUrl;
+  const row = await db.integrationSettings.findUnique({ where: { id: SETTINGS_ID }, select: { baseUrl: true } });
+  return row?.baseUrl ?? null;
+}
+
+/** The create's fields, from the loaded run (its error and warning objects came with it). */
+export function runTicketInput(
   deps: Pick<TicketCreationDeps, 'timezone' | 'fallbackBaseUrl'>,
-  s: IntegrationSettings,
+  baseUrl: string | null,
   run: LoadedRun,
   companyId: number,
   reference: string,
-): Omit<NewTicket, 'externalId'> {
+): NewRunTicket {
   const { objects, objectTotal: affectedTotal } = run;
   const customer = run.job.customer;
+  const contactId = contactFor(customer.mapping, companyId);
   return {
     companyId,
+    ...(contactId !== null ? { contactId } : {}),
     title: ticketTitle({ customerName: customer.name, jobName: run.job.name, status: run.status }),
     description: ticketDescription({
       customerName: customer.name,
@@ -53,36 +72,20 @@ export function ticketInput(
       remark: run.remark,
       objects,
       affectedTotal,
-      runUrl: runUrl(s.baseUrl, deps.fallbackBaseUrl, run.id),
+      runUrl: runUrl(baseUrl, deps.fallbackBaseUrl, run.id),
       runId: run.id,
       reference,
       timezone: deps.timezone,
     }),
-    status: s.newStatusId!,
-    priority: priorityFor(run.status, s),
-    ...(s.queueId !== null ? { queueId: s.queueId } : {}),
-    ...(s.issueTypeId !== null ? { issueType: s.issueTypeId } : {}),
-    ...(s.subIssueTypeId !== null ? { subIssueType: s.subIssueTypeId } : {}),
-    ...(s.sourceId !== null ? { source: s.sourceId } : {}),
-    ...tenantFields(s, customer.mapping, companyId),
+    severity: severityFor(run.status),
+    reference,
   };
 }
 
-/**
- * The fields many tenants require on a new ticket (docs/autotask.md, Tickets), each sent only
- * when set: Work Type, ticket category and type from Settings, and the customer's default contact.
- * The contact belongs to the company it was chosen for, so it goes only to that company.
- */
-export function tenantFields(
-  s: Pick<IntegrationSettings, 'billingCodeId' | 'ticketCategoryId' | 'ticketTypeId'>,
+/** The customer's default contact belongs to the company it was chosen for, so it goes only to that company. */
+export function contactFor(
   mapping: Pick<CompanyMapping, 'companyId' | 'contactId'> | null,
   companyId: number,
-): Pick<NewTicket, 'billingCodeId' | 'ticketCategory' | 'ticketType' | 'contactId'> {
-  const contactId = mapping?.companyId === companyId ? mapping.contactId : null;
-  return {
-    ...(s.billingCodeId !== null ? { billingCodeId: s.billingCodeId } : {}),
-    ...(s.ticketCategoryId !== null ? { ticketCategory: s.ticketCategoryId } : {}),
-    ...(s.ticketTypeId !== null ? { ticketType: s.ticketTypeId } : {}),
-    ...(contactId !== null ? { contactId } : {}),
-  };
+): number | null {
+  return mapping?.companyId === companyId ? mapping.contactId : null;
 }

@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import type { Ticket } from '../../../autotask/client.ts';
 import type { Db, TicketRecord } from '../../../db/database.ts';
+import type { PsaTicket, PsaType } from '../../../psa/port.ts';
 import type { Actor } from '../../accounts/audit.ts';
 import { insertTicketForRun } from '../run-ticket-claims.ts';
 
 /**
- * The record of a ticket opened in Autotask by hand, inserted together with the run's link in one
+ * The record of a ticket opened in the PSA by hand, inserted together with the run's link in one
  * transaction. The database picks one winner: `originRunId` is unique (one ticket per origin run),
- * `ticketId` is unique (one record per Autotask ticket), and the run is linked only while it has
- * no ticket. Whoever loses gets null and reads what won.
+ * (`psaType`, `ticketId`) is unique (one record per PSA ticket), and the run is linked only while
+ * it has no ticket. Whoever loses gets null and reads what won.
  */
 
-/** `BC-LINK-<run id>-<random>`: the record's unique reference. Never written to Autotask. */
+/** `BC-LINK-<run id>-<random>`: the record's unique reference. Never written to the PSA. */
 export function linkReference(runId: number): string {
   return `BC-LINK-${runId}-${randomBytes(4).toString('hex')}`;
 }
 
 export interface LinkedFields {
-  readonly ticket: Ticket;
+  /** The active PSA, which the ticket was read from. */
+  readonly psa: PsaType;
+  readonly ticket: PsaTicket;
   readonly url: string | null;
-  readonly statusLabel: string | null;
 }
 
 export function insertLinkedTicket(
@@ -32,15 +33,17 @@ export function insertLinkedTicket(
   const record = {
     origin: 'linked' as const,
     state: 'created' as const,
+    psaType: fields.psa,
     reference: linkReference(run.id),
     attemptStartedAt: now,
     ticketId: fields.ticket.id,
-    ticketNumber: fields.ticket.ticketNumber,
+    ticketNumber: fields.ticket.number,
     url: fields.url,
-    statusId: fields.ticket.status,
-    statusLabel: fields.statusLabel,
+    statusId: fields.ticket.statusId,
+    statusLabel: fields.ticket.statusLabel,
+    statusClosed: fields.ticket.closed,
     statusCheckedAt: now,
-    // "Linked by … on …": the record starts when it is linked, not when Autotask opened the ticket.
+    // "Linked by … on …": the record starts when it is linked, not when the PSA opened the ticket.
     createdById: actor.id,
     createdAt: now,
   };

@@ -1,21 +1,19 @@
-import type { AutotaskClient, Ticket } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, TicketRecord } from '../../../db/database.ts';
-import { noSuchRecord, rethrowAutotask } from '../../../errors/autotask-messages.ts';
+import type { Db, TicketRecord } from '../../../db/database.ts';
 import { NotFoundError, RuleError } from '../../../errors/catalogue.ts';
-import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import { noSuchRecord, rethrowPsa } from '../../../errors/psa-messages.ts';
+import type { PsaClient, PsaProfile, PsaTicket } from '../../../psa/port.ts';
 import { audit, type Actor } from '../../accounts/audit.ts';
-import { getIntegrationSettings, integrationBlocker } from '../../integration/settings.ts';
 import { mappingUrl } from '../../mapping/ticket-blockers.ts';
 import { runLabel } from '../create/context.ts';
 import { loadRun, type LoadedRun } from '../create/ticket-input.ts';
 import { ticketName } from '../correlate/candidate.ts';
 import { claimRunLink, ticketOfRun } from '../run-links.ts';
-import { statusLabelFrom } from '../status-snapshots.ts';
+import { psaNameOfTicket } from '../ticket-psa.ts';
 import { insertLinkedTicket } from './link-claim.ts';
 
 /**
- * "Link ticket": a ticket an operator opened in Autotask by hand becomes the run's ticket, by its
- * number. Backupchecks only reads: it never creates a ticket and never writes to Autotask here.
+ * "Link ticket": a ticket an operator opened in the active PSA by hand becomes the run's ticket, by
+ * its number. Backupchecks only reads: it never creates a ticket and never writes to the PSA here.
  *
  *  1. Guards: integration usable, run exists and has no ticket yet, customer mapped to a company.
  *  2. The ticket is read by number; unknown → refused. The run was read before that: when the read
@@ -29,9 +27,8 @@ import { insertLinkedTicket } from './link-claim.ts';
 
 export interface LinkDeps {
   readonly db: Db;
-  readonly autotask: AutotaskAccess;
-  /** The integration settings when the caller has read them already: read once per request. */
-  readonly settings?: IntegrationSettings | undefined;
+  /** The active PSA, read once per request (`requestProfile`): the ticket is looked up there. */
+  readonly profile: PsaProfile;
 }
 
 export type LinkOutcome =
@@ -50,38 +47,33 @@ export async function linkExistingTicket(
   ticketNumber: string,
   clock: () => Date = () => new Date(),
 ): Promise<LinkOutcome> {
-  const { db } = deps;
-  const settings = deps.settings ?? (await getIntegrationSettings(db));
-  const blocked = integrationBlocker(settings);
+  const { db, profile } = deps;
+  const blocked = profile.blocker;
   if (blocked) throw new RuleError(`No ticket was linked. ${blocked.message}`, blocked.fixUrl);
   const run = await loadRun(db, runId);
   if (!run) throw new NotFoundError(RUN_NOT_FOUND);
   const label = runLabel(run);
   const had = await alreadyLinked(db, run, ticketNumber, label);
   if (had) return had;
-  const companyId = mappedCompanyId(run);
+  const companyId = mappedCompanyId(profile, run);
 
-  const client = deps.autotask.client(settings);
-  let ticket: Ticket;
+  const client = profile.client();
+  let ticket: PsaTicket;
   try {
-    ticket = await readTicket(client, ticketNumber);
+    ticket = await readTicket(profile, client, ticketNumber);
   } catch (e) {
     // "Nothing was linked" would be wrong about a run another click linked while this read failed.
     const now = await ticketOfRun(db, run.id);
     if (now) return sameOrOther(now, ticketNumber, label);
     throw e;
   }
-  if (ticket.companyId !== companyId) throw await otherCompany(client, run, ticket);
+  if (ticket.companyId !== companyId) throw await otherCompany(profile, client, run, ticket);
 
-  const fields = {
-    ticket,
-    url: await client.ticketUrl(ticket.id).catch(() => null),
-    statusLabel: statusLabelFrom(settings.picklists, ticket.status),
-  };
+  const fields = { psa: profile.psa, ticket, url: await client.ticketUrl(ticket.id).catch(() => null) };
   // Twice at most: a simultaneous link of the same ticket may insert its record between our look and our insert.
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const known = await db.ticket.findUnique({
-      where: { psaType_ticketId: { psaType: 'autotask', ticketId: ticket.id } },
+      where: { psaType_ticketId: { psaType: profile.psa, ticketId: ticket.id } },
       include: { job: true },
     });
     if (known) return joinRecord(db, actor, run, known, label, clock());
@@ -91,7 +83,7 @@ export async function linkExistingTicket(
     if (now?.ticketId === ticket.id) return { kind: 'already', label, ticket: now };
     if (now) throw hasOther(label, now);
   }
-  throw new Error(`linking Autotask ticket ${ticket.id} to run ${run.id} lost twice without a winner`);
+  throw new Error(`linking ${profile.name} ticket ${ticket.id} to run ${run.id} lost twice without a winner`);
 }
 
 /** A run that has a ticket keeps it: the same one is "already", another one is refused. */
@@ -103,50 +95,67 @@ async function alreadyLinked(db: Db, run: LoadedRun, ticketNumber: string, label
 
 /** The run's ticket is the one typed in ("already"), or another one (refused). */
 function sameOrOther(current: TicketRecord, ticketNumber: string, label: string): LinkOutcome {
-  if (current.ticketNumber?.toLowerCase() === ticketNumber.toLowerCase())
+  if (current.ticketNumber !== null && sameNumber(current.ticketNumber, ticketNumber)) {
     return { kind: 'already', label, ticket: current };
+  }
   throw hasOther(label, current);
 }
 
+/** Numbers as typed: any letter case, and ConnectWise's ids often with a `#` before them. */
+const sameNumber = (a: string, b: string) => normalized(a) === normalized(b);
+const normalized = (n: string) => n.trim().replace(/^#\s*/, '').toLowerCase();
+
 function hasOther(label: string, current: TicketRecord): RuleError {
-  const what = current.state === 'created' ? `Autotask ticket ${ticketName(current)}` : 'a ticket being created';
+  const what =
+    current.state === 'created'
+      ? `${psaNameOfTicket(current)} ticket ${ticketName(current)}`
+      : 'a ticket being created';
   return new RuleError(`${capital(label)} already has ${what}, and a run has one ticket. ${NOTHING_LINKED}`);
 }
 
-/** The company the ticket must belong to. */
-function mappedCompanyId(run: LoadedRun): number {
+/** The company the ticket must belong to (only the active PSA's mappings are in CompanyMapping). */
+function mappedCompanyId(profile: PsaProfile, run: LoadedRun): number {
   const customer = run.job.customer;
   const companyId = customer.mapping?.companyId ?? null;
   if (companyId === null) {
     throw new RuleError(
-      `Customer ${customer.name} is not mapped to an Autotask company, so Backupchecks cannot check that the ticket belongs to it. ${NOTHING_LINKED}`,
+      `Customer ${customer.name} is not mapped to ${profile.psa === 'autotask' ? 'an' : 'a'} ${profile.name} company, so Backupchecks cannot check that the ticket belongs to it. ${NOTHING_LINKED}`,
       mappingUrl(customer.id),
     );
   }
   return companyId;
 }
 
-async function readTicket(client: AutotaskClient, ticketNumber: string): Promise<Ticket> {
-  const ticket = await client.findTicketByNumber(ticketNumber).catch(rethrowAutotask(NOTHING_LINKED));
-  if (!ticket) throw new RuleError(`${noSuchRecord(`ticket ${ticketNumber}`)} ${NOTHING_LINKED}`);
+async function readTicket(profile: PsaProfile, client: PsaClient, ticketNumber: string): Promise<PsaTicket> {
+  const ticket = await client.findTicketByNumber(ticketNumber).catch(rethrowPsa(NOTHING_LINKED));
+  if (!ticket) throw new RuleError(`${noSuchRecord(profile.psa, `ticket ${ticketNumber}`)} ${NOTHING_LINKED}`);
   return ticket;
 }
 
 /** The refusal for a ticket of another company, naming both (the ticket's company name read live when possible). */
-async function otherCompany(client: AutotaskClient, run: LoadedRun, ticket: Ticket): Promise<RuleError> {
+async function otherCompany(
+  profile: PsaProfile,
+  client: PsaClient,
+  run: LoadedRun,
+  ticket: PsaTicket,
+): Promise<RuleError> {
   const customer = run.job.customer;
-  const name = await client
-    .getCompany(ticket.companyId)
-    .then((c) => c.name)
-    .catch(() => null);
+  const name =
+    ticket.companyId === null
+      ? null
+      : await client
+          .getCompany(ticket.companyId)
+          .then((c) => c.name)
+          .catch(() => null);
   const mapping = customer.mapping!;
   return new RuleError(
-    `Autotask ticket ${ticket.ticketNumber} belongs to ${company(name, ticket.companyId)}, but customer ${customer.name} is mapped to ${company(mapping.companyName, mapping.companyId!)}. ${NOTHING_LINKED}`,
+    `${profile.name} ticket ${ticket.number} belongs to ${company(name, ticket.companyId)}, but customer ${customer.name} is mapped to ${company(mapping.companyName, mapping.companyId)}. ${NOTHING_LINKED}`,
     mappingUrl(customer.id),
   );
 }
 
-const company = (name: string | null, id: number) => (name ? `company ${name} (ID ${id})` : `company ID ${id}`);
+const company = (name: string | null, id: number | null) =>
+  name ? `company ${name} (ID ${id})` : id === null ? 'no company' : `company ID ${id}`;
 
 /**
  * The ticket already has a record: it serves the runs of one job. The run joins it only when it is
@@ -163,12 +172,12 @@ async function joinRecord(
   const name = ticketName(known);
   if (known.job.customerId !== run.job.customerId) {
     throw new RuleError(
-      `Autotask ticket ${name} already follows up runs of another customer in Backupchecks, and a ticket never serves two customers. ${NOTHING_LINKED}`,
+      `${psaNameOfTicket(known)} ticket ${name} already follows up runs of another customer in Backupchecks, and a ticket never serves two customers. ${NOTHING_LINKED}`,
     );
   }
   if (known.jobId !== run.jobId) {
     throw new RuleError(
-      `Autotask ticket ${name} already follows up runs of job ${known.job.name}, and a ticket serves the runs of one job. ${NOTHING_LINKED}`,
+      `${psaNameOfTicket(known)} ticket ${name} already follows up runs of job ${known.job.name}, and a ticket serves the runs of one job. ${NOTHING_LINKED}`,
     );
   }
   if (await claimRunLink(db, run.id, known.id, actor, now)) return linked(db, actor, run, known, label, true);
@@ -187,7 +196,7 @@ async function linked(
 ): Promise<LinkOutcome> {
   await audit(db, actor, {
     action: 'ticket.linked',
-    summary: `Linked Autotask ticket ${ticketName(ticket)} to ${label}${joined ? ' (a ticket other runs of the job already had)' : ''}`,
+    summary: `Linked ${psaNameOfTicket(ticket)} ticket ${ticketName(ticket)} to ${label}${joined ? ' (a ticket other runs of the job already had)' : ''}`,
     targetType: 'run',
     targetId: run.id,
     details: { ticketRecordId: ticket.id, ticketId: ticket.ticketId, ticketNumber: ticket.ticketNumber, joined },

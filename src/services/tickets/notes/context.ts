@@ -1,22 +1,23 @@
-import type { AutotaskClient } from '../../../autotask/client.ts';
-import type { Db, IntegrationSettings, TicketNote, TicketRecord } from '../../../db/database.ts';
+import type { Db, TicketNote, TicketRecord } from '../../../db/database.ts';
+import type { PsaClient, PsaProfile } from '../../../psa/port.ts';
 import type { Actor } from '../../accounts/audit.ts';
-import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import type { WriteRetryOptions } from '../retry-write.ts';
 
 /** What the steps of writing a note share, and the outcomes a write ends with (`write-note.ts`). */
 
 export interface NoteDeps {
   readonly db: Db;
-  readonly autotask: AutotaskAccess;
+  /** The active PSA, read once per request (`requestProfile`). */
+  readonly profile: PsaProfile;
   /** AUTOTASK_TIMEOUT_MS: a pending note younger than twice this is still "being added". */
   readonly timeoutMs: number;
   readonly clock?: () => Date;
-  /** The integration settings when the request has read them already. */
-  readonly settings?: IntegrationSettings;
+  /** Waits before a note refused by Autotask's thread threshold is sent again (`../retry-write.ts`). */
+  readonly writeRetry?: WriteRetryOptions | undefined;
 }
 
 export interface NoteToWrite {
-  /** State 'created', `ticketId` (Autotask's id) not null. */
+  /** State 'created', `ticketId` (the PSA's id) not null, of the active PSA. */
   readonly ticket: TicketRecord;
   readonly text: string;
   readonly visibility: 'internal' | 'all';
@@ -43,7 +44,7 @@ export type SentTicket = TicketRecord & { ticketId: number };
 /** One request's attempt at a note, once the guards have passed. */
 export interface NoteAttempt {
   readonly deps: NoteDeps;
-  readonly client: AutotaskClient;
+  readonly client: PsaClient;
   readonly actor: Actor;
   readonly ticket: SentTicket;
   /** "T20260113.0042", for messages and audit summaries. */

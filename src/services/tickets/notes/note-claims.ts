@@ -63,9 +63,9 @@ export async function claimNewNote(db: Db, row: NewNoteRow): Promise<TicketNote 
 }
 
 /**
- * A new attempt on an existing row: failed → pending (Autotask holds no note from it), or an old
+ * A new attempt on an existing row: failed → pending (the PSA holds no note from it), or an old
  * pending row whose note the ticket's notes showed absent → pending with a new start. The text is
- * the one just submitted: nothing of the row is in Autotask, so it may change. Null: someone else
+ * the one just submitted: nothing of the row is in the PSA, so it may change. Null: someone else
  * took the row first.
  */
 export async function claimAgain(
@@ -94,7 +94,7 @@ export async function renewNoteAttempt(db: Db, row: Attempt, now: Date): Promise
   return renewed ?? null;
 }
 
-/** pending → created with Autotask's note id: the row as stored. Null when someone else settled it meanwhile. */
+/** pending → created with the PSA's note id: the row as stored. Null when someone else settled it meanwhile. */
 export async function markNoteCreated(db: Db, row: Attempt, autotaskNoteId: number): Promise<TicketNote | null> {
   const [marked] = await db.ticketNote.updateManyAndReturn({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },
@@ -103,7 +103,7 @@ export async function markNoteCreated(db: Db, row: Attempt, autotaskNoteId: numb
   return marked ?? null;
 }
 
-/** pending → failed: Autotask definitely holds no note from this attempt. Null when settled meanwhile. */
+/** pending → failed: the PSA definitely holds no note from this attempt. Null when settled meanwhile. */
 export async function markNoteFailed(db: Db, row: Attempt, problem: Problem): Promise<TicketNote | null> {
   const [marked] = await db.ticketNote.updateManyAndReturn({
     where: { id: row.id, state: 'pending', attemptStartedAt: row.attemptStartedAt },

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { NOTE_PUBLISH_INTERNAL, type TicketNote as AutotaskNote } from '../../../autotask/types.ts';
 import type { NoteVisibility } from '../../../db/database.ts';
+import { PSA_NAMES, type PsaNote, type PsaType } from '../../../psa/port.ts';
 
 /**
- * The fixed parts of a note Backupchecks writes to an Autotask ticket: its limits, how visibility
- * maps to Autotask's `publish`, and the reference that finds a note again when its answer was lost.
+ * The fixed parts of a note Backupchecks writes to a PSA ticket: its limits, the visibilities each
+ * PSA offers (Autotask's `publish`), and the reference that finds a note again when its answer was
+ * lost.
  */
 
 /**
@@ -20,15 +21,37 @@ export const NOTE_TITLE_MAX = 250;
 export const DEFAULT_NOTE_TITLE = 'Note from Backupchecks';
 
 /**
- * `publish` per visibility: 2 = Internal, 1 = All Autotask Users (docs/autotask.md, Ticket notes;
- * the simulator's `publish` picklist in packages/autotask-simulator/src/seed-picklists.ts).
+ * Autotask's `publish` per visibility: 2 = Internal, 1 = All Autotask Users (docs/autotask.md,
+ * Ticket notes; the simulator's `publish` picklist in packages/autotask-simulator/src/seed-picklists.ts).
  */
-export const PUBLISH: Readonly<Record<NoteVisibility, number>> = { internal: NOTE_PUBLISH_INTERNAL, all: 1 };
+export const PUBLISH: Readonly<Record<NoteVisibility, number>> = { internal: 2, all: 1 };
 
+/** Autotask's visibilities, as the form names them. */
 export const VISIBILITY_LABELS: Readonly<Record<NoteVisibility, string>> = {
   internal: 'Internal (Autotask staff only)',
   all: 'All Autotask users',
 };
+
+/**
+ * The visibilities a PSA's notes can have, as the form and the notes list name them. A ConnectWise
+ * note from Backupchecks is internal only: its other threads are the customer's Discussion and the
+ * Resolution, which may reach the customer (docs/connectwise.md, Ticket notes).
+ */
+export const VISIBILITIES: Readonly<Record<PsaType, Partial<Record<NoteVisibility, string>>>> = {
+  autotask: VISIBILITY_LABELS,
+  connectwise: { internal: 'Internal (ConnectWise members only)' },
+};
+
+/** The label of a note's visibility in its ticket's PSA. */
+export const visibilityLabel = (psa: PsaType, visibility: NoteVisibility): string =>
+  VISIBILITIES[psa][visibility] ?? VISIBILITY_LABELS[visibility];
+
+/** The PSA does not offer the visibility: the field's sentence, else null. */
+export function visibilityRefusal(psa: PsaType, visibility: NoteVisibility): string | null {
+  return VISIBILITIES[psa][visibility] === undefined
+    ? `Notes from Backupchecks to ${PSA_NAMES[psa]} are internal only.`
+    : null;
+}
 
 /**
  * The one-time key of a rendered "Add note" form: 8 random bytes as hex. It becomes the random part
@@ -66,13 +89,16 @@ function cut(text: string, max: number): string {
 }
 
 /**
- * A note written by Backupchecks, recognised by the reference in its title. The title can be edited
- * in Autotask; a note whose reference was edited away within the seconds of a lost answer would be
- * missed, and the text alone cannot tell it from a second note with the same words.
+ * A note written by Backupchecks, recognised by the reference in its title (ConnectWise notes have
+ * none: the title is the first line of the text, src/psa/connectwise/adapter.ts). The title can be
+ * edited in the PSA; a note whose reference was edited away within the seconds of a lost answer
+ * would be missed, and the text alone cannot tell it from a second note with the same words.
  */
-export function findNoteByReference(notes: readonly AutotaskNote[], reference: string): AutotaskNote | undefined {
-  return notes.find((n) => n.title?.includes(`[${reference}]`));
+export function findNoteByReference(notes: readonly PsaNote[], reference: string): PsaNote | undefined {
+  return notes.find((n) => titleOf(n)?.includes(`[${reference}]`));
 }
+
+const titleOf = (n: PsaNote): string | null | undefined => (n.title !== null ? n.title : n.text?.split('\n', 1)[0]);
 
 const TEXT_MISSING = 'Write the note.';
 

@@ -1,6 +1,8 @@
-import { AutotaskError, isOutcomeUnknown } from '../../../autotask/client.ts';
 import type { Db, TicketNote } from '../../../db/database.ts';
-import { explainNoteRefusal, NOTE_NOT_ADDED, noteUnconfirmed } from '../../../errors/autotask-messages.ts';
+import { explainNoteRefusal, noteNotAdded, noteUnconfirmed } from '../../../errors/psa-messages.ts';
+import type { AutotaskProfile } from '../../../psa/autotask/profile.ts';
+import { isOutcomeUnknown, PsaError, toPsaError, translated } from '../../../psa/errors.ts';
+import type { PsaType } from '../../../psa/port.ts';
 import { audit } from '../../accounts/audit.ts';
 import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
 import { decodeProblem, type Problem } from '../run-ticket-claims.ts';
@@ -10,7 +12,7 @@ import type { NoteAttempt, NoteOutcome } from './context.ts';
 
 /**
  * The POST of a claimed note and what its answer means for the row: an id → created; a definite
- * refusal → failed with Autotask's words; no usable answer → the ticket's notes are read for the
+ * refusal → failed with the PSA's words; no usable answer → the ticket's notes are read for the
  * reference at once (found → created), else the row stays pending until a later submit settles it.
  * Refused by the thread threshold → the notes are read, and the note is sent again only when it is
  * not there (`../retry-write.ts`, as the closing note does).
@@ -22,22 +24,16 @@ export async function sendNote(ctx: NoteAttempt, row: TicketNote): Promise<NoteO
   let attempt = row;
   const result = await writeWithThreadRetry<number, number, NoteOutcome>(
     {
-      write: () =>
-        ctx.client.addTicketNote(ctx.ticket.ticketId, {
-          title: row.title,
-          description: row.text,
-          noteType: row.noteTypeId,
-          publish: PUBLISH[row.visibility],
-        }),
+      write: () => postNote(ctx, row),
       check: () => lookFor(ctx, row.reference),
       beforeResend: async () => {
         const renewed = await renewNoteAttempt(db, attempt, ctx.clock());
-        if (!renewed) return { stop: await currentOutcome(db, row.reference) };
+        if (!renewed) return { stop: await currentOutcome(db, row.reference, ctx.deps.profile.psa) };
         attempt = renewed;
         return null;
       },
     },
-    ctx.deps.autotask.writeRetry,
+    ctx.deps.writeRetry,
   );
   switch (result.kind) {
     case 'written':
@@ -46,21 +42,45 @@ export async function sendNote(ctx: NoteAttempt, row: TicketNote): Promise<NoteO
     case 'stopped':
       return result.value;
     case 'unverified': {
-      const problem = { message: noteUnconfirmed(result.error), detail: result.error.detail };
+      const e = asPsaError(result.error);
+      const problem = { message: noteUnconfirmed(e), detail: e.detail };
       await noteStillPending(db, attempt, problem);
       return leftPending(ctx, attempt, problem);
     }
     case 'exhausted':
-      return refused(ctx, attempt, result.error);
+      return refused(ctx, attempt, asPsaError(result.error));
     case 'failed': {
       const e = result.error;
       if (isOutcomeUnknown(e)) return afterUnknown(ctx, attempt, e);
-      if (e instanceof AutotaskError) return refused(ctx, attempt, e);
+      if (e instanceof PsaError) return refused(ctx, attempt, e);
       // Our own bug: the row stays pending and the next submit looks for the note first.
       throw e;
     }
   }
 }
+
+/**
+ * One POST of the row's note. An internal note goes through the port; "All Autotask users" is
+ * Autotask's alone (`note-rules.ts`, VISIBILITIES), sent with its `publish` by Autotask's client.
+ */
+function postNote(ctx: NoteAttempt, row: TicketNote): Promise<number> {
+  const { ticketId } = ctx.ticket;
+  if (row.visibility === 'internal') return ctx.client.addInternalNote(ticketId, { title: row.title, text: row.text });
+  const { profile } = ctx.deps;
+  if (profile.psa !== 'autotask') throw new Error(`${profile.psa} notes are internal only`);
+  const client = (profile as AutotaskProfile).autotaskClient();
+  return translated(() =>
+    client.addTicketNote(ticketId, {
+      title: row.title,
+      description: row.text,
+      noteType: row.noteTypeId,
+      publish: PUBLISH[row.visibility],
+    }),
+  );
+}
+
+/** The thread limit's refusal as the port names it (the retry may hand back the client's error). */
+const asPsaError = (e: unknown): PsaError => toPsaError(e) as PsaError;
 
 /** "Was it written?": the reference in the title of one of the ticket's notes. */
 async function lookFor(ctx: NoteAttempt, reference: string): Promise<CheckResult<number>> {
@@ -84,10 +104,10 @@ async function recordWritten(
   const { db } = ctx.deps;
   const stored = await markNoteCreated(db, row, autotaskNoteId);
   // Not marked: settled meanwhile, which can only be a look at the notes that found this very note.
-  if (!stored) return currentOutcome(db, row.reference);
+  if (!stored) return currentOutcome(db, row.reference, ctx.deps.profile.psa);
   await audit(db, ctx.actor, {
     action: 'ticket.note_added',
-    summary: `Added ${row.visibility === 'internal' ? 'an internal' : 'a'} note to Autotask ticket ${ctx.label}${kind === 'already' ? ' (found on the ticket after an earlier attempt)' : ''}`,
+    summary: `Added ${row.visibility === 'internal' ? 'an internal' : 'a'} note to ${ctx.deps.profile.name} ticket ${ctx.label}${kind === 'already' ? ' (found on the ticket after an earlier attempt)' : ''}`,
     ...auditTarget(ctx),
     details: {
       ...auditFacts(ctx, row),
@@ -100,10 +120,10 @@ async function recordWritten(
 
 /**
  * The POST may or may not have written the note. Nothing is sent again: one look at the ticket's
- * notes right away settles the common case (the answer was lost after Autotask wrote it); otherwise
+ * notes right away settles the common case (the answer was lost after the PSA wrote it); otherwise
  * the row stays pending, and only a submit after the settle time looks again and may send it.
  */
-async function afterUnknown(ctx: NoteAttempt, row: TicketNote, e: AutotaskError): Promise<NoteOutcome> {
+async function afterUnknown(ctx: NoteAttempt, row: TicketNote, e: PsaError): Promise<NoteOutcome> {
   const problem: Problem = { message: noteUnconfirmed(e), detail: e.detail };
   // Noted before the look, so a process that dies now leaves a row that says why it is pending.
   await noteStillPending(ctx.deps.db, row, problem);
@@ -123,24 +143,24 @@ async function leftPending(ctx: NoteAttempt, row: TicketNote, problem: Problem):
   const { db } = ctx.deps;
   await audit(db, ctx.actor, {
     action: 'ticket.note_unknown',
-    summary: `Autotask did not confirm a note on ticket ${ctx.label}; it is looked for before it is sent again`,
+    summary: `${ctx.deps.profile.name} did not confirm a note on ticket ${ctx.label}; it is looked for before it is sent again`,
     ...auditTarget(ctx),
     details: { ...auditFacts(ctx, row), message: problem.detail ?? problem.message },
   });
   const stored = (await findNoteRow(db, row.reference))!;
-  if (stored.state !== 'pending') return currentOutcome(db, row.reference);
+  if (stored.state !== 'pending') return currentOutcome(db, row.reference, ctx.deps.profile.psa);
   return { kind: 'failed', note: stored, problem: withoutEmptyDetail(decodeProblem(stored.lastError) ?? problem) };
 }
 
-/** A definite refusal: Autotask holds no note from this attempt, so the same form may be sent again. */
-async function refused(ctx: NoteAttempt, row: TicketNote, e: AutotaskError): Promise<NoteOutcome> {
+/** A definite refusal: the PSA holds no note from this attempt, so the same form may be sent again. */
+async function refused(ctx: NoteAttempt, row: TicketNote, e: PsaError): Promise<NoteOutcome> {
   const { db } = ctx.deps;
   const problem: Problem = { message: explainNoteRefusal(e), detail: e.detail };
   const stored = await markNoteFailed(db, row, problem);
-  if (!stored) return currentOutcome(db, row.reference);
+  if (!stored) return currentOutcome(db, row.reference, ctx.deps.profile.psa);
   await audit(db, ctx.actor, {
     action: 'ticket.note_failed',
-    summary: `Autotask refused a note on ticket ${ctx.label}: ${e.detail ?? e.message}`,
+    summary: `${e.psaName} refused a note on ticket ${ctx.label}: ${e.detail ?? e.message}`,
     ...auditTarget(ctx),
     details: { ...auditFacts(ctx, row), kind: e.kind, status: e.status, message: e.detail ?? e.message },
   });
@@ -148,7 +168,7 @@ async function refused(ctx: NoteAttempt, row: TicketNote, e: AutotaskError): Pro
 }
 
 /** What the row says now, for a request that did not get to send (or whose row was settled meanwhile). */
-export async function currentOutcome(db: Db, reference: string): Promise<NoteOutcome> {
+export async function currentOutcome(db: Db, reference: string, psa: PsaType): Promise<NoteOutcome> {
   const note = await findNoteRow(db, reference);
   if (!note) throw new Error(`ticket note ${reference} disappeared`);
   if (note.state === 'created') return { kind: 'already', note };
@@ -156,7 +176,7 @@ export async function currentOutcome(db: Db, reference: string): Promise<NoteOut
   return {
     kind: 'failed',
     note,
-    problem: withoutEmptyDetail(decodeProblem(note.lastError) ?? { message: NOTE_NOT_ADDED }),
+    problem: withoutEmptyDetail(decodeProblem(note.lastError) ?? { message: noteNotAdded(psa) }),
   };
 }
 

@@ -1,14 +1,16 @@
-import { isOutcomeUnknown } from '../../../autotask/errors.ts';
-import type { Ticket } from '../../../autotask/types.ts';
+import { isOutcomeUnknown } from '../../../psa/errors.ts';
+import type { PsaTicket } from '../../../psa/port.ts';
 import { writeWithThreadRetry, type CheckResult } from '../retry-write.ts';
+import { CLOSED_WORDS } from '../ticket-psa.ts';
 import { failed, record, storeStatus, type FlowState, type ResolveResult } from './flow.ts';
-import { COMPLETE_STATUS, statusLabelOf } from './rules.ts';
+import { statusLabelOf } from './rules.ts';
 import { refuseIfTimeEntryAdded } from './time-entries.ts';
 
 /**
- * Steps 5 and 6: set the status to Complete, then read the ticket back. Only the read-back says the
- * ticket is closed, so a close whose answer was lost is settled there rather than sent again. A
- * close refused by the thread threshold is followed by the same read: already Complete → adopted;
+ * Steps 5 and 6: set the closing status (Autotask: Complete; ConnectWise: the one the settings
+ * name), then read the ticket back. Only the read-back says the ticket is closed
+ * (`PsaTicket.closed`), so a close whose answer was lost is settled there rather than sent again. A
+ * close refused by the thread threshold is followed by the same read: already closed → adopted;
  * not → sent again after a wait (`../retry-write.ts`), with the time entries counted again first,
  * since the wait gives a technician time to book some.
  */
@@ -18,11 +20,11 @@ export async function closeAndConfirm(f: FlowState, noteId: number): Promise<Res
   return confirmComplete(f, noteId);
 }
 
-/** Step 5. Returns the result when Autotask refused the close, or null to read back. */
+/** Step 5. Returns the result when the PSA refused the close, or null to read back. */
 async function sendComplete(f: FlowState, noteId: number): Promise<ResolveResult | null> {
-  const result = await writeWithThreadRetry<void, Ticket, ResolveResult>(
+  const result = await writeWithThreadRetry<void, PsaTicket, ResolveResult>(
     {
-      write: () => f.client.updateTicketStatus(f.ticket.ticketId, COMPLETE_STATUS),
+      write: () => f.client.closeTicket(f.ticket.ticketId),
       check: () => lookForComplete(f),
       beforeResend: async () => {
         const refusal = await refuseIfTimeEntryAdded(f, noteId);
@@ -50,9 +52,9 @@ async function sendComplete(f: FlowState, noteId: number): Promise<ResolveResult
 }
 
 /** "Did it happen?" after the thread threshold refused the close: the ticket's status. */
-async function lookForComplete(f: FlowState): Promise<CheckResult<Ticket>> {
+async function lookForComplete(f: FlowState): Promise<CheckResult<PsaTicket>> {
   const ticket = await f.client.getTicket(f.ticket.ticketId);
-  return ticket.status === COMPLETE_STATUS ? { happened: ticket } : { absent: true };
+  return ticket.closed ? { happened: ticket } : { absent: true };
 }
 
 function closeRefused(f: FlowState, e: unknown): Promise<ResolveResult> {
@@ -65,9 +67,9 @@ function closeRefused(f: FlowState, e: unknown): Promise<ResolveResult> {
   );
 }
 
-/** Step 6: read back, record the status, and mark the ticket resolved only when it is Complete. */
+/** Step 6: read back, record the status, and mark the ticket resolved only when it is closed. */
 async function confirmComplete(f: FlowState, noteId: number): Promise<ResolveResult> {
-  let after: Ticket;
+  let after: PsaTicket;
   try {
     after = await f.client.getTicket(f.ticket.ticketId);
   } catch (e) {
@@ -75,17 +77,21 @@ async function confirmComplete(f: FlowState, noteId: number): Promise<ResolveRes
       f,
       'close_unknown',
       'read back',
-      `The closing note is on ticket ${f.label} and Complete was sent, but the ticket could not be read back to confirm it. Reload the run later or try again: nothing will be written twice.`,
+      `The closing note is on ticket ${f.label} and ${sentWhat(f)} was sent, but the ticket could not be read back to confirm it. Reload the run later or try again: nothing will be written twice.`,
       e,
     );
   }
-  await storeStatus(f, after.status);
-  if (after.status !== COMPLETE_STATUS) return notComplete(f, noteId, after.status);
-  return markResolved(f, noteId, after.status);
+  await storeStatus(f, after);
+  if (!after.closed) return notComplete(f, noteId, after);
+  return markResolved(f, noteId, after.statusId);
 }
 
-async function notComplete(f: FlowState, noteId: number, statusId: number): Promise<ResolveResult> {
-  const shown = statusLabelOf(f.settings, statusId);
+/** "Complete" (Autotask's closing status), "the closing status". */
+const sentWhat = (f: FlowState) => (f.profile.psa === 'autotask' ? 'Complete' : 'the closing status');
+
+async function notComplete(f: FlowState, noteId: number, after: PsaTicket): Promise<ResolveResult> {
+  const shown = statusLabelOf(f.profile, after);
+  const { statusId } = after;
   await record(f, 'ticket.resolve_failed', `Ticket ${f.label} is not complete after the close (status ${shown})`, {
     step: 'read back',
     statusId,
@@ -94,11 +100,11 @@ async function notComplete(f: FlowState, noteId: number, statusId: number): Prom
   return {
     outcome: 'close_unknown',
     level: 'error',
-    message: `The closing note is on ticket ${f.label}, but the ticket is not complete in Autotask (status ${shown}). Try again: no second note will be written.`,
+    message: `The closing note is on ticket ${f.label}, but the ticket is not ${CLOSED_WORDS[f.profile.psa].state.toLowerCase()} in ${f.profile.name} (status ${shown}). Try again: no second note will be written.`,
   };
 }
 
-async function markResolved(f: FlowState, noteId: number, statusId: number): Promise<ResolveResult> {
+async function markResolved(f: FlowState, noteId: number, statusId: number | null): Promise<ResolveResult> {
   const resolvedAt = f.now();
   await f.db.ticket.update({ where: { id: f.ticket.id }, data: { resolvedAt, resolvedById: f.actor.id } });
   await record(f, 'ticket.resolved', `Resolved ticket ${f.label} with internal note ${noteId}`, {
@@ -108,6 +114,6 @@ async function markResolved(f: FlowState, noteId: number, statusId: number): Pro
   return {
     outcome: 'resolved',
     level: 'success',
-    message: `Ticket ${f.label} is resolved: the internal note was written and the ticket is Complete in Autotask.`,
+    message: `Ticket ${f.label} is resolved: the internal note was written and the ticket is ${CLOSED_WORDS[f.profile.psa].state} in ${f.profile.name}.`,
   };
 }

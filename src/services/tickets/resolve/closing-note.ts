@@ -1,14 +1,15 @@
-import { isOutcomeUnknown } from '../../../autotask/errors.ts';
-import type { TicketNote } from '../../../autotask/types.ts';
 import type { Db } from '../../../db/database.ts';
+import { isOutcomeUnknown } from '../../../psa/errors.ts';
+import type { PsaNote } from '../../../psa/port.ts';
 import { CLOSING_NOTE_TEXT } from '../../integration/settings.ts';
 import { writeWithThreadRetry, type CheckResult, type WriteResult } from '../retry-write.ts';
 import { failed, record, type FlowState, type ResolveResult } from './flow.ts';
-import { CLOSING_NOTE_TITLE, INTERNAL_PUBLISH } from './rules.ts';
+import { noNoteTypeMessage } from './messages.ts';
+import { CLOSING_NOTE_TITLE } from './rules.ts';
 
 /**
  * Step 3: the internal closing note, written before the close and at most once per ticket, ever.
- * Its id is stored the moment Autotask gives it. `closingNoteSentAt` is set just before the POST
+ * Its id is stored the moment the PSA gives it. `closingNoteSentAt` is set just before the POST
  * and cleared when the id is stored: a row that still has it tells the next attempt that a note may
  * exist without its id, and that attempt looks for it before writing one. A POST refused by the
  * thread threshold is followed by the same look at the ticket's notes, and sent again only when the
@@ -20,24 +21,20 @@ export type NoteStep = { readonly noteId: number } | { readonly stop: ResolveRes
 
 export async function ensureClosingNote(f: FlowState): Promise<NoteStep> {
   if (f.ticket.closingNoteId !== null) return { noteId: f.ticket.closingNoteId };
-  const noteTypeId = f.settings.noteTypeId;
-  if (noteTypeId === null) return { stop: await noNoteType(f) };
+  const blocked = noNoteTypeMessage(f.profile);
+  if (blocked !== null) return { stop: await noNoteType(f, blocked) };
   const earlier = await lookForEarlierNote(f);
   if ('stop' in earlier) return earlier;
   if (earlier.note) return { noteId: await adoptNote(f, earlier.note.id) };
-  return writeNote(f, noteTypeId);
+  return writeNote(f);
 }
 
-async function noNoteType(f: FlowState): Promise<ResolveResult> {
+/** No note can be written (Autotask: no note type chosen): stopped before anything is sent. */
+async function noNoteType(f: FlowState, message: string): Promise<ResolveResult> {
   await record(f, 'ticket.resolve_failed', `Resolve of ticket ${f.label} stopped: no note type set`, {
     step: 'note',
   });
-  return {
-    outcome: 'note_failed',
-    level: 'error',
-    message:
-      'No note type for the closing note is set in the Autotask settings, so nothing was written. An admin can set it under Settings → Autotask.',
-  };
+  return { outcome: 'note_failed', level: 'error', message };
 }
 
 /**
@@ -47,10 +44,10 @@ async function noNoteType(f: FlowState): Promise<ResolveResult> {
  */
 async function lookForEarlierNote(
   f: FlowState,
-): Promise<{ readonly note: TicketNote | undefined } | { readonly stop: ResolveResult }> {
+): Promise<{ readonly note: PsaNote | undefined } | { readonly stop: ResolveResult }> {
   if (f.ticket.closingNoteSentAt === null) return { note: undefined };
   try {
-    return { note: findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId)) };
+    return { note: findClosingNote(f, await f.client.listTicketNotes(f.ticket.ticketId)) };
   } catch (e) {
     return {
       stop: await failed(
@@ -77,18 +74,12 @@ async function adoptNote(f: FlowState, noteId: number): Promise<number> {
   return noteId;
 }
 
-async function writeNote(f: FlowState, noteTypeId: number): Promise<NoteStep> {
-  // Written ahead: from here until the id is stored, the note may exist in Autotask.
+async function writeNote(f: FlowState): Promise<NoteStep> {
+  // Written ahead: from here until the id is stored, the note may exist in the PSA.
   await f.db.ticket.update({ where: { id: f.ticket.id }, data: { closingNoteSentAt: f.now() } });
   const result = await writeWithThreadRetry<number, number>(
     {
-      write: () =>
-        f.client.addTicketNote(f.ticket.ticketId, {
-          title: CLOSING_NOTE_TITLE,
-          description: CLOSING_NOTE_TEXT,
-          noteType: noteTypeId,
-          publish: INTERNAL_PUBLISH,
-        }),
+      write: () => f.client.addInternalNote(f.ticket.ticketId, { title: CLOSING_NOTE_TITLE, text: CLOSING_NOTE_TEXT }),
       check: () => lookForNote(f),
     },
     f.writeRetry,
@@ -123,7 +114,7 @@ async function settleNoteWrite(f: FlowState, result: WriteResult<number, number>
 
 /** "Did it happen?" after the thread threshold refused the note: the ticket's notes. */
 async function lookForNote(f: FlowState): Promise<CheckResult<number>> {
-  const note = findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId));
+  const note = findClosingNote(f, await f.client.listTicketNotes(f.ticket.ticketId));
   return note ? { happened: note.id } : { absent: true };
 }
 
@@ -134,9 +125,9 @@ async function lookForNote(f: FlowState): Promise<CheckResult<number>> {
  */
 async function afterNoteFailure(f: FlowState, e: unknown): Promise<NoteStep> {
   if (!isOutcomeUnknown(e)) return { stop: await refusedNote(f, e) };
-  let settled: TicketNote | undefined;
+  let settled: PsaNote | undefined;
   try {
-    settled = findClosingNote(await f.client.listTicketNotes(f.ticket.ticketId));
+    settled = findClosingNote(f, await f.client.listTicketNotes(f.ticket.ticketId));
   } catch {
     settled = undefined;
   }
@@ -151,7 +142,7 @@ async function refusedNote(f: FlowState, e: unknown): Promise<ResolveResult> {
     f,
     'note_failed',
     'write closing note',
-    `Autotask did not accept the closing note, so ticket ${f.label} was not closed.`,
+    `${f.profile.name} did not accept the closing note, so ticket ${f.label} was not closed.`,
     e,
   );
 }
@@ -162,14 +153,25 @@ function unconfirmedNote(f: FlowState, e: unknown): Promise<ResolveResult> {
     f,
     'note_unknown',
     'write closing note',
-    `Autotask did not confirm the closing note and it could not be found on ticket ${f.label}, so the ticket was not closed. Try again: Backupchecks looks for the note first and never writes a second one.`,
+    `${f.profile.name} did not confirm the closing note and it could not be found on ticket ${f.label}, so the ticket was not closed. Try again: Backupchecks looks for the note first and never writes a second one.`,
     e,
   );
 }
 
-/** A closing note we wrote: internal, with exactly the fixed text (the title is not compared: it can be edited in Autotask). */
-function findClosingNote(notes: readonly TicketNote[]): TicketNote | undefined {
-  return notes.find((n) => n.description?.trim() === CLOSING_NOTE_TEXT && n.publish === INTERNAL_PUBLISH);
+/**
+ * A closing note we wrote: internal, with exactly the fixed text (the title is not compared: it can
+ * be edited in the PSA). ConnectWise notes have no title: it is the text's first paragraph
+ * (src/psa/connectwise/adapter.ts, noteText), so the body after it is compared there.
+ */
+function findClosingNote(f: FlowState, notes: readonly PsaNote[]): PsaNote | undefined {
+  return notes.find((n) => n.internal && bodyOf(f, n) === CLOSING_NOTE_TEXT);
+}
+
+function bodyOf(f: FlowState, n: PsaNote): string | undefined {
+  const text = n.text?.trim();
+  if (text === undefined || f.profile.psa === 'autotask') return text;
+  const paragraph = text.indexOf('\n\n');
+  return paragraph === -1 ? text : text.slice(paragraph + 2).trim();
 }
 
 async function storeNote(db: Db, runTicketId: number, noteId: number): Promise<void> {

@@ -1,10 +1,10 @@
-import type { AutotaskClient, WriteRetryOptions } from '../../../autotask/client.ts';
-import { AutotaskError } from '../../../autotask/errors.ts';
-import type { Db, IntegrationSettings } from '../../../db/database.ts';
+import type { Db } from '../../../db/database.ts';
 import { toJsonColumn } from '../../../db/json.ts';
-import { autotaskFailureReason } from '../../../errors/autotask-messages.ts';
+import { psaFailureReason } from '../../../errors/psa-messages.ts';
+import { PsaError } from '../../../psa/errors.ts';
+import type { PsaClient, PsaProfile, PsaTicket } from '../../../psa/port.ts';
 import { audit, type Actor } from '../../accounts/audit.ts';
-import type { AutotaskAccess } from '../../integration/autotask-access.ts';
+import type { WriteRetryOptions } from '../retry-write.ts';
 import { statusLabelOf, type CreatedTicket } from './rules.ts';
 
 /**
@@ -14,7 +14,10 @@ import { statusLabelOf, type CreatedTicket } from './rules.ts';
 
 export interface ResolutionDeps {
   readonly db: Db;
-  readonly autotask: AutotaskAccess;
+  /** The active PSA, read once per request (`requestProfile`). */
+  readonly profile: PsaProfile;
+  /** Waits before a write refused by Autotask's thread threshold is sent again (`../retry-write.ts`). */
+  readonly writeRetry?: WriteRetryOptions | undefined;
   readonly now?: () => Date;
 }
 
@@ -36,7 +39,7 @@ export interface ResolveResult {
   readonly outcome: ResolveOutcome;
   readonly level: 'success' | 'info' | 'warning' | 'error';
   readonly message: string;
-  /** Autotask's own words, shown verbatim under the message. */
+  /** The PSA's own words, shown verbatim under the message. */
   readonly detail?: string | undefined;
 }
 
@@ -73,8 +76,8 @@ export function recordEvent(
 /** What every step of one resolve works with, under the lease. */
 export interface FlowState {
   readonly db: Db;
-  readonly client: AutotaskClient;
-  readonly settings: IntegrationSettings;
+  readonly client: PsaClient;
+  readonly profile: PsaProfile;
   readonly actor: Actor;
   readonly now: () => Date;
   /** The ticket as read under the lease: an attempt that finished meanwhile may have stored its note. */
@@ -96,7 +99,7 @@ export function record(
 }
 
 /**
- * A step that stops on a failure: audited with the raw error and Autotask's words, answered with
+ * A step that stops on a failure: audited with the raw error and the PSA's words, answered with
  * the step's sentence followed by why the call failed.
  */
 export async function failed(
@@ -106,20 +109,26 @@ export async function failed(
   message: string,
   e: unknown,
 ): Promise<ResolveResult> {
-  const detail = e instanceof AutotaskError ? e.detail : undefined;
-  const reason = autotaskFailureReason(e);
+  const detail = e instanceof PsaError ? e.detail : undefined;
+  const reason = psaFailureReason(e);
   await record(f, 'ticket.resolve_failed', `Resolve of ticket ${f.label} stopped at "${step}": ${message}`, {
     step,
     error: e instanceof Error ? e.message : String(e),
-    autotask: detail ?? null,
+    // Keyed by the PSA ("autotask": …), as Autotask's words always were.
+    [f.profile.psa]: detail ?? null,
   });
   return { outcome, level: 'error', message: `${message} ${reason}`, detail };
 }
 
 /** Every read of the ticket updates its status snapshot, whatever the step does next. */
-export async function storeStatus(f: FlowState, statusId: number): Promise<void> {
+export async function storeStatus(f: FlowState, read: PsaTicket): Promise<void> {
   await f.db.ticket.update({
     where: { id: f.ticket.id },
-    data: { statusId, statusLabel: statusLabelOf(f.settings, statusId), statusCheckedAt: f.now() },
+    data: {
+      statusId: read.statusId,
+      statusLabel: statusLabelOf(f.profile, read),
+      statusClosed: read.closed,
+      statusCheckedAt: f.now(),
+    },
   });
 }

@@ -41,7 +41,7 @@ export async function releaseResolve(db: Db, runTicketId: number, startedAt: Dat
   });
 }
 
-/** The answer to a resolve that found the lease taken: nothing is read or written in Autotask. */
+/** The answer to a resolve that found the lease taken: nothing is read or written in the PSA. */
 export async function refuseInProgress(
   db: Db,
   actor: Actor,

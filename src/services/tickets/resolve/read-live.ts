@@ -1,39 +1,39 @@
-import { AutotaskNotFoundError } from '../../../autotask/errors.ts';
-import type { Ticket } from '../../../autotask/types.ts';
-import { noSuchRecord } from '../../../errors/autotask-messages.ts';
+import { noSuchRecord } from '../../../errors/psa-messages.ts';
+import { PsaError } from '../../../psa/errors.ts';
+import type { PsaTicket } from '../../../psa/port.ts';
 import { failed, record, storeStatus, type FlowState, type ResolveResult } from './flow.ts';
-import { COMPLETE_STATUS } from './rules.ts';
 
 /**
- * Step 1: the ticket as it is in Autotask now, never as the snapshot says. Its status is recorded
- * whatever it is; a ticket that is complete already ends the resolve without a write.
+ * Step 1: the ticket as it is in the PSA now, never as the snapshot says. Its status is recorded
+ * whatever it is; a ticket that is closed already ends the resolve without a write.
  * Returns the result that ends the resolve, or null to go on.
  */
 export async function readTicketLive(f: FlowState): Promise<ResolveResult | null> {
-  let live: Ticket;
+  let live: PsaTicket;
   try {
     live = await f.client.getTicket(f.ticket.ticketId);
   } catch (e) {
     return failed(f, 'read_failed', 'read ticket', readFailedMessage(f, e), e);
   }
-  await storeStatus(f, live.status);
-  if (live.status === COMPLETE_STATUS) return alreadyClosed(f);
+  await storeStatus(f, live);
+  if (live.closed) return alreadyClosed(f);
   return null;
 }
 
 function readFailedMessage(f: FlowState, e: unknown): string {
-  return e instanceof AutotaskNotFoundError
-    ? `${noSuchRecord(`ticket ${f.label} (ID ${f.ticket.ticketId})`)} Nothing was changed.`
-    : `Could not read ticket ${f.label} from Autotask. Nothing was changed.`;
+  return e instanceof PsaError && e.kind === 'not_found'
+    ? `${noSuchRecord(f.profile.psa, `ticket ${f.label} (ID ${f.ticket.ticketId})`)} Nothing was changed.`
+    : `Could not read ticket ${f.label} from ${f.profile.name}. Nothing was changed.`;
 }
 
-/** Closed in Autotask (by us earlier, or by someone there): the status is recorded, nothing is written. */
+/** Closed in the PSA (by us earlier, or by someone there): the status is recorded, nothing is written. */
 async function alreadyClosed(f: FlowState): Promise<ResolveResult> {
   const ours = f.ticket.resolvedAt !== null;
+  const psa = f.profile.name;
   await record(
     f,
     'ticket.resolve_already_closed',
-    `Ticket ${f.label} was already closed in Autotask; nothing was written`,
+    `Ticket ${f.label} was already closed in ${psa}; nothing was written`,
     {
       resolvedFromBackupchecks: ours,
     },
@@ -42,7 +42,7 @@ async function alreadyClosed(f: FlowState): Promise<ResolveResult> {
     outcome: 'already_closed',
     level: 'info',
     message: ours
-      ? `Ticket ${f.label} was already resolved from Backupchecks and is already closed in Autotask. Nothing was written.`
-      : `Ticket ${f.label} is already closed in Autotask. Its status is recorded; nothing was written.`,
+      ? `Ticket ${f.label} was already resolved from Backupchecks and is already closed in ${psa}. Nothing was written.`
+      : `Ticket ${f.label} is already closed in ${psa}. Its status is recorded; nothing was written.`,
   };
 }

@@ -3,8 +3,8 @@ import { failed, record, type FlowState, type ResolveResult } from './flow.ts';
 import { timeEntriesMessage } from './messages.ts';
 
 /**
- * The time-entry gate inside the resolve: a ticket with any time entry is never resolved from
- * Backupchecks. Counted live each time (the cached count only decides what pages show), once
+ * The time-entry gate inside the resolve: a ticket with any time entry (billable or not) is never
+ * resolved from Backupchecks. Counted live each time (the cached count only decides what pages show), once
  * before anything is written and once more between the note and the close.
  * Each returns the result that ends the resolve, or null to go on.
  */
@@ -19,7 +19,7 @@ export async function refuseIfTimeEntries(f: FlowState): Promise<ResolveResult |
       f,
       'count_failed',
       'count time entries',
-      'Could not check time entries in Autotask, so nothing was written.',
+      `Could not check time entries in ${f.profile.name}, so nothing was written.`,
       e,
     );
   }
@@ -28,7 +28,7 @@ export async function refuseIfTimeEntries(f: FlowState): Promise<ResolveResult |
       reason: 'time_entries',
       timeEntries: count,
     });
-    return { outcome: 'refused_time_entries', level: 'warning', message: timeEntriesMessage(count) };
+    return { outcome: 'refused_time_entries', level: 'warning', message: timeEntriesMessage(count, f.profile.name) };
   }
   return null;
 }
@@ -56,7 +56,7 @@ export async function refuseIfTimeEntryAdded(f: FlowState, noteId: number): Prom
     return {
       outcome: 'refused_time_entry_added',
       level: 'warning',
-      message: 'A time entry was added in Autotask after the note was written; the ticket was not closed.',
+      message: `A time entry was added in ${f.profile.name} after the note was written; the ticket was not closed.`,
     };
   }
   return null;

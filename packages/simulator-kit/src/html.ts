@@ -1,8 +1,8 @@
 /**
- * Tiny HTML templating for the two human pages (ticket view and control page). The `html` tag
- * escapes every interpolated value unless it is already `SafeHtml`, so data from records (company
- * names like "Margie's Travel", ticket titles typed by operators) can never become markup.
- * No inline script or style: the pages load one stylesheet and send a strict CSP.
+ * Tiny HTML templating for the simulators' human pages (the control pages, Autotask's ticket view). The `html` tag
+ * escapes every interpolated value unless it is already `SafeHtml`, so data from records (company names like
+ * "Margie's Travel", ticket titles typed by people) can never become markup. No inline script or style: the pages load
+ * one stylesheet and send a strict CSP.
  */
 import type { Response } from 'express';
 
@@ -41,6 +41,20 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
     out += render(value) + (strings[i + 1] ?? '');
   });
   return new SafeHtml(out);
+}
+
+/** A table with one heading row; `rows` are its `<tr>`s. */
+export function table(headings: readonly string[], rows: HtmlValue): SafeHtml {
+  return html`<table>
+    <thead>
+      <tr>
+        ${headings.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
 }
 
 export const STYLESHEET_PATH = '/__sim/style.css';
