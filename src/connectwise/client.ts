@@ -1,6 +1,6 @@
 /**
  * ConnectWise PSA (Manage) REST client: the only code in Backupchecks meant to talk HTTP to ConnectWise.
- * Not used by the app yet. The API facts it relies on: docs/connectwise.md.
+ * The app reaches it through the adapter in src/psa/connectwise/. The API facts it relies on: docs/connectwise.md.
  *
  *   const cw = createConnectWiseClient({ baseUrl, credentials, recorder, logLevel, logger });
  *

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Db, IntegrationSettings } from '../db/database.ts';
 import type { AutotaskAccess } from '../services/integration/autotask-access.ts';
 import { getIntegrationSettings } from '../services/integration/settings.ts';
 import { autotaskProfile } from './autotask/profile.ts';
@@ -12,7 +12,11 @@ import type { PsaProfile, PsaType } from './port.ts';
  * (the switch keeps it to one), Autotask is the active one.
  */
 export interface PsaAccess {
-  active(db: Db): Promise<PsaProfile>;
+  /**
+   * `autotaskRow`: Autotask's settings row when the caller has just read it (a request's
+   * `requestSettings`), so that it is not read a second time to find the active PSA.
+   */
+  active(db: Db, autotaskRow?: IntegrationSettings): Promise<PsaProfile>;
   profile(db: Db, psa: PsaType): Promise<PsaProfile>;
 }
 
@@ -23,11 +27,12 @@ export interface PsaAccessOptions {
 }
 
 export function createPsaAccess(options: PsaAccessOptions): PsaAccess {
-  const autotask = async (db: Db) => autotaskProfile(await getIntegrationSettings(db), options.autotask, db);
+  const autotask = async (db: Db, row?: IntegrationSettings) =>
+    autotaskProfile(row ?? (await getIntegrationSettings(db)), options.autotask, db);
   return {
-    async active(db) {
+    async active(db, autotaskRow) {
       // Autotask first, as `activePsaType` (src/psa/switch.ts) decides should both be enabled.
-      const atProfile = await autotask(db);
+      const atProfile = await autotask(db, autotaskRow);
       if (atProfile.enabled) return atProfile;
       return (await options.connectwise(db, true)) ?? atProfile;
     },

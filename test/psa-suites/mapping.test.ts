@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/db/database.ts';
+import { createLogger } from '../../src/logger.ts';
+import { runPeriodicCompanySync } from '../../src/services/mapping/background-sync.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { PSAS, useAppWithPsa } from '../support/psa-harness.ts';
 import { addCustomer, escapeRegExp, flashesOf, postCreate } from './support.ts';
@@ -144,6 +146,33 @@ describe.each(PSAS)('Company mapping with %s active', (psa) => {
         expect(await suite.db.prisma.ticket.count({ where: { originRunId: run.id } })).toBe(0);
       });
     }
+  });
+
+  it('the periodic sync refreshes the active PSA at the installation interval, off by default', async () => {
+    const d = suite.driver;
+    const { fabrikam } = d.companies;
+    const { customer } = await suite.customerWithRun(fabrikam, { customerName: 'Fabrikam' });
+    await suite.db.prisma.companyMapping.update({
+      where: { customerId: customer.id },
+      data: { lastSyncAt: new Date(Date.now() - 40 * 60_000) },
+    });
+    await d.renameCompany(fabrikam.id, 'Fabrikam Design Studio');
+    const deps = { db: suite.db.prisma, psa: suite.built.context.psa, logger: createLogger('silent') };
+
+    await suite.db.prisma.integrationSettings.update({ where: { id: 1 }, data: { syncIntervalMinutes: null } });
+    expect(await runPeriodicCompanySync(deps)).toBeNull();
+    expect(await mappingOf(customer.id)).toMatchObject({ status: 'ok' });
+
+    // One interval for the installation, saved on either PSA's page, applied to the active PSA.
+    await suite.db.prisma.integrationSettings.update({ where: { id: 1 }, data: { syncIntervalMinutes: 30 } });
+    expect(await runPeriodicCompanySync(deps)).toMatchObject({ checked: 1, renamed: 1 });
+    expect(await mappingOf(customer.id)).toMatchObject({
+      psaType: psa,
+      companyName: 'Fabrikam Design Studio',
+      status: 'renamed',
+    });
+    expect(await suite.db.prisma.syncLog.findFirst({ where: { trigger: 'periodic' } })).not.toBeNull();
+    expect(d.writes()).toEqual([]);
   });
 
   it('the same company cannot be mapped to two customers', async () => {

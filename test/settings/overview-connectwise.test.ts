@@ -150,6 +150,10 @@ const exportMd = async () => {
 describe('overview on the settings page', () => {
   it('shows the active PSA and the ConnectWise section, escaped, open while ConnectWise is active', async () => {
     await seedMappingsAndTickets();
+    await ctx.db.prisma.integrationSettings.updateMany({
+      where: { id: SETTINGS_ID },
+      data: { baseUrl: 'https://checks.example.com', syncIntervalMinutes: 120 },
+    });
     const html = await overviewHtml();
     expect(html).toContain('<dt>Active PSA</dt><dd>ConnectWise</dd>');
     expect(html).toContain('<dt>PSA type</dt><dd>Autotask</dd>');
@@ -172,6 +176,9 @@ describe('overview on the settings page', () => {
     fact('Priority for failed runs', 'Priority 2 - Quick Response (2)');
     fact('Priority for warnings', 'Priority 3 - Normal Response (3)');
     fact('Allow resolving tickets', 'Yes');
+    // The installation's, the same in Autotask's section.
+    fact('Backupchecks base URL', 'https://checks.example.com');
+    fact('Company names', 'Every 2 hours; also on demand, and when the Customers page is opened (at most hourly).');
     fact(
       'Mappings',
       '2 of 3 active customers mapped to ConnectWise companies, 1 of them kept aside while another PSA is active; 0 invalid, 0 renamed',
@@ -216,6 +223,10 @@ describe('overview on the settings page', () => {
 describe('Markdown export', () => {
   it('contains the ConnectWise section after Autotask’s, and the Autotask figures stay Autotask’s', async () => {
     await seedMappingsAndTickets();
+    await ctx.db.prisma.integrationSettings.updateMany({
+      where: { id: SETTINGS_ID },
+      data: { baseUrl: null, syncIntervalMinutes: null },
+    });
     const md = await exportMd();
     expect(md).toContain('| Active PSA | ConnectWise |');
     expect(md.indexOf('# PSA Integration: Autotask')).toBeLessThan(md.indexOf('# PSA Integration: ConnectWise'));
@@ -233,6 +244,8 @@ describe('Markdown export', () => {
       '| Closing status | Resolved (203), closes the ticket |',
       '| Priority for failed runs | Priority 2 - Quick Response (2) |',
       '| Allow resolving tickets | Yes |',
+      '| Backupchecks base URL | not set |',
+      '| Company names | Periodic sync off; refreshed on demand, and when the Customers page is opened (at most hourly). |',
       `| Closing note (fixed) | ${CLOSING_NOTE_TEXT} |`,
       '| status | Setting "Status of a new ticket": New (201) |',
       '| priority | Run status: Error → Priority 2 - Quick Response (2); Warning → Priority 3 - Normal Response (3) |',

@@ -79,10 +79,12 @@ export function csrfFrom(html: string): string {
 }
 
 export type Agent = ReturnType<typeof request.agent>;
+/** The app, or a handler in front of it (a statement counter, say). */
+export type AgentTarget = Parameters<typeof request.agent>[0];
 
 /** Signs in through the real login form; returns the agent (cookie jar) and a fresh CSRF token. */
 export async function signIn(
-  app: BuiltApp['app'],
+  app: AgentTarget,
   email: string,
   password = testPassword,
 ): Promise<{ agent: Agent; csrf: string }> {
@@ -103,7 +105,7 @@ export async function csrfOf(agent: Agent, pagePath = '/login'): Promise<string>
   return csrfFrom(res.text);
 }
 
-export async function signInAs(app: BuiltApp['app'], database: Database, role: Role) {
+export async function signInAs(app: AgentTarget, database: Database, role: Role) {
   const user = await addUser(database, role);
   return { ...(await signIn(app, user.email)), user };
 }

@@ -172,6 +172,8 @@ export const routeInputs: Record<string, RouteInputs> = {
       'itemId',
       'allowResolve',
       'apiLogLevel',
+      'baseUrl',
+      'syncIntervalMinutes',
     ],
     answer: 422,
   },

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '@backupchecks/autotask-simulator';
 import type { BuiltApp } from '../../src/app.ts';
 import { getIntegrationSettings } from '../../src/services/integration/settings.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
-import { addUser, buildTestApp, csrfFrom, testPassword, type Agent } from '../support/app.ts';
+import { buildTestApp, csrfFrom, signInAs, type Agent } from '../support/app.ts';
 import { configureAutotask, useSimulator } from '../support/autotask.ts';
 import { createTestDatabase, resetData, type TestDatabase } from '../support/db.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
@@ -61,13 +60,7 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
 }
 
 async function signInThroughCounter() {
-  const user = await addUser(db, 'operator');
-  const signedIn = request.agent(handler);
-  const login = await signedIn.get('/login');
-  await signedIn
-    .post('/login')
-    .type('form')
-    .send({ _csrf: csrfFrom(login.text), email: user.email, password: testPassword });
+  const { agent: signedIn } = await signInAs(handler, db, 'operator');
   const page = await signedIn.get('/run-checks');
   await settleDeferredWork();
   return { agent: signedIn, csrf: csrfFrom(page.text) };

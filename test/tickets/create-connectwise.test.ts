@@ -5,7 +5,7 @@ import { refreshOpenTicketStatuses } from '../../src/services/tickets/background
 import { upkeepShownTickets } from '../../src/services/tickets/upkeep.ts';
 import { settleDeferredWork } from '../../src/shared/deferred-work.ts';
 import { makeCustomerWithRun } from '../support/fixtures.ts';
-import { decode, useConnectWiseApp } from '../integration/connectwise/helpers.ts';
+import { decode, TICKET_DEFAULTS, useConnectWiseApp } from '../integration/connectwise/helpers.ts';
 import { postCreate } from './helpers.ts';
 
 /**
@@ -16,14 +16,7 @@ import { postCreate } from './helpers.ts';
 
 const suite = useConnectWiseApp({
   signIn: ['operator'],
-  configure: {
-    enabled: true,
-    boardId: BOARD.serviceDesk,
-    newStatusId: STATUS.new,
-    closedStatusId: STATUS.closed,
-    priorityErrorId: PRIORITY.emergency,
-    priorityWarningId: PRIORITY.normal,
-  },
+  configure: TICKET_DEFAULTS,
 });
 
 /** A customer with a failed run, mapped to a ConnectWise company. */

@@ -18,9 +18,9 @@ import {
   formValuesOf,
   saveAutotaskSettings,
   settingsFormSchema,
-  SYNC_INTERVAL_CHOICES,
   type FormValues,
 } from '../../services/integration/settings-form.ts';
+import { SYNC_INTERVAL_CHOICES } from '../../services/integration/installation-settings.ts';
 import { CLOSING_NOTE_TEXT, getIntegrationSettings, hasCredentials } from '../../services/integration/settings.ts';
 import { NON_BILLABLE_WARNING, type ValidationResult } from '../../services/integration/validate-configuration.ts';
 import { AppError, RuleError, UpstreamError } from '../../errors/catalogue.ts';

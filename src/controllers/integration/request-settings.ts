@@ -47,5 +47,5 @@ async function readProfile(req: Request): Promise<PsaProfile> {
   const db = context.database.prisma;
   const autotaskRow = await requestSettings(req);
   if (autotaskRow.enabled) return autotaskProfile(autotaskRow, context.autotask, db);
-  return context.psa.active(db);
+  return context.psa.active(db, autotaskRow);
 }

@@ -9,7 +9,7 @@ import { psaNameOfTicket } from '../../services/tickets/ticket-psa.ts';
 import { deferAfterResponse } from '../../shared/deferred-work.ts';
 import { idParam } from '../../shared/ids.ts';
 import type { FlashMessage } from '../../shared/session-types.ts';
-import { requestProfile } from '../integration/request-settings.ts';
+import { requestProfile, requestSettings } from '../integration/request-settings.ts';
 import { backToRunOf } from '../runs/return-to.ts';
 
 export const RUN_MISSING = 'This run does not exist. The link may be wrong.';
@@ -22,12 +22,17 @@ export const RUN_MISSING = 'This run does not exist. The link may be wrong.';
 export async function post(req: Request, res: Response): Promise<void> {
   const { database, autotask, config, logger } = contextOf(req);
   const runId = idParam(req.params['id'], RUN_MISSING);
+  // The profile is built from the settings row the request reads once; the run link's base URL is
+  // on that row whichever PSA is active, so it is taken from there rather than read again.
+  const profile = await requestProfile(req);
+  const settings = await requestSettings(req);
   const outcome = await createTicketForRun(
     {
       db: database.prisma,
-      profile: await requestProfile(req),
+      profile,
       timeoutMs: config.autotask.timeoutMs,
       timezone: config.timezone,
+      settingsBaseUrl: settings.baseUrl,
       fallbackBaseUrl: config.baseUrl,
       writeRetry: autotask.writeRetry,
       // The read-back of a created ticket and the company sync: after the redirect has been sent.

@@ -14,6 +14,7 @@ import {
   type MappingCounts,
   type TicketCounts,
 } from './overview-counts.ts';
+import { periodicSyncText, readInstallationSettings, type InstallationSettings } from './installation-settings.ts';
 import type { IntegrationStatus } from './settings.ts';
 
 /**
@@ -58,6 +59,8 @@ export interface ConnectWiseOverview {
   readonly mappings: MappingCounts;
   readonly tickets: TicketCounts;
   readonly monitoring: CallMonitoring;
+  /** The base URL and the periodic sync: the installation's, shown in both PSA sections. */
+  readonly installation: InstallationSettings;
 }
 
 const BOARD_FIELDS: readonly ListField[] = ['newStatusId', 'closedStatusId', 'typeId', 'subTypeId', 'itemId'];
@@ -109,10 +112,11 @@ export function connectionOf(row: ConnectWiseSettings): ConnectWiseConnection {
 export async function loadConnectWiseOverview(db: Db, now: Date = new Date()): Promise<ConnectWiseOverview> {
   const row = await getConnectWiseSettings(db);
   const lists = readConnectWiseLists(row.lists);
-  const [mappings, tickets, monitoring] = await Promise.all([
+  const [mappings, tickets, monitoring, installation] = await Promise.all([
     countMappings(db, 'connectwise'),
     countTickets(db, 'connectwise'),
     loadCallMonitoring(db, 'connectwise', now),
+    readInstallationSettings(db),
   ]);
   return {
     enabled: row.enabled,
@@ -127,6 +131,7 @@ export async function loadConnectWiseOverview(db: Db, now: Date = new Date()): P
     mappings,
     tickets,
     monitoring,
+    installation,
   };
 }
 
@@ -219,6 +224,8 @@ export function connectWiseFacts(
       { label: 'Time-entry visibility', value: proofText(cw.proof, fmt) },
       { label: 'API logging level', value: cw.apiLogLevel },
       { label: 'Lists loaded', value: cw.listsLoadedAt ? fmt(cw.listsLoadedAt) : 'never' },
+      { label: 'Backupchecks base URL', value: cw.installation.baseUrl ?? 'not set' },
+      { label: 'Company names', value: periodicSyncText(cw.installation.syncIntervalMinutes) },
     ],
     monitoring: [
       { label: 'Mappings', value: mappingsText(cw.mappings) },

@@ -7,6 +7,7 @@ import {
   type ConnectWiseFacts,
   type ConnectWiseOverview,
 } from './overview-connectwise.ts';
+import { periodicSyncText } from './installation-settings.ts';
 import { countMappings, countTickets, DAY_MS, type MappingCounts, type TicketCounts } from './overview-counts.ts';
 import { COMPANY_SYNC_KIND, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
 import {
@@ -100,13 +101,6 @@ export interface IntegrationOverview {
 }
 
 export const NO_ACTIVE_PSA = 'None (both switched off)';
-
-export function periodicSyncText(minutes: number | null): string {
-  const also = 'on demand, and when the Customers page is opened (at most hourly)';
-  if (!minutes) return `Periodic sync off; refreshed ${also}.`;
-  const every = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
-  return `Every ${every}; also ${also}.`;
-}
 
 /** `psa`: only the calls to that PSA; every call when absent. */
 export async function loadMonitoring(db: Db, now: Date = new Date(), psa?: PsaType): Promise<Monitoring> {

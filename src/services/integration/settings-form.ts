@@ -17,6 +17,12 @@ import {
 } from './picklists.ts';
 import { encryptSecret } from '../../shared/secret-box.ts';
 import { switchPsaIn } from '../../psa/switch.ts';
+import {
+  baseUrlField,
+  INSTALLATION_LABELS,
+  installationValueText,
+  syncIntervalField,
+} from './installation-settings.ts';
 
 /**
  * Saving Settings → Autotask. The API secret is write-only: a blank field keeps the stored one, a
@@ -36,8 +42,6 @@ const optionalText = (max: number, what: string) =>
 /** A picklist value's id from a drop-down: blank for none, else held to the id rule (src/shared/ids.ts). */
 const pickedId = z.preprocess(blankToUndefined, idSchemaWith('Choose a value from the list.').optional());
 
-export const SYNC_INTERVAL_CHOICES = [15, 30, 60, 120, 240, 720, 1440] as const;
-
 export const settingsFormSchema = z.object({
   enabled: z.unknown().optional().transform(checkbox),
   environment: z.enum(['sandbox', 'production'], { error: 'Choose Sandbox or Production.' }),
@@ -49,18 +53,7 @@ export const settingsFormSchema = z.object({
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
   integrationCode: optionalText(100, 'API tracking identifier'),
-  baseUrl: z.preprocess(
-    (v) => blankToUndefined(trimmed(v)),
-    z
-      .url({
-        protocol: /^https?$/,
-        hostname: z.regexes.hostname,
-        error: 'Enter an absolute http(s) address such as https://backupchecks.example.com.',
-      })
-      .max(500, 'The base URL is at most 500 characters.')
-      .transform((u) => u.replace(/\/+$/, ''))
-      .optional(),
-  ),
+  baseUrl: baseUrlField,
   queueId: pickedId,
   issueTypeId: pickedId,
   subIssueTypeId: pickedId,
@@ -74,16 +67,7 @@ export const settingsFormSchema = z.object({
   ticketTypeId: pickedId,
   allowResolve: z.unknown().optional().transform(checkbox),
   apiLogLevel: z.enum(['off', 'errors', 'all'], { error: 'Choose off, errors or all.' }),
-  // Digits only, like ids: `z.coerce.number()` would also read `1e3` as 1000 and `0x10` as 16.
-  syncIntervalMinutes: z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: 'Choose how often to sync, or Off.' })
-      .regex(/^[0-9]{1,6}$/, 'Choose how often to sync, or Off.')
-      .transform(Number)
-      .pipe(z.number().min(5, 'Sync at most every 5 minutes.').max(10_080, 'Sync at least once a week, or choose Off.'))
-      .optional(),
-  ),
+  syncIntervalMinutes: syncIntervalField,
 });
 
 export type SettingsForm = z.infer<typeof settingsFormSchema>;
@@ -207,10 +191,9 @@ const FIELD_LABELS: Record<string, string> = {
   environment: 'Environment',
   apiUsername: 'API username',
   integrationCode: 'API tracking identifier',
-  baseUrl: 'Backupchecks base URL',
+  ...INSTALLATION_LABELS,
   allowResolve: 'Allow resolving tickets',
   apiLogLevel: 'API logging level',
-  syncIntervalMinutes: 'Periodic company-name sync',
   ...Object.fromEntries(picklistFieldNames.map((f) => [f, PICKLIST_FIELDS[f].label])),
 };
 
@@ -301,7 +284,7 @@ function changesBetween(current: IntegrationSettings, next: SavedValues): Change
   const shown = (field: string, value: SavedValue | undefined): string => {
     if (value === null || value === undefined) return 'not set';
     if (field in PICKLIST_FIELDS) return describeValue(lists, field as PicklistField, value as number);
-    if (field === 'syncIntervalMinutes') return `every ${String(value)} minutes`;
+    if (field === 'syncIntervalMinutes') return installationValueText(field, value as number);
     return String(value);
   };
   const changes: Changes = {};

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import type { PsaAccess } from '../../psa/access.ts';
-import type { AutotaskProfile } from '../../psa/autotask/profile.ts';
 import type { PsaClient, PsaProfile } from '../../psa/port.ts';
+import { readInstallationSettings } from '../integration/installation-settings.ts';
 import { claimSyncRun, type SyncLogHandle } from '../integration/sync-log.ts';
 import { autotaskBudgetPaused } from '../tickets/request-budget-gate.ts';
 import {
@@ -98,12 +98,11 @@ async function backgroundClient(deps: BackgroundSyncDeps): Promise<{ profile: Ps
 }
 
 /**
- * The periodic sync's interval in minutes (0: off). It is a setting of Autotask's page
- * (IntegrationSettings.syncIntervalMinutes); ConnectWise's settings have none, so with ConnectWise
- * active names are refreshed after Customers page views and on request only.
+ * The periodic sync's interval in minutes (0: off): a setting of the installation, shown on both
+ * PSA settings pages (src/services/integration/installation-settings.ts), applied to the active PSA.
  */
-const periodicMinutes = (profile: PsaProfile): number =>
-  profile.psa === 'autotask' ? ((profile as AutotaskProfile).row.syncIntervalMinutes ?? 0) : 0;
+const periodicMinutes = async (db: Db): Promise<number> =>
+  (await readInstallationSettings(db)).syncIntervalMinutes ?? 0;
 
 /**
  * Run after the Customers page has been sent: refreshes mappings last synced over an hour ago, so
@@ -135,7 +134,7 @@ export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<Sy
  */
 export async function runPeriodicCompanySync(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
   const ready = await backgroundClient(deps);
-  const minutes = ready ? periodicMinutes(ready.profile) : 0;
+  const minutes = ready ? await periodicMinutes(deps.db) : 0;
   if (!ready || minutes <= 0) return null;
   const summary = await refreshStaleMappings(
     { db: deps.db, ...ready },

@@ -45,7 +45,10 @@ export async function countTimeEntriesLive(
 }
 
 export interface GateOptions {
-  /** Counts running at once. The client allows 3 per endpoint anyway; more would only queue. */
+  /**
+   * Counts running at once. Autotask's client allows 3 per endpoint anyway (more would only queue);
+   * ConnectWise publishes no limit, and 3 stays polite there too.
+   */
   readonly concurrency?: number;
   /** The page waits at most this long for fresh counts; late ones still fill the cache. */
   readonly timeoutMs?: number;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startConnectWiseSimulator, type ConnectWiseSimulator } from '@backupchecks/connectwise-simulator';
+import {
+  BOARD,
+  PRIORITY,
+  STATUS,
+  startConnectWiseSimulator,
+  type ConnectWiseSimulator,
+} from '@backupchecks/connectwise-simulator';
 import { createApp, type BuiltApp } from '../../../src/app.ts';
 import type { Prisma, Role } from '../../../src/db/database.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -16,6 +22,16 @@ import { resetData, useTestDatabase, type TestDatabase } from '../../support/db.
  */
 
 export const SITE_HOST = 'api-eu.myconnectwise.net';
+
+/** ConnectWise in use with every default a new ticket needs (the simulator's board and lists). */
+export const TICKET_DEFAULTS = {
+  enabled: true,
+  boardId: BOARD.serviceDesk,
+  newStatusId: STATUS.new,
+  closedStatusId: STATUS.closed,
+  priorityErrorId: PRIORITY.emergency,
+  priorityWarningId: PRIORITY.normal,
+} as const;
 
 export type SignedIn = Awaited<ReturnType<typeof signInAs>>;
 

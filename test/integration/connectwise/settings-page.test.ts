@@ -134,3 +134,66 @@ describe('refused input', () => {
     expect((await settingsRow(suite.db)).siteHost).toBe(SITE_HOST);
   });
 });
+
+describe('the base URL and the periodic sync', () => {
+  const installation = () =>
+    suite.db.prisma.integrationSettings.findUniqueOrThrow({
+      where: { id: 1 },
+      select: { baseUrl: true, syncIntervalMinutes: true },
+    });
+
+  it('are the installation’s: one value, shown and saved on both PSA pages', async () => {
+    const { agent, csrf } = suite.as.admin;
+    await suite.db.prisma.integrationSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, baseUrl: 'https://checks.example.com', syncIntervalMinutes: 60 },
+      update: { baseUrl: 'https://checks.example.com', syncIntervalMinutes: 60 },
+    });
+    const page = decode((await agent.get('/settings/connectwise')).text);
+    expect(page).toContain('value="https://checks.example.com"');
+    expect(page).toMatch(/<option value="60" selected>Every 1 hour<\/option>/);
+
+    const saved = decode(
+      (
+        await afterRedirect(
+          agent,
+          post(
+            agent,
+            '/settings/connectwise',
+            connectWiseForm(suite.sim, csrf, { baseUrl: 'https://backup.example.org/', syncIntervalMinutes: '30' }),
+          ),
+        )
+      ).text,
+    );
+    expect(saved).toContain('Backupchecks base URL, Periodic company-name sync');
+    expect(await installation()).toEqual({ baseUrl: 'https://backup.example.org', syncIntervalMinutes: 30 });
+    const event = await suite.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'connectwise.settings.updated' },
+    });
+    expect(event.details).toMatchObject({
+      changes: {
+        baseUrl: { from: 'https://checks.example.com', to: 'https://backup.example.org' },
+        syncIntervalMinutes: { from: 'every 60 minutes', to: 'every 30 minutes' },
+      },
+    });
+
+    const autotaskPage = decode((await agent.get('/settings/autotask')).text);
+    expect(autotaskPage).toContain('value="https://backup.example.org"');
+    expect(autotaskPage).toMatch(/<option value="30" selected>Every 30 minutes<\/option>/);
+  });
+
+  it('refuses an address that is not absolute http(s) and a sync more often than every 5 minutes', async () => {
+    const { agent, csrf } = suite.as.admin;
+    const res = await post(
+      agent,
+      '/settings/connectwise',
+      connectWiseForm(suite.sim, csrf, { baseUrl: 'ftp://checks.example.com', syncIntervalMinutes: '2' }),
+    );
+    expect(res.status).toBe(422);
+    const html = decode(res.text);
+    expect(html).toContain('Enter an absolute http(s) address such as https://backupchecks.example.com.');
+    expect(html).toContain('Sync at most every 5 minutes.');
+    expect(html).toContain('value="ftp://checks.example.com"');
+    expect(await installation()).toEqual({ baseUrl: null, syncIntervalMinutes: null });
+  });
+});

@@ -29,6 +29,10 @@ import {
   type FormValues,
 } from '../../../services/integration/connectwise/settings-form.ts';
 import type { ValidationResult } from '../../../services/integration/connectwise/validate.ts';
+import {
+  readInstallationSettings,
+  SYNC_INTERVAL_CHOICES,
+} from '../../../services/integration/installation-settings.ts';
 import { parseOrThrow } from '../../../shared/validation.ts';
 
 /** The Test connection panel: the steps, or why the test could not start. */
@@ -54,9 +58,13 @@ export interface PageExtras {
  */
 export async function renderConnectWisePage(req: Request, res: Response, extras: PageExtras = {}): Promise<void> {
   const db = contextOf(req).database.prisma;
-  const [settings, activePsa] = await Promise.all([getConnectWiseSettings(db), activePsaType(db)]);
+  const [settings, activePsa, installation] = await Promise.all([
+    getConnectWiseSettings(db),
+    activePsaType(db),
+    readInstallationSettings(db),
+  ]);
   const lists = readConnectWiseLists(settings.lists);
-  const values = extras.values ?? formValuesOf(settings);
+  const values = extras.values ?? formValuesOf(settings, installation);
   const boardId = typeof values.boardId === 'string' && /^\d+$/.test(values.boardId) ? Number(values.boardId) : null;
   res.render('integration/connectwise/settings', {
     title: 'ConnectWise settings',
@@ -70,6 +78,7 @@ export async function renderConnectWisePage(req: Request, res: Response, extras:
     boardListsLoaded: listsFitBoard(lists, boardId),
     boardName: lists.boards.find((b) => b.id === lists.boardId)?.name ?? null,
     stale: staleDefaults(settings, lists),
+    syncChoices: SYNC_INTERVAL_CHOICES,
     credentialsSaved: hasConnectWiseCredentials(settings),
     keySaved: settings.privateKeyEncrypted !== null,
     keyTyped: extras.keyTyped ?? false,

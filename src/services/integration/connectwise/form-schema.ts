@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_CODEBASE } from '../../../connectwise/client.ts';
 import { idSchemaWith } from '../../../shared/ids.ts';
 import { checkbox } from '../../../shared/validation.ts';
+import { baseUrlField, syncIntervalField } from '../installation-settings.ts';
 import { cleanSiteHost, isSiteHost, SITE_HOST_MESSAGE } from './site-host.ts';
 
 /**
@@ -70,6 +71,9 @@ export const connectWiseFormSchema = z.object({
   itemId: pickedId,
   allowResolve: z.unknown().optional().transform(checkbox),
   apiLogLevel: z.enum(['off', 'errors', 'all'], { error: 'Choose off, errors or all.' }),
+  // The installation's, shared with Settings → Autotask (src/services/integration/installation-settings.ts).
+  baseUrl: baseUrlField,
+  syncIntervalMinutes: syncIntervalField,
 });
 
 export type ConnectWiseForm = z.infer<typeof connectWiseFormSchema>;

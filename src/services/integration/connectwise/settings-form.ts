@@ -6,6 +6,13 @@ import { readConnectWiseLists, type ConnectWiseLists } from '../../../psa/connec
 import { encryptSecret } from '../../../shared/secret-box.ts';
 import { checkbox } from '../../../shared/validation.ts';
 import type { Actor } from '../../accounts/audit.ts';
+import {
+  installationChanges,
+  installationFormValues,
+  readInstallationSettings,
+  saveInstallationSettings,
+  type InstallationSettings,
+} from '../installation-settings.ts';
 import { auditSave, changesBetween, type SavedValues } from './settings-audit.ts';
 import { defaultsErrors } from './settings-rules.ts';
 import type { ConnectWiseForm } from './form-schema.ts';
@@ -22,13 +29,15 @@ import { listFieldNames, listsFitBoard, perBoardFields, type ListField } from '.
 export type FormValues = Record<string, string | boolean>;
 
 const TEXT_FIELDS = ['siteHost', 'codebase', 'companyId', 'publicKey', 'clientId', 'apiLogLevel'] as const;
+const INSTALLATION_FIELDS = ['baseUrl', 'syncIntervalMinutes'] as const;
 
-export function formValuesOf(s: ConnectWiseSettings): FormValues {
+/** The saved form: ConnectWise's row, and the installation's base URL and sync interval. */
+export function formValuesOf(s: ConnectWiseSettings, installation: InstallationSettings): FormValues {
   const values: FormValues = { allowResolve: s.allowResolve, apiLogLevel: s.apiLogLevel };
   for (const k of TEXT_FIELDS) if (k !== 'apiLogLevel') values[k] = s[k] ?? '';
   values.codebase = s.codebase ?? DEFAULT_CODEBASE;
   for (const f of listFieldNames) values[f] = s[f] === null ? '' : String(s[f]);
-  return values;
+  return { ...values, ...installationFormValues(installation) };
 }
 
 /** What the user typed, for re-rendering after an error or a test. The private key is left out on purpose. */
@@ -36,7 +45,7 @@ export function formValuesFromBody(body: unknown): FormValues {
   const b = (body ?? {}) as Record<string, unknown>;
   const text = (k: string) => (typeof b[k] === 'string' ? b[k] : '');
   const out: FormValues = { allowResolve: checkbox(b.allowResolve) };
-  for (const k of [...TEXT_FIELDS, ...listFieldNames]) out[k] = text(k);
+  for (const k of [...TEXT_FIELDS, ...INSTALLATION_FIELDS, ...listFieldNames]) out[k] = text(k);
   return out;
 }
 
@@ -58,13 +67,14 @@ export async function saveConnectWiseSettings(
   actor: Actor,
   form: ConnectWiseForm,
 ): Promise<SaveResult> {
-  const current = await getConnectWiseSettings(db);
+  const [current, installation] = await Promise.all([getConnectWiseSettings(db), readInstallationSettings(db)]);
   const lists = readConnectWiseLists(current.lists);
   const errors = defaultsErrors(form, current, lists);
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
   const next = savedValues(form, current, lists);
-  const changes = changesBetween(current, next, lists);
+  const nextInstallation = { baseUrl: form.baseUrl ?? null, syncIntervalMinutes: form.syncIntervalMinutes ?? null };
+  const changes = { ...changesBetween(current, next, lists), ...installationChanges(installation, nextInstallation) };
   const keyChanged = form.privateKey !== undefined;
   const siteMoved = next.siteHost !== current.siteHost || next.companyId !== current.companyId;
   const credentialsMoved =
@@ -85,6 +95,7 @@ export async function saveConnectWiseSettings(
   };
   const settings = await db.$transaction(async (tx) => {
     const saved = await tx.connectWiseSettings.update({ where: { id: CONNECTWISE_SETTINGS_ID }, data });
+    await saveInstallationSettings(tx, nextInstallation);
     await auditSave(tx, actor, { changes, keyChanged });
     return saved;
   });

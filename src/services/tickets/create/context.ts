@@ -15,6 +15,12 @@ export interface TicketCreationDeps {
   readonly timeoutMs: number;
   /** Zone for the run time in the description. */
   readonly timezone: string;
+  /**
+   * The Backupchecks base URL saved in Settings (the installation's, on the IntegrationSettings row
+   * whichever PSA is active), from the row the request has already read (`requestSettings`): the
+   * run link is built from it without reading the row again.
+   */
+  readonly settingsBaseUrl: string | null;
   /** APP_BASE_URL, used for the run link when Settings has no base URL. */
   readonly fallbackBaseUrl?: string | undefined;
   /** Waits before a create refused by Autotask's thread threshold is sent again (`../retry-write.ts`). */

@@ -16,7 +16,7 @@ import {
 } from '../run-ticket-claims.ts';
 import { outcomeOf, runLabel, type CreateContext, type CreateOutcome, type TicketCreationDeps } from './context.ts';
 import { postTicket } from './post-ticket.ts';
-import { loadRun, runTicketInput, settingsBaseUrl, type LoadedRun } from './ticket-input.ts';
+import { loadRun, runTicketInput, type LoadedRun } from './ticket-input.ts';
 
 /**
  * "Create ticket" for one run, in the active PSA. Exactly one ticket per run, and one PSA request
@@ -124,11 +124,10 @@ function mappedCompanyId(run: LoadedRun, profile: PsaProfile): number {
  * Everything the POST needs is prepared before the claim, so the claim's time stamp is the moment
  * the POST leaves (what `settleAfterMs` counts from). The client's own preparation (Autotask's
  * zone) is done now for the same reason: normally from the settings row already read, without a
- * request or a query.
+ * request or a query. The run link's base URL comes with the deps, from the row the request read.
  */
 async function prepareTicket(ctx: CreateContext, companyId: number, reference: string): Promise<NewRunTicket> {
-  const baseUrl = await settingsBaseUrl(ctx.deps.db, ctx.profile);
-  const input = runTicketInput(ctx.deps, baseUrl, ctx.run, companyId, reference);
+  const input = runTicketInput(ctx.deps, ctx.deps.settingsBaseUrl, ctx.run, companyId, reference);
   await ctx.client.prepare().catch(rethrowPsa('No ticket was created.'));
   return input;
 }

@@ -38,8 +38,9 @@ export function runUrl(settingsBaseUrl: string | null, fallback: string | undefi
 }
 
 /**
- * The Backupchecks base URL for run links. It is saved with the Autotask settings (the row every
- * installation has), whichever PSA is active; with Autotask active the profile carries that row.
+ * The Backupchecks base URL for run links: the installation's, on the IntegrationSettings row
+ * whichever PSA is active (src/services/integration/installation-settings.ts). With Autotask
+ * active the profile already carries that row, so it is not read again.
  */
 export async function settingsBaseUrl(db: Db, profile: PsaProfile): Promise<string | null> {
   if (profile.psa === 'autotask') return (profile as AutotaskProfile).row.baseUrl;
