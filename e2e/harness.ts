@@ -54,13 +54,16 @@ async function scratchDatabase(): Promise<{ env: Record<string, string>; drop():
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
+  // Generated secrets still go to DATA_DIR with an external database: it is removed with the database.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-e2e-'));
   return {
-    env: { DATABASE_URL: url.toString(), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bc-e2e-')) },
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
     async drop() {
       const c = new pg.Client({ connectionString: server });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+      await fs.promises.rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -84,7 +87,15 @@ export async function startHarness(): Promise<Harness> {
     ...db.env,
   });
   const app = await boot(config, createLogger(config.logLevel));
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const browser = await chromium
+    .launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs })
+    .catch(async (e) => {
+      // No browser (not installed yet, say): nothing of this run is left behind.
+      await app.close();
+      await sim.close();
+      await db.drop();
+      throw e;
+    });
   const problems: string[] = [];
   const contexts: BrowserContext[] = [];
 
