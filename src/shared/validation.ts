@@ -26,6 +26,12 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
   return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error) };
 }
 
+/** A form field left blank (or only spaces) is a field not given: zod's `.optional()` then applies. */
+export const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** A typed value without the spaces around it; anything but a string as it came. */
+export const trimmed = (v: unknown): unknown => (typeof v === 'string' ? v.trim() : v);
+
 /** HTML checkboxes send "on" when ticked and nothing otherwise. */
 export const checkbox = (v: unknown): boolean => v === 'on' || v === 'true' || v === true || v === '1';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../../db/database.ts';
+import type { Db, IntegrationSettings } from '../../db/database.ts';
+import { blankToUndefined, trimmed } from '../../shared/validation.ts';
 import { getIntegrationSettings, SETTINGS_ID } from './settings.ts';
 
 /**
@@ -21,10 +22,8 @@ export const INSTALLATION_LABELS: Readonly<Record<keyof InstallationSettings, st
   syncIntervalMinutes: 'Periodic company-name sync',
 };
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
 export const baseUrlField = z.preprocess(
-  (v) => blankToUndefined(typeof v === 'string' ? v.trim() : v),
+  (v) => blankToUndefined(trimmed(v)),
   z
     .url({
       protocol: /^https?$/,
@@ -47,9 +46,13 @@ export const syncIntervalField = z.preprocess(
     .optional(),
 );
 
-export async function readInstallationSettings(db: Db): Promise<InstallationSettings> {
-  const row = await getIntegrationSettings(db);
+/** The two values, from an IntegrationSettings row the caller has already read. */
+export function installationOf(row: IntegrationSettings): InstallationSettings {
   return { baseUrl: row.baseUrl, syncIntervalMinutes: row.syncIntervalMinutes };
+}
+
+export async function readInstallationSettings(db: Db): Promise<InstallationSettings> {
+  return installationOf(await getIntegrationSettings(db));
 }
 
 /** The form's text for each field: '' when not set. */

@@ -14,7 +14,7 @@ import {
   type MappingCounts,
   type TicketCounts,
 } from './overview-counts.ts';
-import { periodicSyncText, readInstallationSettings, type InstallationSettings } from './installation-settings.ts';
+import { periodicSyncText, type InstallationSettings } from './installation-settings.ts';
 import type { IntegrationStatus } from './settings.ts';
 
 /**
@@ -109,14 +109,17 @@ export function connectionOf(row: ConnectWiseSettings): ConnectWiseConnection {
   };
 }
 
-export async function loadConnectWiseOverview(db: Db, now: Date = new Date()): Promise<ConnectWiseOverview> {
+export async function loadConnectWiseOverview(
+  db: Db,
+  installation: InstallationSettings,
+  now: Date = new Date(),
+): Promise<ConnectWiseOverview> {
   const row = await getConnectWiseSettings(db);
   const lists = readConnectWiseLists(row.lists);
-  const [mappings, tickets, monitoring, installation] = await Promise.all([
+  const [mappings, tickets, monitoring] = await Promise.all([
     countMappings(db, 'connectwise'),
     countTickets(db, 'connectwise'),
     loadCallMonitoring(db, 'connectwise', now),
-    readInstallationSettings(db),
   ]);
   return {
     enabled: row.enabled,

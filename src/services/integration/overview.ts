@@ -7,7 +7,7 @@ import {
   type ConnectWiseFacts,
   type ConnectWiseOverview,
 } from './overview-connectwise.ts';
-import { periodicSyncText } from './installation-settings.ts';
+import { installationOf, periodicSyncText } from './installation-settings.ts';
 import { countMappings, countTickets, DAY_MS, type MappingCounts, type TicketCounts } from './overview-counts.ts';
 import { COMPANY_SYNC_KIND, TICKET_STATUS_SYNC_KIND } from './sync-log.ts';
 import {
@@ -251,7 +251,8 @@ export async function loadOverview(
     countMappings(db, 'autotask'),
     countTickets(db, 'autotask'),
     activePsaType(db),
-    loadConnectWiseOverview(db, now),
+    // The installation's base URL and sync interval are on the Autotask row already read.
+    loadConnectWiseOverview(db, installationOf(settings), now),
   ]);
   const picklists = cachedPicklists(settings);
   const status = integrationStatus(settings);

@@ -3,7 +3,7 @@ import { TICKET_STATUS_COMPLETE } from '../../autotask/client.ts';
 import type { Db, IntegrationSettings, Prisma } from '../../db/database.ts';
 import { ValidationError } from '../../errors/catalogue.ts';
 import { idSchemaWith } from '../../shared/ids.ts';
-import { checkbox } from '../../shared/validation.ts';
+import { blankToUndefined, checkbox, trimmed } from '../../shared/validation.ts';
 import { audit, type Actor } from '../accounts/audit.ts';
 import { getIntegrationSettings, SETTINGS_ID } from './settings.ts';
 import {
@@ -29,9 +29,6 @@ import {
  * typed one is encrypted (AES-256-GCM) before it reaches the database, and neither the audit trail
  * nor any page ever holds it — the audit says "secret changed", nothing more.
  */
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
 
 const optionalText = (max: number, what: string) =>
   z.preprocess(

@@ -1,8 +1,8 @@
-import type { Db } from '../../db/database.ts';
+import type { Db, IntegrationSettings } from '../../db/database.ts';
 import type { Logger } from '../../logger.ts';
 import type { PsaAccess } from '../../psa/access.ts';
 import type { PsaClient, PsaProfile } from '../../psa/port.ts';
-import { readInstallationSettings } from '../integration/installation-settings.ts';
+import { getIntegrationSettings } from '../integration/settings.ts';
 import { claimSyncRun, type SyncLogHandle } from '../integration/sync-log.ts';
 import { autotaskBudgetPaused } from '../tickets/request-budget-gate.ts';
 import {
@@ -91,18 +91,14 @@ export interface BackgroundSyncDeps {
 }
 
 /** The active PSA and its client for background reads, or null when it is off or has no credentials. */
-async function backgroundClient(deps: BackgroundSyncDeps): Promise<{ profile: PsaProfile; client: PsaClient } | null> {
-  const profile = await deps.psa.active(deps.db);
+async function backgroundClient(
+  deps: BackgroundSyncDeps,
+  autotaskRow?: IntegrationSettings,
+): Promise<{ profile: PsaProfile; client: PsaClient } | null> {
+  const profile = await deps.psa.active(deps.db, autotaskRow);
   if (!profile.enabled || !profile.hasCredentials) return null;
   return { profile, client: profile.client() };
 }
-
-/**
- * The periodic sync's interval in minutes (0: off): a setting of the installation, shown on both
- * PSA settings pages (src/services/integration/installation-settings.ts), applied to the active PSA.
- */
-const periodicMinutes = async (db: Db): Promise<number> =>
-  (await readInstallationSettings(db)).syncIntervalMinutes ?? 0;
 
 /**
  * Run after the Customers page has been sent: refreshes mappings last synced over an hour ago, so
@@ -133,9 +129,14 @@ export async function refreshAfterPageView(deps: BackgroundSyncDeps): Promise<Sy
  * else (the database) is thrown, so the job queue retries it and Diagnostics shows it.
  */
 export async function runPeriodicCompanySync(deps: BackgroundSyncDeps): Promise<SyncSummary | null> {
-  const ready = await backgroundClient(deps);
-  const minutes = ready ? await periodicMinutes(deps.db) : 0;
-  if (!ready || minutes <= 0) return null;
+  // The interval is the installation's, shown on both PSA settings pages
+  // (src/services/integration/installation-settings.ts), and applies to the active PSA. Its row is
+  // Autotask's too, so finding the active PSA does not read it again.
+  const row = await getIntegrationSettings(deps.db);
+  const minutes = row.syncIntervalMinutes ?? 0;
+  if (minutes <= 0) return null;
+  const ready = await backgroundClient(deps, row);
+  if (!ready) return null;
   const summary = await refreshStaleMappings(
     { db: deps.db, ...ready },
     { trigger: 'periodic', syncedBefore: new Date(Date.now() - minutes * 60_000) },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_CODEBASE } from '../../../connectwise/client.ts';
 import { idSchemaWith } from '../../../shared/ids.ts';
-import { checkbox } from '../../../shared/validation.ts';
+import { blankToUndefined, checkbox, trimmed } from '../../../shared/validation.ts';
 import { baseUrlField, syncIntervalField } from '../installation-settings.ts';
 import { cleanSiteHost, isSiteHost, SITE_HOST_MESSAGE } from './site-host.ts';
 
@@ -9,9 +9,6 @@ import { cleanSiteHost, isSiteHost, SITE_HOST_MESSAGE } from './site-host.ts';
  * The form of Settings → ConnectWise as it is validated field by field; the rules across fields are
  * in settings-rules.ts, saving in settings-form.ts.
  */
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
 
 const optionalText = (max: number, what: string, pattern: { regex: RegExp; message: string }) =>
   z.preprocess(
